@@ -1,0 +1,175 @@
+import { createHash } from 'node:crypto';
+import type { AuditEntry, AuditVerifyResult } from '../../src-shared/contract/audit.ts';
+import type { ModelInfo } from '../../src-shared/document-model.ts';
+import type { Db } from '../store/database.ts';
+import { canonicalJson } from './canonical-json.ts';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+export interface AuditEvent {
+  actor: string;
+  event: string;
+  documentSha256?: string | null;
+  data?: Record<string, unknown>;
+  /** For anything a model produced: name, version, file hash and execution provider. */
+  model?: ModelInfo | null;
+  /** For anything a policy produced. */
+  policyVersion?: string | null;
+}
+
+type Row = {
+  seq: number;
+  ts: string;
+  actor: string;
+  event: string;
+  document_sha256: string | null;
+  data_json: string;
+  model_json: string | null;
+  policy_version: string | null;
+  prev_hash: string;
+  hash: string;
+};
+
+/** The hash covers every field of the entry but the hash itself, including its position and predecessor. */
+export function entryHash(e: Omit<AuditEntry, 'hash'>): string {
+  return createHash('sha256')
+    .update(
+      canonicalJson({
+        seq: e.seq,
+        ts: e.ts,
+        actor: e.actor,
+        event: e.event,
+        documentSha256: e.documentSha256,
+        data: e.data,
+        model: e.model,
+        policyVersion: e.policyVersion,
+        prevHash: e.prevHash,
+      }),
+    )
+    .digest('hex');
+}
+
+function rowToEntry(r: Row): AuditEntry {
+  return {
+    seq: r.seq,
+    ts: r.ts,
+    actor: r.actor,
+    event: r.event,
+    documentSha256: r.document_sha256,
+    data: JSON.parse(r.data_json) as Record<string, unknown>,
+    model: r.model_json ? (JSON.parse(r.model_json) as ModelInfo) : null,
+    policyVersion: r.policy_version,
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  };
+}
+
+/**
+ * Append-only, hash-chained log. `append` must run inside the caller's transaction, so an event
+ * and the state change it describes are written together or not at all.
+ */
+export class AuditLog {
+  private readonly head;
+  private readonly insert;
+  private readonly setHead;
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: () => Date = () => new Date(),
+  ) {
+    this.head = db.prepare<[], { seq: number; hash: string }>('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1');
+    this.insert = db.prepare(
+      `INSERT INTO audit (seq, ts, actor, event, document_sha256, data_json, model_json, policy_version, prev_hash, hash)
+       VALUES (@seq, @ts, @actor, @event, @documentSha256, @dataJson, @modelJson, @policyVersion, @prevHash, @hash)`,
+    );
+    this.setHead = db.prepare(`INSERT INTO meta (key, value) VALUES ('audit_head', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`);
+  }
+
+  append(ev: AuditEvent): AuditEntry {
+    if (!this.db.inTransaction) throw new Error('AuditLog.append must run inside a transaction');
+    const last = this.head.get();
+    const base = {
+      seq: (last?.seq ?? 0) + 1,
+      ts: this.clock().toISOString(),
+      actor: ev.actor,
+      event: ev.event,
+      documentSha256: ev.documentSha256 ?? null,
+      data: JSON.parse(canonicalJson(ev.data ?? {})) as Record<string, unknown>,
+      model: ev.model ?? null,
+      policyVersion: ev.policyVersion ?? null,
+      prevHash: last?.hash ?? GENESIS_HASH,
+    };
+    const entry: AuditEntry = { ...base, hash: entryHash(base) };
+    this.insert.run({
+      ...entry,
+      dataJson: canonicalJson(entry.data),
+      modelJson: entry.model ? canonicalJson(entry.model) : null,
+    });
+    // A second copy of the head catches a tail cut off the chain.
+    this.setHead.run(JSON.stringify({ seq: entry.seq, hash: entry.hash }));
+    return entry;
+  }
+
+  count(): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM audit').get() as { n: number }).n;
+  }
+
+  *iterate(fromSeq = 1): Generator<AuditEntry> {
+    const stmt = this.db.prepare<[number], Row>('SELECT * FROM audit WHERE seq >= ? ORDER BY seq');
+    for (const row of stmt.iterate(fromSeq)) yield rowToEntry(row);
+  }
+
+  list(filter: { offset: number; limit: number; event?: string; actor?: string; documentSha256?: string }): { items: AuditEntry[]; total: number } {
+    const where: string[] = [];
+    const params: Record<string, unknown> = {};
+    if (filter.event) (where.push('event = @event'), (params.event = filter.event));
+    if (filter.actor) (where.push('actor = @actor'), (params.actor = filter.actor));
+    if (filter.documentSha256) (where.push('document_sha256 = @sha'), (params.sha = filter.documentSha256));
+    const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const total = (this.db.prepare(`SELECT count(*) AS n FROM audit ${w}`).get(params) as { n: number }).n;
+    const rows = this.db
+      .prepare<Record<string, unknown>, Row>(`SELECT * FROM audit ${w} ORDER BY seq DESC LIMIT @limit OFFSET @offset`)
+      .all({ ...params, limit: filter.limit, offset: filter.offset });
+    return { items: rows.map(rowToEntry), total };
+  }
+
+  /**
+   * Walks the chain from the start. Catches an edited entry (hash mismatch), a deleted or inserted
+   * one (sequence gap or broken link), a reordering (broken link) and a cut-off tail (head record).
+   */
+  verify(): AuditVerifyResult {
+    let expectedSeq = 1;
+    let prevHash = GENESIS_HASH;
+    let entries = 0;
+    const bad = (seq: number, problem: string): AuditVerifyResult => ({ ok: false, entries, headHash: prevHash === GENESIS_HASH ? null : prevHash, firstBad: { seq, problem } });
+    const stmt = this.db.prepare<[], Row>('SELECT * FROM audit ORDER BY seq');
+    for (const row of stmt.iterate()) {
+      let entry: AuditEntry;
+      try {
+        entry = rowToEntry(row);
+      } catch {
+        return bad(row.seq, `entry ${row.seq} is not valid JSON: it was edited`);
+      }
+      if (entry.seq !== expectedSeq) {
+        return bad(
+          entry.seq,
+          entry.seq > expectedSeq
+            ? `entry ${expectedSeq}${entry.seq - expectedSeq > 1 ? `..${entry.seq - 1}` : ''} is missing: deleted from the chain`
+            : `entry ${entry.seq} is out of sequence`,
+        );
+      }
+      if (entry.prevHash !== prevHash) return bad(entry.seq, `entry ${entry.seq} does not link to entry ${entry.seq - 1}: inserted, deleted or reordered`);
+      if (entryHash(entry) !== entry.hash) return bad(entry.seq, `entry ${entry.seq} (${entry.event}) was edited: its content does not match its hash`);
+      prevHash = entry.hash;
+      expectedSeq += 1;
+      entries += 1;
+    }
+    const headRow = this.db.prepare<[], { value: string }>(`SELECT value FROM meta WHERE key = 'audit_head'`).get();
+    if (headRow) {
+      const head = JSON.parse(headRow.value) as { seq: number; hash: string };
+      if (head.seq >= expectedSeq) return bad(expectedSeq, `entries ${expectedSeq}..${head.seq} are missing at the end: the chain was cut`);
+      if (head.seq === expectedSeq - 1 && head.hash !== prevHash) return bad(head.seq, `entry ${head.seq} does not match the recorded head of the chain`);
+    }
+    return { ok: true, entries, headHash: prevHash === GENESIS_HASH ? null : prevHash, firstBad: null };
+  }
+}

@@ -1,0 +1,141 @@
+import { Command, CommanderError, Option } from 'commander';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ProcessResult } from '../../src-shared/process-result.ts';
+import { resolveDataDir } from '../config/data-dir.ts';
+import { defaultActor, Engine, ENGINE_VERSION } from '../engine/engine.ts';
+import { EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE } from './exit-codes.ts';
+import { createProgress } from './progress.ts';
+import { registerExtraCommands } from './extra-commands.ts';
+
+const dataDirOption = () => new Option('--data-dir <dir>', 'data directory (default: $COUNTERSIGN_DATA_DIR, else the per-user app-data folder)');
+
+export function describeResult(r: ProcessResult): string {
+  const name = path.basename(r.file);
+  if (r.status === 'failed') return `✗ ${name}: failed [${r.error?.code}] ${r.error?.message}`;
+  if (r.status === 'duplicate') return `= ${name}: duplicate of document ${r.duplicateOf}, not processed again`;
+  const parts = [`✓ ${name}:`];
+  if (r.text) parts.push(`${r.text.pages} page(s), ${r.text.chars} chars via ${r.text.source === 'ocr' ? 'OCR' : 'PDF text'} (${r.text.engine})`);
+  if (r.docType) parts.push(`| ${r.docType.label} ${(r.docType.score * 100).toFixed(0)}%`);
+  const total = r.fields?.total;
+  if (total) parts.push(`| total ${total.value}${r.fields?.currency ? ` ${r.fields.currency.value}` : ''}`);
+  if (r.route) parts.push(`| ${r.route.action.replace('_', '-')}${r.route.reasons.length ? `: ${r.route.reasons.join('; ')}` : ''}`);
+  if (r.timingsMs?.total !== undefined) parts.push(`(${Math.round(r.timingsMs.total)} ms)`);
+  return parts.join(' ');
+}
+
+export async function runProcess(engine: Engine, paths: string[], json: boolean, out: NodeJS.WritableStream = process.stdout): Promise<number> {
+  const resumed = await engine.pipeline.resumePending((r) => process.stderr.write(`resumed from an interrupted run: ${describeResult(r)}\n`));
+  void resumed;
+  let progress: ReturnType<typeof createProgress> | null = null;
+  const results = await engine.pipeline.processPaths(paths, defaultActor(), (r, i, n) => {
+    progress ??= createProgress(n, !json && process.stderr.isTTY === true);
+    progress.tick(r.file);
+    out.write(json ? `${JSON.stringify(r)}\n` : `${describeResult(r)}\n`);
+  });
+  (progress as ReturnType<typeof createProgress> | null)?.stop();
+  return results.some((r) => r.status === 'failed') ? EXIT_SOME_FAILED : EXIT_OK;
+}
+
+export function buildProgram(state: { exitCode: number }): Command {
+  const program = new Command('countersign')
+    .description('Countersign: document automation that keeps documents on this machine')
+    .version(ENGINE_VERSION)
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  program
+    .command('process')
+    .description('Process files and folders: read, extract text, understand, route; one result per document')
+    .argument('<paths...>', 'files or folders')
+    .addOption(dataDirOption())
+    .option('--json', 'print one JSON object per document on stdout, in input order')
+    .option('--max-pages <n>', 'refuse documents with more pages than this', (v) => positiveInt(v, '--max-pages'), 500)
+    .option('--workers <n>', 'OCR workers (default: cores)', (v) => positiveInt(v, '--workers'))
+    .action(async (paths: string[], o: { dataDir?: string; json?: boolean; maxPages: number; workers?: number }) => {
+      const engine = await Engine.open({ dataDir: resolveDataDir(o.dataDir), maxPages: o.maxPages, ...(o.workers ? { ocrWorkers: o.workers } : {}) });
+      try {
+        state.exitCode = await runProcess(engine, paths, o.json === true);
+      } finally {
+        await engine.close();
+      }
+    });
+
+  program
+    .command('text')
+    .description('Print the text Countersign reads from a file (PDF text layer or OCR), to check it by eye')
+    .argument('<file>')
+    .option('--workers <n>', 'OCR workers', (v) => positiveInt(v, '--workers'), 1)
+    .action(async (file: string, o: { workers: number }) => {
+      const { printText } = await import('./text-command.ts');
+      state.exitCode = await printText(file, o.workers);
+    });
+
+  const audit = program.command('audit').description('The tamper-evident audit log');
+  audit
+    .command('verify')
+    .description('Check the hash chain; exit 0 when intact, 1 naming the first bad entry')
+    .addOption(dataDirOption())
+    .option('--json', 'print the result as JSON')
+    .action(async (o: { dataDir?: string; json?: boolean }) => {
+      const engine = await Engine.open({ dataDir: resolveDataDir(o.dataDir), understanding: null });
+      try {
+        const r = await engine.handlers['audit.verify']({});
+        if (o.json) process.stdout.write(`${JSON.stringify(r)}\n`);
+        else if (r.ok) process.stdout.write(`Audit chain intact: ${r.entries} entries, head ${r.headHash ?? '(empty)'}\n`);
+        else process.stdout.write(`Audit chain BROKEN at entry ${r.firstBad!.seq}: ${r.firstBad!.problem} (${r.entries} entries verified before it)\n`);
+        state.exitCode = r.ok ? EXIT_OK : EXIT_SOME_FAILED;
+      } finally {
+        await engine.close();
+      }
+    });
+  audit
+    .command('export')
+    .description('Write the audit log as JSON Lines (stdout, or --out FILE)')
+    .addOption(dataDirOption())
+    .option('--out <file>', 'write to this file instead of stdout')
+    .option('--from <seq>', 'first sequence number', (v) => positiveInt(v, '--from'), 1)
+    .action(async (o: { dataDir?: string; out?: string; from: number }) => {
+      const engine = await Engine.open({ dataDir: resolveDataDir(o.dataDir), understanding: null });
+      try {
+        const fd = o.out ? fs.openSync(o.out, 'w') : 1;
+        let n = 0;
+        for (const e of engine.audit.iterate(o.from)) {
+          fs.writeSync(fd, `${JSON.stringify(e)}\n`);
+          n += 1;
+        }
+        if (o.out) {
+          fs.closeSync(fd);
+          process.stderr.write(`Wrote ${n} audit entries to ${o.out}\n`);
+        }
+      } finally {
+        await engine.close();
+      }
+    });
+
+  registerExtraCommands(program, state, dataDirOption);
+  return program;
+}
+
+function positiveInt(v: string, flag: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new CommanderError(EXIT_USAGE, 'countersign.invalidArgument', `${flag} needs a positive whole number, got "${v}"`);
+  return n;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const state = { exitCode: EXIT_OK };
+  const program = buildProgram(state);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return state.exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT_OK;
+      if (err.code === 'countersign.invalidArgument') process.stderr.write(`error: ${err.message}\n`);
+      return EXIT_USAGE;
+    }
+    process.stderr.write(`error: ${(err as Error).message}\n`);
+    return EXIT_SOME_FAILED;
+  }
+}

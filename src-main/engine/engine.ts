@@ -1,0 +1,208 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { EngineHandlers } from '../../src-shared/contract/index.ts';
+import { ApiError } from '../../src-shared/contract/dispatch.ts';
+import type { ProcessResult } from '../../src-shared/process-result.ts';
+import { AuditLog } from '../audit/audit-log.ts';
+import { BlobStore } from '../blob/blob-store.ts';
+import { resolveBlobKey, type KeyStorage, type SecretStore } from '../blob/key-provider.ts';
+import type { OcrEngine } from '../ocr/ocr-engine.ts';
+import { createTesseractEngine } from '../ocr/tesseract-pool.ts';
+import { openDatabase, type Db } from '../store/database.ts';
+import { DocumentRepo } from '../store/document-repo.ts';
+import { renderPageImage } from '../text/index.ts';
+import type { Understanding } from '../understand/understanding.ts';
+import { LazyOcrEngine } from './lazy-ocr.ts';
+import { defaultConcurrency, Pipeline } from './pipeline.ts';
+import { TaskService } from './task-service.ts';
+
+export const ENGINE_VERSION = '0.1.0';
+
+export interface EngineOptions {
+  dataDir: string;
+  /** OCR worker count; defaults to the cores available. */
+  ocrWorkers?: number;
+  ocr?: OcrEngine;
+  maxPages?: number;
+  /** null runs text only; undefined loads the bundled model, rules and policy on first need. */
+  understanding?: Understanding | null | (() => Promise<Understanding | null>);
+  keyStorage?: KeyStorage;
+  secretStore?: SecretStore | null;
+  onWarning?: (message: string) => void;
+}
+
+/**
+ * The engine: one data directory (SQLite file, encrypted blobs), the pipeline, and the handlers that
+ * implement the one API contract. Transports (CLI, IPC, HTTP, tests) only call `handlers`.
+ */
+export class Engine {
+  readonly handlers: EngineHandlers;
+  private understandingPromise: Promise<Understanding | null> | null = null;
+
+  private constructor(
+    readonly dataDir: string,
+    readonly db: Db,
+    readonly audit: AuditLog,
+    readonly docs: DocumentRepo,
+    readonly tasks: TaskService,
+    readonly blobs: BlobStore,
+    readonly pipeline: Pipeline,
+    readonly ocr: OcrEngine,
+    readonly keyStorage: KeyStorage,
+    private readonly loadUnderstanding: () => Promise<Understanding | null>,
+  ) {
+    this.handlers = this.makeHandlers();
+  }
+
+  static async open(opts: EngineOptions): Promise<Engine> {
+    const dataDir = path.resolve(opts.dataDir);
+    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    const key = await resolveBlobKey(dataDir, { prefer: opts.keyStorage ?? (process.env.COUNTERSIGN_KEY_STORAGE as KeyStorage | undefined), ...(opts.secretStore !== undefined ? { secretStore: opts.secretStore } : {}) });
+    if (key.warning) (opts.onWarning ?? ((m: string) => process.stderr.write(`warning: ${m}\n`)))(key.warning);
+    const db = openDatabase(path.join(dataDir, 'countersign.db'));
+    const audit = new AuditLog(db);
+    const docs = new DocumentRepo(db);
+    const tasks = new TaskService(db, audit);
+    const blobs = new BlobStore(path.join(dataDir, 'blobs'), key.key);
+    const workers = opts.ocrWorkers ?? defaultConcurrency();
+    const ocr = opts.ocr ?? new LazyOcrEngine('tesseract.js', '7', () => createTesseractEngine({ workers }));
+    const u = opts.understanding;
+    const loadUnderstanding = typeof u === 'function' ? u : u === undefined ? defaultUnderstanding : async () => u;
+    let engine!: Engine;
+    const pipeline = new Pipeline({
+      db,
+      docs,
+      tasks,
+      audit,
+      blobs,
+      ocr,
+      understanding: () => engine.understanding(),
+      maxPages: opts.maxPages ?? 500,
+      concurrency: workers,
+    });
+    engine = new Engine(dataDir, db, audit, docs, tasks, blobs, pipeline, ocr, key.storage, loadUnderstanding);
+    return engine;
+  }
+
+  understanding(): Promise<Understanding | null> {
+    this.understandingPromise ??= this.loadUnderstanding();
+    return this.understandingPromise;
+  }
+
+  process(paths: string[], actor = defaultActor(), onResult?: (r: ProcessResult, i: number, n: number) => void): Promise<ProcessResult[]> {
+    return this.pipeline.processPaths(paths, actor, onResult);
+  }
+
+  async close(): Promise<void> {
+    await this.ocr.close();
+    const u = this.understandingPromise ? await this.understandingPromise.catch(() => null) : null;
+    await u?.close();
+    this.db.close();
+  }
+
+  private makeHandlers(): EngineHandlers {
+    return {
+      'documents.process': async ({ paths, actor }) => ({ results: await this.pipeline.processPaths(paths, actor) }),
+      'documents.upload': async ({ files, actor }) => ({
+        results: await this.pipeline.processSources(
+          files.map((f) => ({ kind: 'bytes' as const, name: path.basename(f.name), bytes: Buffer.from(f.dataBase64, 'base64') })),
+          actor,
+        ),
+      }),
+      'documents.list': async (q) => this.docs.list(q),
+      'documents.get': async ({ id }) => {
+        const row = this.docs.byId(id);
+        if (!row) throw new ApiError('not_found', `No document ${id}`);
+        const summary = this.docs.toSummary(row);
+        return {
+          ...summary,
+          sourcePath: row.source_path,
+          textSource: row.text_source,
+          textEngine: row.text_engine,
+          pages: this.docs.pages(id),
+          fields: this.docs.fields(id),
+          lineItems: this.docs.lineItems(id),
+          rules: this.docs.rules(id),
+          route: row.route_action ? { action: row.route_action as 'review', reasons: JSON.parse(row.route_reasons ?? '[]') as string[], policyVersion: row.policy_version ?? '' } : null,
+          model: row.model_json ? JSON.parse(row.model_json) : null,
+          stageRuns: this.docs.stageRuns(id),
+        };
+      },
+      'documents.pageImage': async ({ id, page, maxWidth }) => {
+        const row = this.docs.byId(id);
+        if (!row?.sha256 || !row.mime || !this.blobs.has(row.sha256)) throw new ApiError('not_found', `No stored pages for document ${id}`);
+        const img = await renderPageImage({ bytes: this.blobs.get(row.sha256), mime: row.mime as 'application/pdf' }, page, maxWidth);
+        return { mime: 'image/png' as const, dataBase64: img.png.toString('base64'), width: img.width, height: img.height };
+      },
+      'documents.text': async ({ id }) => {
+        if (!this.docs.byId(id)) throw new ApiError('not_found', `No document ${id}`);
+        return { text: this.docs.pages(id).map((p) => p.text).join('\f\n') };
+      },
+      'tasks.list': async (q) => this.tasks.list(q),
+      'tasks.decide': async (d) => this.tasks.decide(d),
+      'tasks.undo': async (u) => this.tasks.undo(u),
+      'audit.list': async (q) => this.audit.list(q),
+      'audit.export': async ({ fromSeq, limit }) => {
+        const entries = [];
+        for (const e of this.audit.iterate(fromSeq)) {
+          if (entries.length >= limit) break;
+          entries.push(e);
+        }
+        return { entries };
+      },
+      'audit.verify': async () => this.audit.verify(),
+      'system.stats': async () => this.stats(),
+      'system.info': async () => {
+        const u = await this.understanding().catch(() => null);
+        return {
+          version: ENGINE_VERSION,
+          dataDir: this.dataDir,
+          ocrEngine: this.ocr.name,
+          model: u?.model ?? null,
+          policyVersion: u?.policyVersion ?? null,
+          keyStorage: this.keyStorage,
+        };
+      },
+    };
+  }
+
+  private stats() {
+    const count = (sql: string) => (this.db.prepare(sql).get() as { n: number }).n;
+    const group = (sql: string) => Object.fromEntries((this.db.prepare(sql).all() as { k: string; n: number }[]).map((r) => [r.k, r.n]));
+    const byStatus = group('SELECT status AS k, count(*) AS n FROM documents GROUP BY status');
+    return {
+      documents: {
+        total: count('SELECT count(*) AS n FROM documents'),
+        pending: byStatus.pending ?? 0,
+        processed: byStatus.processed ?? 0,
+        failed: byStatus.failed ?? 0,
+        duplicate: byStatus.duplicate ?? 0,
+      },
+      byDocType: group(`SELECT doc_type AS k, count(*) AS n FROM documents WHERE doc_type IS NOT NULL GROUP BY doc_type`),
+      byRoute: group(`SELECT route_action AS k, count(*) AS n FROM documents WHERE route_action IS NOT NULL GROUP BY route_action`),
+      tasks: { open: count(`SELECT count(*) AS n FROM tasks WHERE status = 'open'`), decided: count(`SELECT count(*) AS n FROM tasks WHERE status = 'decided'`) },
+      failuresByCode: group(`SELECT error_code AS k, count(*) AS n FROM documents WHERE status = 'failed' GROUP BY error_code`),
+      auditEntries: this.audit.count(),
+    };
+  }
+}
+
+export function defaultActor(): string {
+  try {
+    return os.userInfo().username || 'clerk';
+  } catch {
+    return 'clerk';
+  }
+}
+
+/** The bundled model, rules and policy; until they exist the engine records text only. */
+async function defaultUnderstanding(): Promise<Understanding | null> {
+  try {
+    const mod = (await import('../understand/bundled.ts')) as { loadBundledUnderstanding: () => Promise<Understanding | null> };
+    return await mod.loadBundledUnderstanding();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') return null;
+    throw err;
+  }
+}

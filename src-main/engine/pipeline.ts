@@ -1,0 +1,292 @@
+import os from 'node:os';
+import path from 'node:path';
+import type { ProcessResult } from '../../src-shared/process-result.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
+import type { BlobStore } from '../blob/blob-store.ts';
+import { discoverFiles } from '../ingest/discover.ts';
+import { fromBytes, readDocumentFile, type IngestedBytes } from '../ingest/read-document.ts';
+import type { SupportedMime } from '../ingest/sniff.ts';
+import type { OcrEngine } from '../ocr/ocr-engine.ts';
+import { PipelineError, toErrorInfo } from '../pipeline/pipeline-error.ts';
+import type { Db } from '../store/database.ts';
+import type { DocumentRepo, DocumentRow } from '../store/document-repo.ts';
+import { extractText } from '../text/index.ts';
+import type { Understanding } from '../understand/understanding.ts';
+import type { TaskService } from './task-service.ts';
+
+export interface PipelineDeps {
+  db: Db;
+  docs: DocumentRepo;
+  tasks: TaskService;
+  audit: AuditLog;
+  blobs: BlobStore;
+  /** Started on first need (see LazyOcrEngine): digital PDFs never pay for OCR workers. */
+  ocr: OcrEngine;
+  understanding: () => Promise<Understanding | null>;
+  maxPages: number;
+  concurrency: number;
+}
+
+export type Source = { kind: 'path'; file: string; missing?: boolean } | { kind: 'bytes'; name: string; bytes: Buffer };
+
+const PIPELINE_ACTOR = 'pipeline';
+
+/**
+ * Runs documents through ingest → text → understand. Each stage commits its result and its audit
+ * entry in one transaction, so a process killed at any point resumes where it stopped.
+ */
+export class Pipeline {
+  private readonly inFlight = new Set<number>();
+
+  constructor(private readonly d: PipelineDeps) {}
+
+  /** Expands folders; results come back in input order, each one as soon as it and all before it are done. */
+  async processPaths(paths: string[], actor: string, onResult?: (r: ProcessResult, index: number, total: number) => void): Promise<ProcessResult[]> {
+    const sources: Source[] = discoverFiles(paths).map((f) => ({ kind: 'path', file: f.file, ...(f.missing ? { missing: true } : {}) }));
+    return this.processSources(sources, actor, onResult);
+  }
+
+  async processSources(sources: Source[], actor: string, onResult?: (r: ProcessResult, index: number, total: number) => void): Promise<ProcessResult[]> {
+    const results: (ProcessResult | undefined)[] = new Array(sources.length);
+    let nextToEmit = 0;
+    const emit = () => {
+      while (nextToEmit < sources.length && results[nextToEmit]) {
+        onResult?.(results[nextToEmit]!, nextToEmit, sources.length);
+        nextToEmit += 1;
+      }
+    };
+    let next = 0;
+    const worker = async () => {
+      while (next < sources.length) {
+        const i = next++;
+        results[i] = await this.processOne(sources[i]!, actor);
+        emit();
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(this.d.concurrency, sources.length)) }, worker));
+    return results as ProcessResult[];
+  }
+
+  /** Finishes documents a killed run left half done. */
+  async resumePending(onResult?: (r: ProcessResult) => void): Promise<ProcessResult[]> {
+    const out: ProcessResult[] = [];
+    for (const row of this.d.docs.pending()) {
+      if (this.inFlight.has(row.id)) continue;
+      const r = await this.runStages(row, row.source_path ?? row.file_name, performance.now(), {});
+      out.push(r);
+      onResult?.(r);
+    }
+    return out;
+  }
+
+  private async processOne(src: Source, actor: string): Promise<ProcessResult> {
+    const started = performance.now();
+    const file = src.kind === 'path' ? src.file : src.name;
+    const fileName = path.basename(file);
+    const timings: Record<string, number> = {};
+    let ing: IngestedBytes;
+    try {
+      if (src.kind === 'path' && src.missing) throw new PipelineError('file_missing', `No such file or folder: ${file}`);
+      const t0 = performance.now();
+      ing = src.kind === 'path' ? readDocumentFile(src.file) : fromBytes(src.bytes);
+      timings.read = performance.now() - t0;
+    } catch (err) {
+      // Nothing readable: still recorded, so the batch report and the audit show it.
+      const error = toErrorInfo(err);
+      const id = this.d.db.transaction(() => {
+        const docId = this.d.docs.insert({ sha256: null, fileName, sourcePath: src.kind === 'path' ? path.resolve(file) : null, mime: null, sizeBytes: 0, status: 'failed', stage: null, error });
+        this.d.audit.append({ actor, event: 'document.failed', data: { documentId: docId, fileName, stage: 'ingest', error } });
+        return docId;
+      })();
+      return { file, documentId: id, status: 'failed', error, timingsMs: { ...timings, total: performance.now() - started } };
+    }
+
+    const existing = this.d.docs.originalBySha(ing.sha256);
+    if (existing && (existing.status !== 'pending' || this.inFlight.has(existing.id))) {
+      const id = this.d.db.transaction(() => {
+        const docId = this.d.docs.insert({
+          sha256: ing.sha256,
+          fileName,
+          sourcePath: src.kind === 'path' ? path.resolve(file) : null,
+          mime: ing.mime,
+          sizeBytes: ing.bytes.length,
+          status: 'duplicate',
+          stage: null,
+          duplicateOf: existing.id,
+        });
+        this.d.audit.append({ actor, event: 'document.duplicate', documentSha256: ing.sha256, data: { documentId: docId, fileName, duplicateOf: existing.id } });
+        return docId;
+      })();
+      return { file, sha256: ing.sha256, documentId: id, status: 'duplicate', duplicateOf: existing.id, timingsMs: { ...timings, total: performance.now() - started } };
+    }
+
+    let row = existing;
+    if (!row) {
+      const t0 = performance.now();
+      // Blob first: a crash after it leaves an unreferenced blob, never a row without its bytes.
+      if (ing.bytes.length > 0 && ing.mime) this.d.blobs.put(ing.sha256, ing.bytes);
+      const id = this.d.db.transaction(() => {
+        const fail = ing.bytes.length === 0
+          ? { code: 'empty_file', message: 'The file is empty (0 bytes)' }
+          : !ing.mime
+            ? { code: 'unsupported_type', message: 'Not a supported document: expected a PDF, PNG, JPEG or TIFF file' }
+            : null;
+        const docId = this.d.docs.insert({
+          sha256: ing.sha256,
+          fileName,
+          sourcePath: src.kind === 'path' ? path.resolve(file) : null,
+          mime: ing.mime,
+          sizeBytes: ing.bytes.length,
+          status: fail ? 'failed' : 'pending',
+          stage: fail ? null : 'text',
+          error: fail,
+        });
+        this.d.audit.append({ actor, event: 'document.ingested', documentSha256: ing.sha256, data: { documentId: docId, fileName, mime: ing.mime, sizeBytes: ing.bytes.length } });
+        if (fail) this.d.audit.append({ actor: PIPELINE_ACTOR, event: 'document.failed', documentSha256: ing.sha256, data: { documentId: docId, stage: 'ingest', error: fail } });
+        return docId;
+      })();
+      timings.ingest = performance.now() - t0;
+      row = this.d.docs.byId(id)!;
+      if (row.status === 'failed') return this.resultFor(row.id, file);
+    }
+    return this.runStages(row, file, started, timings, ing.bytes);
+  }
+
+  private async runStages(row: DocumentRow, file: string, started: number, timings: Record<string, number>, bytes?: Buffer): Promise<ProcessResult> {
+    this.inFlight.add(row.id);
+    try {
+      let current = row;
+      if (current.stage === 'text') {
+        await this.textStage(current, timings, bytes);
+        current = this.d.docs.byId(row.id)!;
+      }
+      if (current.status === 'pending' && current.stage === 'understand') {
+        await this.understandStage(current, timings);
+        current = this.d.docs.byId(row.id)!;
+      }
+      if (current.status === 'pending') {
+        // Unknown stage (written by a newer build): fail clearly rather than loop.
+        this.fail(current, 'internal', { code: 'internal', message: `Unknown pipeline stage "${current.stage}"` }, timings, started);
+      }
+      timings.total = performance.now() - started;
+      return this.resultFor(row.id, file, timings);
+    } finally {
+      this.inFlight.delete(row.id);
+    }
+  }
+
+  private fail(row: DocumentRow, stage: string, error: { code: string; message: string }, timings: Record<string, number>, startedAt: number, stageStarted?: { at: string; t: number }): void {
+    this.d.db.transaction(() => {
+      if (stageStarted) this.d.docs.addStageRun(row.id, { stage, status: 'failed', startedAt: stageStarted.at, durationMs: performance.now() - stageStarted.t, error });
+      this.d.docs.setFailed(row.id, error, { ...timings, total: performance.now() - startedAt });
+      this.d.audit.append({ actor: PIPELINE_ACTOR, event: 'document.failed', documentSha256: row.sha256, data: { documentId: row.id, stage, error } });
+    })();
+  }
+
+  private async textStage(row: DocumentRow, timings: Record<string, number>, bytes?: Buffer): Promise<void> {
+    const at = new Date().toISOString();
+    const t = performance.now();
+    try {
+      const input = bytes ?? this.d.blobs.get(row.sha256!);
+      const text = await extractText({ bytes: input, mime: row.mime as SupportedMime }, { ocr: this.d.ocr, maxPages: this.d.maxPages });
+      timings.text = performance.now() - t;
+      const understanding = await this.d.understanding();
+      const next = understanding ? 'understand' : null;
+      this.d.db.transaction(() => {
+        this.d.docs.saveText(row.id, text.pages, text.source, text.engine, next, timings);
+        this.d.docs.addStageRun(row.id, { stage: 'text', status: 'ok', startedAt: at, durationMs: timings.text!, engine: text.engine });
+        const chars = text.pages.reduce((n: number, p: { text: string }) => n + p.text.length, 0);
+        this.d.audit.append({ actor: PIPELINE_ACTOR, event: 'text.extracted', documentSha256: row.sha256, data: { documentId: row.id, source: text.source, engine: text.engine, pages: text.pages.length, chars } });
+        if (!next) {
+          this.d.docs.markProcessed(row.id, timings);
+          this.d.audit.append({ actor: PIPELINE_ACTOR, event: 'document.processed', documentSha256: row.sha256, data: { documentId: row.id } });
+        }
+      })();
+    } catch (err) {
+      timings.text = performance.now() - t;
+      this.fail(row, 'text', toErrorInfo(err), timings, t, { at, t });
+    }
+  }
+
+  private async understandStage(row: DocumentRow, timings: Record<string, number>): Promise<void> {
+    const at = new Date().toISOString();
+    const t = performance.now();
+    const understanding = (await this.d.understanding())!;
+    try {
+      const pages = this.d.docs.pages(row.id);
+      const u = await understanding.understand(pages, {
+        documentId: row.id,
+        sha256: row.sha256!,
+        findDuplicates: (q) => this.d.docs.findDuplicates({ ...q, excludeId: row.id }),
+        vendorHistoryCount: (vendor) => this.d.docs.vendorHistoryCount(vendor, row.id),
+      });
+      Object.assign(timings, u.timingsMs);
+      timings.understand = performance.now() - t;
+      this.d.db.transaction(() => {
+        this.d.docs.saveUnderstanding(row.id, u, timings);
+        this.d.docs.addStageRun(row.id, { stage: 'understand', status: 'ok', startedAt: at, durationMs: timings.understand!, engine: `${u.model.name}@${u.model.version}` });
+        this.d.audit.append({
+          actor: PIPELINE_ACTOR,
+          event: 'document.classified',
+          documentSha256: row.sha256,
+          data: { documentId: row.id, label: u.docType.label, score: u.docType.score },
+          model: u.model,
+        });
+        this.d.audit.append({
+          actor: PIPELINE_ACTOR,
+          event: 'document.routed',
+          documentSha256: row.sha256,
+          data: {
+            documentId: row.id,
+            action: u.route.action,
+            reasons: u.route.reasons,
+            qaSampled: u.route.qaSampled,
+            fields: Object.fromEntries(Object.entries(u.fields).map(([k, f]) => [k, { value: f.value, confidence: f.confidence }])),
+            rules: u.rules.map((r) => ({ id: r.id, passed: r.passed })),
+            ruleSetVersion: u.ruleSetVersion,
+          },
+          model: u.model,
+          policyVersion: u.route.policyVersion,
+        });
+        if (u.route.action === 'review') {
+          const taskId = this.d.tasks.create({
+            documentId: row.id,
+            reasons: u.route.reasons,
+            priority: u.route.qaSampled ? 0 : 1,
+            policyVersion: u.route.policyVersion,
+            batchApprovable: u.route.batchApprovable,
+            qaSampled: u.route.qaSampled,
+          });
+          this.d.audit.append({ actor: PIPELINE_ACTOR, event: 'task.created', documentSha256: row.sha256, data: { taskId, documentId: row.id, reasons: u.route.reasons }, model: u.model, policyVersion: u.route.policyVersion });
+        }
+        this.d.audit.append({ actor: PIPELINE_ACTOR, event: 'document.processed', documentSha256: row.sha256, data: { documentId: row.id }, model: u.model, policyVersion: u.route.policyVersion });
+      })();
+    } catch (err) {
+      timings.understand = performance.now() - t;
+      const info = err instanceof PipelineError ? toErrorInfo(err) : { code: 'model_failed', message: `Understanding failed: ${(err as Error).message}` };
+      this.fail(row, 'understand', info, timings, t, { at, t });
+    }
+  }
+
+  /** The contract's per-document shape, rebuilt from what is recorded (so a resumed run reports the same). */
+  resultFor(id: number, file: string, timings?: Record<string, number>): ProcessResult {
+    const row = this.d.docs.byId(id)!;
+    const r: ProcessResult = { file, documentId: id, status: row.status === 'pending' ? 'failed' : row.status };
+    if (row.sha256) r.sha256 = row.sha256;
+    if (row.duplicate_of) r.duplicateOf = row.duplicate_of;
+    if (row.text_source && row.text_engine) r.text = { source: row.text_source, engine: row.text_engine, pages: row.page_count ?? 0, chars: row.char_count ?? 0 };
+    if (row.doc_type) r.docType = { label: row.doc_type, score: row.doc_type_score ?? 0 };
+    if (row.status === 'processed' && row.doc_type) {
+      r.fields = this.d.docs.fields(id);
+      r.rules = this.d.docs.rules(id);
+      if (row.route_action) r.route = { action: row.route_action as 'auto_approve', reasons: JSON.parse(row.route_reasons ?? '[]') as string[], policyVersion: row.policy_version ?? '' };
+      if (row.model_json) r.model = JSON.parse(row.model_json);
+    }
+    const t = timings ?? (row.timings_json ? (JSON.parse(row.timings_json) as Record<string, number>) : undefined);
+    if (t) r.timingsMs = Object.fromEntries(Object.entries(t).map(([k, v]) => [k, Math.round(v * 10) / 10]));
+    if (row.error_code) r.error = { code: row.error_code, message: row.error_message ?? '' };
+    return r;
+  }
+}
+
+export const defaultConcurrency = () => Math.max(1, Math.min(os.availableParallelism(), 4));

@@ -1,0 +1,10 @@
+import { migration001 } from './001-initial.ts';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** Numbered, append-only: never edit a shipped migration, add the next one. */
+export const migrations: Migration[] = [migration001];
