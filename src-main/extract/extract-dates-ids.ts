@@ -1,0 +1,189 @@
+/**
+ * Dates (issue, due), identifiers (document number, PO number, VAT number, IBAN) and the currency.
+ */
+import type { ExtractedField } from '../../src-shared/document-model.ts';
+import { findDates, type DateOrder } from './normalise-date.ts';
+import { candidate, labelledValues, type Candidate, type ValueFinder } from './labelled-values.ts';
+import {
+  DOCUMENT_NUMBER_LABELS,
+  DOCUMENT_NUMBER_NEGATIVE,
+  DUE_DATE_LABELS,
+  IBAN_LABELS,
+  ISSUE_DATE_LABELS,
+  ISSUE_DATE_NEGATIVE,
+  matchLabel,
+  PO_NUMBER_LABELS,
+  TAX_ID_LABELS,
+} from './field-labels.ts';
+import { checkIban, checkTaxId, compactId } from './identifiers.ts';
+import { confidenceFrom, toField } from './extract-amounts.ts';
+import type { TextRow } from './page-layout.ts';
+
+function dateFinder(order: DateOrder): ValueFinder {
+  return (text) => findDates(text, order).map((d) => ({ value: d.iso, raw: d.raw, start: d.start, end: d.end, note: d.note }));
+}
+
+export function extractDates(rows: TextRow[], order: DateOrder): { issueDate?: ExtractedField; dueDate?: ExtractedField } {
+  const finder = dateFinder(order);
+  const due = labelledValues(rows, (t) => matchLabel(t, DUE_DATE_LABELS), finder, { pick: 'first', labelName: 'due date' });
+  const labelled = labelledValues(rows, (t) => matchLabel(t, ISSUE_DATE_LABELS, ISSUE_DATE_NEGATIVE), finder, {
+    pick: 'first',
+    labelName: 'issue date',
+  });
+  const dueValues = new Set(due.filter((d) => d.score >= 0.8).map((d) => `${d.row.index}:${d.value}`));
+  const issue: Candidate[] = labelled.filter((c) => !dueValues.has(`${c.row.index}:${c.value}`));
+  // Unlabelled dates count too, the first ones most, unless their row says what else they are.
+  let seen = 0;
+  for (const row of rows) {
+    for (const m of finder(row.text)) {
+      const negative = ISSUE_DATE_NEGATIVE.some((re) => re.test(row.text)) || matchLabel(row.text, DUE_DATE_LABELS) !== null;
+      const score = negative ? 0.05 : Math.max(0.15, 0.45 - 0.05 * seen);
+      issue.push(candidate(row, m, score, 'the first date on the document'));
+      seen++;
+    }
+  }
+  const out: { issueDate?: ExtractedField; dueDate?: ExtractedField } = {};
+  const best = strongest(issue);
+  if (best) out.issueDate = toField(best, confidenceFrom(best.score, 0, best.ocr) * (best.note ? 0.85 : 1), []);
+  const bestDue = strongest(due.filter((d) => !out.issueDate || d.value >= out.issueDate.value));
+  if (bestDue && bestDue.value !== out.issueDate?.value) {
+    out.dueDate = toField(bestDue, confidenceFrom(bestDue.score, 0, bestDue.ocr), []);
+  }
+  return out;
+}
+
+function strongest(cs: Candidate[]): Candidate | undefined {
+  // Stable: of equal scores, the earliest on the page.
+  return cs.reduce<Candidate | undefined>((best, c) => (!best || c.score > best.score ? c : best), undefined);
+}
+
+/** Tokens that look like a document or order number: a run with at least one digit. */
+const ID_TOKEN = /[#:]?\s*([A-Z0-9][A-Z0-9_\-/.]*\d[A-Z0-9_\-/.]*|\d+)/gi;
+
+const idFinder: ValueFinder = (text) => {
+  const out = [];
+  for (const m of text.matchAll(ID_TOKEN)) {
+    const value = m[1]!.replace(/[.\-/]+$/, '');
+    if (/^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}$/.test(value)) continue; // a date, not a number
+    if (value.replace(/\D/g, '').length < 3) continue;
+    const start = m.index + m[0].indexOf(m[1]!);
+    out.push({ value, raw: m[1]!, start, end: start + m[1]!.length });
+  }
+  return out;
+};
+
+export function extractIdentifiers(rows: TextRow[]): {
+  documentNumber?: ExtractedField;
+  poNumber?: ExtractedField;
+  vendorTaxId?: ExtractedField;
+  iban?: ExtractedField;
+} {
+  const out: ReturnType<typeof extractIdentifiers> = {};
+  const docNo = strongest(
+    labelledValues(rows, (t) => matchLabel(t, DOCUMENT_NUMBER_LABELS, DOCUMENT_NUMBER_NEGATIVE), idFinder, {
+      pick: 'first',
+      maxBelow: 1,
+      labelName: 'document number',
+    }).filter((c) => c.labelRow === c.row || c.score >= 0.5),
+  );
+  if (docNo) out.documentNumber = toField(docNo, confidenceFrom(docNo.score, 0, docNo.ocr), []);
+
+  const po = strongest(
+    labelledValues(rows, (t) => matchLabel(t, PO_NUMBER_LABELS), idFinder, { pick: 'first', maxBelow: 1, labelName: 'PO number' }),
+  );
+  if (po && po.value !== out.documentNumber?.value) out.poNumber = toField(po, confidenceFrom(po.score, 0, po.ocr), []);
+
+  const taxId = extractTaxId(rows);
+  if (taxId) out.vendorTaxId = taxId;
+  const iban = extractIban(rows);
+  if (iban) out.iban = iban;
+  return out;
+}
+
+const TAX_ID_TOKEN = /(?:[A-Z]{2,3}[\s]?)?[0-9A-Z]{1,4}(?:[\s\-.]?[0-9A-Z]{1,12}){0,5}/g;
+
+const taxIdFinder: ValueFinder = (text) => {
+  const out = [];
+  for (const m of text.matchAll(TAX_ID_TOKEN)) {
+    // Column gaps end a value; wrap-around spaces inside are grouping.
+    const raw = m[0].split(/\s{3,}/)[0]!.trim();
+    const digits = raw.replace(/\D/g, '').length;
+    if (digits < 6 || /^(?:NO|REG|ID)\b/i.test(raw)) continue;
+    out.push({ value: raw, raw, start: m.index, end: m.index + raw.length });
+  }
+  return out;
+};
+
+function extractTaxId(rows: TextRow[]): ExtractedField | undefined {
+  const labelled = labelledValues(rows, (t) => matchLabel(t, TAX_ID_LABELS), taxIdFinder, {
+    pick: 'first',
+    maxBelow: 2,
+    labelName: 'VAT number',
+  });
+  const scored = labelled.map((c) => {
+    const check = checkTaxId(c.value);
+    return { c, valid: check.valid, score: c.score + (check.valid ? 0.3 : 0) };
+  });
+  // Unlabelled EU VAT numbers with a valid format still count, a little.
+  for (const row of rows) {
+    for (const m of row.text.matchAll(/\b(?:DE|FR|NL|BE|ES|IT|ATU|GB)\s?[0-9A-Z]{2,3}(?:\s?[0-9A-Z]{3}){2,3}\b/g)) {
+      if (checkTaxId(m[0]).valid) {
+        scored.push({ c: candidate(row, { value: m[0], raw: m[0], start: m.index, end: m.index + m[0].length }, 0.3, 'shaped like an EU VAT number'), valid: true, score: 0.6 });
+      }
+    }
+  }
+  scored.sort((a, b) => b.score - a.score);
+  const best = scored[0];
+  if (!best) return undefined;
+  const field = toField(best.c, confidenceFrom(best.c.score, best.valid ? 1 : 0, best.c.ocr), best.valid ? ['format checks out'] : []);
+  return { ...field, value: best.c.value.replace(/\s{2,}/g, ' ') };
+}
+
+const IBAN_TOKEN = /\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,3})?\b/g;
+
+function extractIban(rows: TextRow[]): ExtractedField | undefined {
+  for (const row of rows) {
+    for (const m of row.text.matchAll(IBAN_TOKEN)) {
+      const check = checkIban(m[0]);
+      if (check.valid) {
+        const c = candidate(row, { value: check.iban, raw: m[0], start: m.index, end: m.index + m[0].length }, 1, 'a valid IBAN (mod 97)');
+        return toField(c, confidenceFrom(1, 1, c.ocr), []);
+      }
+    }
+  }
+  // A labelled account number that is not a valid IBAN: kept, with low confidence.
+  const labelled = labelledValues(rows, (t) => matchLabel(t, IBAN_LABELS), idFinder, { pick: 'first', maxBelow: 1, labelName: 'IBAN' })
+    .filter((c) => /^[A-Z]{2}\d/i.test(c.value))
+    .sort((a, b) => b.score - a.score)[0];
+  if (labelled) return toField({ ...labelled, value: compactId(labelled.value) }, confidenceFrom(labelled.score, 0, labelled.ocr) * 0.6, ['not a valid IBAN checksum']);
+  return undefined;
+}
+
+const CURRENCY_CUES: [RegExp, string, number][] = [
+  [/€|\bEUR\b|\bEuros?\b/g, 'EUR', 1],
+  [/US\$|\bUSD\b/g, 'USD', 2],
+  [/(?<![A-Z])\$/g, 'USD', 0.5],
+  [/£|\bGBP\b/g, 'GBP', 1],
+  [/\bRM\s?\d|\bRM\b|\bMYR\b|\bRinggit\b/g, 'MYR', 1],
+  [/₹|\bINR\b|\bRs\.?\s?\d|\bRupees?\b/g, 'INR', 1],
+  [/\bSGD\b|S\$/g, 'SGD', 2],
+  [/\bCHF\b/g, 'CHF', 1],
+  [/\bAUD\b|A\$/g, 'AUD', 2],
+  [/\bCAD\b|C\$/g, 'CAD', 2],
+  [/\bJPY\b|¥/g, 'JPY', 1],
+];
+
+export function extractCurrency(rows: TextRow[]): ExtractedField | undefined {
+  const text = rows.map((r) => r.text).join('\n');
+  const votes = new Map<string, number>();
+  for (const [re, code, weight] of CURRENCY_CUES) {
+    const n = (text.match(re) ?? []).length;
+    if (n) votes.set(code, (votes.get(code) ?? 0) + n * weight);
+  }
+  const ranked = [...votes.entries()].sort((a, b) => b[1] - a[1]);
+  const top = ranked[0];
+  if (!top) return undefined;
+  const second = ranked[1]?.[1] ?? 0;
+  const confidence = Math.round(Math.min(0.95, 0.5 + 0.1 * top[1]) * (top[1] / (top[1] + second)) * 100) / 100;
+  return { value: top[0], confidence, source: 'generic', note: `currency marks in the text (${ranked.map(([c, n]) => `${c}: ${n}`).join(', ')})` };
+}

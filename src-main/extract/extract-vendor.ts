@@ -1,0 +1,120 @@
+/**
+ * The vendor: the first prominent line(s) at the top that name a business, skipping document
+ * titles, phone numbers, addresses and registration numbers. A line with a legal form (Sdn Bhd,
+ * GmbH, B.V., Ltd) wins; a name that matches the document's web or e-mail domain gets a boost.
+ */
+import type { ExtractedField } from '../../src-shared/document-model.ts';
+import { COMPANY_SUFFIX, DOC_TITLE } from './field-labels.ts';
+import type { TextRow } from './page-layout.ts';
+
+const NOISE = [
+  DOC_TITLE,
+  /\b(?:tel|fax|phone|h\/p|hp|mobile|whatsapp|e-?mail|www\.|http|@)\b|@|www\./i,
+  /\b(?:gst|sst|vat|tin|reg(?:istration)?|co\.?\s*(?:no|reg)|company\s*no|roc|brn)\b.*\d/i,
+  /^\W*\(?\s*[\dA-Z]{0,3}[\d-]{4,}[-\s]?[A-Z]?\s*\)?\W*$/, // registration numbers such as (789417-W)
+  /^\s*(?:no\.?\s*\d|lot\b|\d+[,\s-]|jalan\b|jln\b|unit\b|suite\b|block\b)/i, // addresses
+  /\b\d{5}\b.*\b(?:kuala|johor|selangor|malaysia|penang|perak|kl)\b/i,
+  /\b(?:date|time|cashier|invoice\s*no|receipt\s*no|table|counter|member|guest|name|bill\s*to|ship\s*to|sold\s*to|customer)\b\s*[:#]/i,
+  /^\W*(?:page|seite|pagina)\b/i,
+  /^\W*$/,
+];
+
+const CONTINUES_UP = /^\s*(?:(?:SDN\.?\s*)?BHD\b|SDN\b|CO\.|CO\b|\(M\)|&|ENTERPRISES?\b|RESTAURANTS?\b|TRADING\b|HARDWARE\b|MARKETING\b|[A-Z]+\))/i;
+
+function isNoise(text: string): boolean {
+  return NOISE.some((re) => re.test(text));
+}
+
+/** Cuts registration numbers and trailing separators off a name. */
+export function cleanVendorName(name: string): string {
+  return name
+    .replace(/\s*\((?:co\.?\s*(?:no|reg)\.?\s*:?\s*)?[\dA-Z]*\d{4,}[-\s]?[A-Z]?\)\s*$/i, '')
+    .replace(/\s*\(?\b(?:co\.?\s*(?:no|reg)|company\s*no)\b.*$/i, '')
+    .replace(/\s+-\s+.*$/, '')
+    .replace(/[\s,;:|-]+$/, '')
+    .trim();
+}
+
+/** Segments of a row split at column gaps and " - " / " | " separators. */
+function segments(text: string): string[] {
+  return text.split(/\s{3,}|\s[|•·]\s/).map((s) => s.trim()).filter(Boolean);
+}
+
+function domainsOf(rows: TextRow[]): string[] {
+  const out: string[] = [];
+  for (const r of rows) {
+    for (const m of r.text.matchAll(/(?:www\.|https?:\/\/(?:www\.)?|@)([a-z0-9-]+)\.[a-z]{2,}/gi)) out.push(m[1]!.toLowerCase().replace(/-/g, ''));
+  }
+  return out;
+}
+
+export function extractVendor(rows: TextRow[]): ExtractedField | undefined {
+  const firstPage = rows.filter((r) => r.page === rows[0]?.page);
+  // The top of the page: the first rows, or the top fifth for tall layouts.
+  const top = firstPage.filter((r, i) => i < 10 || r.box[1] < 0.2).slice(0, 14);
+  const domains = domainsOf(rows);
+  type Option = { name: string; row: TextRow; firstRow: TextRow; score: number; why: string };
+  const options: Option[] = [];
+  top.forEach((row, i) => {
+    for (const seg of segments(row.text)) {
+      if (isNoise(seg)) continue;
+      let name = seg;
+      let firstRow = row;
+      let score = 0.5 - 0.04 * i;
+      let why = 'the first line at the top that is not a title, address or number';
+      if (COMPANY_SUFFIX.test(seg)) {
+        score += 0.35;
+        why = 'a company name (legal form) at the top';
+        // Names broken over lines: "POPULAR BOOK" / "CO. (M) SDN BHD".
+        let j = i;
+        while (j > 0 && (CONTINUES_UP.test(segments(top[j]!.text)[0] ?? '') || /[&(,]\s*$/.test(top[j - 1]!.text)) && !isNoise(top[j - 1]!.text)) {
+          j--;
+          name = `${segments(top[j]!.text)[0] ?? ''} ${name}`;
+          firstRow = top[j]!;
+        }
+      } else if (seg.split(/\s+/).length > 8 || /\d{3,}/.test(seg)) {
+        score -= 0.2;
+      }
+      const compact = seg.toLowerCase().replace(/[^a-z0-9]/g, '');
+      const firstWord = seg.toLowerCase().split(/[^a-z0-9]+/)[0] ?? '';
+      if (domains.some((d) => (compact.length >= 4 && d.includes(compact.slice(0, 12))) || (firstWord.length >= 3 && d.startsWith(firstWord)))) {
+        score += 0.3;
+        why += ', matching the web or e-mail domain';
+      }
+      options.push({ name: cleanVendorName(name), row, firstRow, score, why });
+    }
+  });
+  const best = options.filter((o) => o.name.length >= 2).sort((a, b) => b.score - a.score)[0];
+  if (!best) return undefined;
+  const box = best.firstRow === best.row ? best.row.box : unionOf(best.firstRow.box, best.row.box);
+  const confidence = Math.round(Math.min(0.9, Math.max(0.1, best.score)) * best.row.confidence * 100) / 100;
+  return { value: best.name, confidence, page: best.row.page, box, raw: best.row.text.trim(), source: 'generic', note: best.why };
+}
+
+function unionOf(a: [number, number, number, number], b: [number, number, number, number]): [number, number, number, number] {
+  return [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[2], b[2]), Math.max(a[3], b[3])];
+}
+
+/** Address: the rows under the vendor up to the first phone, tax number or title line. */
+export function extractVendorAddress(rows: TextRow[], vendor: ExtractedField | undefined): ExtractedField | undefined {
+  if (!vendor?.box) return undefined;
+  const start = rows.findIndex((r) => r.page === vendor.page && Math.abs(r.box[3] - vendor.box![3]) < 1e-6);
+  if (start < 0) return undefined;
+  const parts: TextRow[] = [];
+  for (let i = start + 1; i < rows.length && parts.length < 5; i++) {
+    const text = rows[i]!.text.trim();
+    if (/^\W*\(?[\dA-Z]{0,3}[\d-]{4,}[-\s]?[A-Z]?\)?\W*$/.test(text) && parts.length === 0) continue; // registration number line
+    if (/\b(?:tel|fax|phone|gst|vat|e-?mail|www|invoice|receipt|date)\b/i.test(text) || DOC_TITLE.test(text)) break;
+    if (!/\d|jalan|jln|street|st\b|road|rd\b|taman|lot|no\./i.test(text) && parts.length === 0) break;
+    parts.push(rows[i]!);
+    if (/\b\d{5}\b/.test(text) && /[A-Z]{3,}\.?\s*$/i.test(text) && parts.length >= 2 && /\.\s*$/.test(text)) break;
+  }
+  if (parts.length === 0) return undefined;
+  return {
+    value: parts.map((p) => segments(p.text)[0] ?? p.text).join(' ').replace(/\s+/g, ' ').trim(),
+    confidence: 0.4,
+    page: parts[0]!.page,
+    source: 'generic',
+    note: 'lines under the vendor name up to the first phone or tax number',
+  };
+}

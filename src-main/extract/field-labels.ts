@@ -1,0 +1,125 @@
+/**
+ * Label keywords per field in English, German, French, Dutch, Spanish, Italian and Malay, with a
+ * strength: how sure a value next to that label is the field. Negative labels name look-alikes
+ * (subtotal, total quantity, order date) that must not be read as the field.
+ */
+
+export interface LabelRule {
+  re: RegExp;
+  strength: number;
+}
+
+/** The strongest label in a text: its strength and where it ends; 0 when a negative label wins. */
+export function matchLabel(
+  text: string,
+  positive: LabelRule[],
+  negative: RegExp[] = [],
+): { strength: number; start: number; end: number } | null {
+  for (const neg of negative) if (neg.test(text)) return null;
+  let best: { strength: number; start: number; end: number } | null = null;
+  for (const rule of positive) {
+    const m = rule.re.exec(text);
+    if (m && (!best || rule.strength > best.strength)) {
+      best = { strength: rule.strength, start: m.index, end: m.index + m[0].length };
+    }
+  }
+  return best;
+}
+
+export const TOTAL_LABELS: LabelRule[] = [
+  { re: /grand\s*total|total\s*payable|amount\s*payable|total\s*amt\s*payable|nett?\s*total|total\s*amount\s*due|amount\s*due|balance\s*due|total\s*due|total\s*to\s*pay|final\s*total/i, strength: 1 },
+  { re: /round(?:ed|ing)?\s*\w?\s*total|total\s*(?:amt\s*)?(?:after\s*)?(?:round|adj)\w*/i, strength: 1 },
+  { re: /total\s*(?:sales\s*|amt\s*|amount\s*|rm\s*)?\(?\s*(?:incl|inclusive|inc\b|with|after)[\w.\s]*(?:gst|tax|vat|sst)?/i, strength: 0.95 },
+  { re: /total\s*\(?(?:gst|tax)\s*incl/i, strength: 0.95 },
+  { re: /gesamtbetrag|rechnungsbetrag|gesamtsumme|endbetrag|zu\s*zahlen|zahlbetrag|bruttobetrag/i, strength: 1 },
+  { re: /montant\s*(?:total\s*)?(?:eur\s*)?ttc|total\s*ttc|net\s*à\s*payer|somme\s*à\s*payer|montant\s*à\s*payer|total\s*facture/i, strength: 1 },
+  { re: /te\s*betalen|totaal\s*(?:incl|bedrag)|factuurbedrag/i, strength: 1 },
+  { re: /importe\s*total|total\s*factura|total\s*a\s*pagar|totale\s*(?:fattura|documento|da\s*pagare)/i, strength: 1 },
+  { re: /jumlah\s*(?:besar|bayaran|keseluruhan)?/i, strength: 0.8 },
+  { re: /total\s*amount|total\s*amt|total\s*\(?rm\)?|total\s*sales|total\s*invoice|invoice\s*total/i, strength: 0.85 },
+  { re: /\btotaal\b|\bgesamt\b|\bsumme\b|\btotale\b|\bbetrag\b|\bmontant\b/i, strength: 0.7 },
+  { re: /\btotal\b/i, strength: 0.75 },
+  { re: /\bamount\b|\bamt\b/i, strength: 0.4 },
+];
+
+export const TOTAL_NEGATIVE: RegExp[] = [
+  /sub[\s-]*tota/i,
+  /total\s*(?:qty|quantity|items?|item\(s\)|no\.?\s*of|pcs|units|tender|savings?|discount|disc\b|weight|points?)/i,
+  /total\s*(?:sales\s*)?\(?\s*excl|excl(?:uding|usive)?\.?\s*(?:of\s*)?(?:gst|tax|vat|btw)/i,
+  /total\s*(?:gst|tax|vat|sst)\b(?!\s*incl)|(?:gst|tax|tva|vat)\s*total|included\s*in\s*total|includes?\s*\d*\s*%?\s*gst/i,
+  /total\s*\d+\s*%\s*suppl/i,
+  /taxable|zero\s*rated|exempt/i,
+  /\bcash\b|\bchange\b|tender|\bpaid\b|card|visa|master/i,
+  /ohne\s*mwst|netto|\bHT\b|exclusief|zonder\s*btw/i,
+];
+
+export const SUBTOTAL_LABELS: LabelRule[] = [
+  { re: /exclusief\s*btw|excl\.?\s*btw|total\s*(?:sales\s*)?\(?excl[\w.]*\s*(?:of\s*)?(?:gst|tax|vat)|total\s*excl/i, strength: 1 },
+  { re: /montant\s*(?:eur\s*)?ht|total\s*ht|nettobetrag|summe\s*netto|netto|zwischensumme|net\s*amount|base\s*imponible|imponibile/i, strength: 0.95 },
+  { re: /sub[\s-]*total|subtotaal|sous[\s-]*total/i, strength: 0.9 },
+];
+
+export const SUBTOTAL_NEGATIVE: RegExp[] = [/\bqty\b|quantity/i];
+
+export const TAX_LABELS: LabelRule[] = [
+  { re: /total\s*(?:gst|tax|vat|sst)|(?:gst|tax|vat)\s*(?:amount|total)|montant\s*tva|mwst\.?\s*betrag|btw\s*bedrag|importe\s*iva/i, strength: 1 },
+  { re: /\b(?:gst|sst|vat|tax|tva|btw|mwst|ust|iva)\b\s*(?:@\s*)?\(?\d{1,2}(?:[.,]\d+)?\s*%/i, strength: 0.95 },
+  { re: /(?:service\s*)?\btax\b|\bgst\b|\bsst\b|\bvat\b|\btva\b|\bbtw\b|\bmwst\b|\bust\b|\biva\b/i, strength: 0.7 },
+];
+
+export const TAX_NEGATIVE: RegExp[] = [
+  /reg(?:istration)?\.?\s*no|gst\s*(?:id|no)\b|\bid\s*no|vat\s*(?:no|number|reg|id)|tva\s*intra|n°\s*de\s*tva|btw[-\s]*(?:nr|nummer|id)|ust[-.\s]*id|steuer[-\s]*nr|gstin|tin\b/i,
+  /excl|exclusief|ohne|\bHT\b(?!.*tva)|incl\.?\s*btw\s*$|prijs\s*incl/i,
+  /total\s*\d+\s*%\s*suppl|taxable|zero\s*rated|@\s*0\s*%/i,
+  /tax\s*invoice|invoice/i,
+];
+
+export const ISSUE_DATE_LABELS: LabelRule[] = [
+  { re: /invoice\s*date|date\s*of\s*(?:invoice|issue)|issue\s*date|bill\s*date|receipt\s*date|document\s*date|tax\s*point/i, strength: 1 },
+  { re: /rechnungsdatum|belegdatum|ausstellungsdatum|factuurdatum|date\s*de\s*(?:la\s*)?facture|fecha\s*(?:de\s*)?(?:la\s*)?factura|data\s*(?:della\s*)?fattura|tarikh/i, strength: 1 },
+  { re: /facture\s*n°?\s*\S+\s*du|\bdu\b/i, strength: 0.6 },
+  { re: /\bdate\b|\bdatum\b|\bfecha\b|\bdata\b|\bdated\b|\bdd\b/i, strength: 0.8 },
+];
+
+export const ISSUE_DATE_NEGATIVE: RegExp[] = [
+  /due|fällig|faellig|échéance|echeance|vervaldatum|vencimiento|scadenza|limite|payable\s*by|pay\s*by/i,
+  /order\s*date|orderdatum|bestelldatum|date\s*de\s*commande|delivery|lieferdatum|leverdatum|livraison|ship/i,
+  /check[\s-]*(?:in|out)|expir|valid\s*(?:until|till|thru)|print(?:ed)?\s*date|period|zeitraum|période/i,
+];
+
+export const DUE_DATE_LABELS: LabelRule[] = [
+  { re: /due\s*date|payment\s*due|due\s*by|pay(?:able)?\s*by|date\s*due/i, strength: 1 },
+  { re: /fällig(?:keit)?(?:sdatum)?|zahlbar\s*bis|zahlungsziel|vervaldatum|uiterste\s*betaaldatum|échéance|date\s*limite(?:\s*de\s*paiement)?|fecha\s*de\s*vencimiento|vencimiento|scadenza/i, strength: 1 },
+];
+
+export const DOCUMENT_NUMBER_LABELS: LabelRule[] = [
+  { re: /invoice\s*(?:no\.?|number|num\.?|nr\.?|#|id)|inv\.?\s*(?:no|#)\.?|bill\s*(?:no\.?|#|number)|receipt\s*(?:no\.?|#|number)|document\s*(?:no\.?|number)|doc\.?\s*no\.?|cash\s*bill\s*no/i, strength: 1 },
+  { re: /rechnungs[-\s]*(?:nr\.?|nummer)|rechnung\s*nr\.?|beleg[-\s]*nr\.?|factuur\s*(?:nr\.?|nummer)|factuurnummer|facture\s*(?:n°|no\.?|numéro)|n°\s*(?:de\s*)?facture|numéro\s*de\s*facture|factura\s*(?:n[°º.o]*|número)|n[°º]\s*factura|número\s*de\s*factura|fattura\s*(?:n[°.]*|numero)/i, strength: 1 },
+  { re: /^\s*(?:tax\s*)?invoice\b(?!\s*date)|^\s*(?:rechnung|facture|factuur|factura|fattura)\b/i, strength: 0.7 },
+  { re: /\b(?:trans(?:action)?|ref(?:erence)?|order|slip|check|chk|bill|transaction)\s*(?:no\.?|#|:)/i, strength: 0.5 },
+];
+
+export const DOCUMENT_NUMBER_NEGATIVE: RegExp[] = [/date|datum|customer|client|kunden|klant|account|konto|order\s*(?:id|no)|tel|fax|phone|gst|vat|reg/i];
+
+export const PO_NUMBER_LABELS: LabelRule[] = [
+  { re: /p\.?\s*o\.?\s*(?:no\.?|number|#|:)|purchase\s*order(?:\s*(?:no\.?|number|#))?|your\s*order(?:\s*(?:no\.?|number))?/i, strength: 1 },
+  { re: /order\s*(?:id|no\.?|number|#)|bestell(?:nummer|nr\.?)|auftrags(?:nummer|nr\.?)|ordernummer|bon\s*de\s*commande|commande\s*n°?|n°\s*de\s*commande|pedido|ordine/i, strength: 0.8 },
+];
+
+export const TAX_ID_LABELS: LabelRule[] = [
+  { re: /vat\s*(?:reg(?:istration)?\.?\s*)?(?:no\.?|number|id|#)|vat\s*reg|ust[-.\s]*id(?:[-.\s]*nr\.?)?|umsatzsteuer[-\s]*id(?:entifikations)?(?:nummer)?|ustid|n°\s*(?:de\s*)?tva(?:\s*intra(?:communautaire)?)?|tva\s*intra\w*|btw[-\s]*(?:nr\.?|nummer|id)|\bbtw\b|nif|cif|p\.?\s*iva|partita\s*iva|codice\s*fiscale/i, strength: 1 },
+  { re: /gst\s*(?:reg(?:istration)?\.?\s*)?(?:no\.?|number|id|#)|gst\s*reg|gstin|sst\s*(?:reg(?:istration)?\.?\s*)?(?:no\.?|id)|\babn\b|tax\s*(?:id|reg(?:istration)?)\s*(?:no\.?|number)?|vat\/tin|\btin\b/i, strength: 0.9 },
+];
+
+export const IBAN_LABELS: LabelRule[] = [
+  { re: /\biban\b/i, strength: 1 },
+  { re: /bank\s*account(?:\s*(?:no\.?|number))?|account\s*(?:no\.?|number)|rekeningnummer|kontonummer|compte/i, strength: 0.5 },
+];
+
+/** Lines at the top of a document that name the document, not the vendor. */
+export const DOC_TITLE =
+  /^\W*(?:(?:simplified\s*|full\s*)?tax\s*invoice|invoice|receipt|official\s*receipt|cash\s*(?:bill|sales?|receipt)|payment\s*receipt|retail\s*invoices?(?:\/bill)?|bill|quotation|delivery\s*order|credit\s*note|rechnung|gutschrift|facture|factuur|factura|fattura|nota|resit|copy|duplicate|customer\s*copy|original|reprint)\W*$/i;
+
+/** Legal forms and words that end a company name. */
+export const COMPANY_SUFFIX =
+  /\b(?:SDN\.?\s*BHD|BHD|S\/B|SB|ENTERPRISE|ENTERPRISES|TRADING|HARDWARE|RESTAURANT|RESTORAN|STATIONERY|PHARMACY|FARMASI|MART|SUPERMARKET|BOOK\s*CO|GmbH|AG|KG|OHG|UG|e\.K\.|B\.?V\.?|N\.?V\.?|Ltd\.?|Limited|LLC|L\.L\.C\.|Inc\.?|Corp\.?|Corporation|PLC|LLP|SAS|SARL|S\.A\.?|SA|S\.L\.?|SL|S\.p\.A\.?|SpA|S\.r\.l\.?|Srl|Pvt\.?|Pte\.?|Pty\.?|Co\.)(?=\W|$)/i;

@@ -1,0 +1,96 @@
+/**
+ * Measures generic extraction on the shared corpus: SROIE transcripts (laid out with
+ * pagesFromLines) and the invoice2data PDFs (poppler's `pdftotext -bbox-layout`), scored with the
+ * README's judging rules. Run: npx tsx src-main/extract/measure-corpus.ts [--misses] [--no-templates]
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { FieldName, PageText, Word } from '../../src-shared/document-model.ts';
+import { fieldMatches, scoreFields } from '../eval/metrics.ts';
+import { extractDocument, loadTemplates } from './extract-document.ts';
+import { pagesFromLines } from './page-layout.ts';
+
+const CORPUS = resolve(import.meta.dirname, '../../../shared/corpus');
+const TEMPLATES = resolve(import.meta.dirname, '../../resources/templates');
+
+interface Label {
+  id: string;
+  file: string;
+  kind: string;
+  docType?: string;
+  fields?: Partial<Record<FieldName, string>>;
+  text?: string;
+}
+
+/** Words and lines from poppler's bbox-layout XHTML, in page-relative coordinates. */
+export function pagesFromPdf(file: string): PageText[] {
+  const xml = execFileSync('pdftotext', ['-bbox-layout', file, '-'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const pages: PageText[] = [];
+  for (const pm of xml.matchAll(/<page width="([\d.]+)" height="([\d.]+)">([\s\S]*?)<\/page>/g)) {
+    const width = Number(pm[1]);
+    const height = Number(pm[2]);
+    const words: Word[] = [];
+    const lines: string[] = [];
+    let line = 0;
+    for (const lm of pm[3]!.matchAll(/<line [^>]*>([\s\S]*?)<\/line>/g)) {
+      const texts: string[] = [];
+      for (const wm of lm[1]!.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)) {
+        const text = decode(wm[5]!);
+        texts.push(text);
+        words.push({ text, box: [Number(wm[1]) / width, Number(wm[2]) / height, Number(wm[3]) / width, Number(wm[4]) / height], confidence: 1, line });
+      }
+      lines.push(texts.join(' '));
+      line++;
+    }
+    pages.push({ pageNo: pages.length + 1, width, height, source: 'pdf_text', engine: 'pdftotext', words, text: lines.join('\n') });
+  }
+  return pages;
+}
+
+function decode(s: string): string {
+  return s.replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'");
+}
+
+function main(): void {
+  const showMisses = process.argv.includes('--misses');
+  const templates = process.argv.includes('--no-templates') ? [] : loadTemplates(TEMPLATES);
+  const labels = readFileSync(join(CORPUS, 'labels.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Label);
+  const groups: Record<string, { predicted: Partial<Record<FieldName, string>>; expected: Partial<Record<FieldName, string>> }[]> = {
+    sroie: [],
+    invoice2data: [],
+  };
+  for (const label of labels) {
+    if (!label.fields || !label.docType) continue;
+    let pages: PageText[];
+    let group: string;
+    if (label.id.startsWith('sroie/') && label.text) {
+      pages = pagesFromLines(readFileSync(join(CORPUS, label.text), 'utf8').split('\n'), { source: 'ocr' });
+      group = 'sroie';
+    } else if (label.id.startsWith('invoice2data/') && label.file.endsWith('.pdf') && existsSync(join(CORPUS, label.file))) {
+      pages = pagesFromPdf(join(CORPUS, label.file));
+      group = 'invoice2data';
+    } else continue;
+    const result = extractDocument(pages, { docType: label.docType as 'receipt', templates });
+    const predicted = Object.fromEntries(Object.entries(result.fields).map(([k, v]) => [k, v.value]));
+    groups[group]!.push({ predicted, expected: label.fields });
+    if (showMisses) {
+      for (const [name, expected] of Object.entries(label.fields) as [FieldName, string][]) {
+        if (!fieldMatches(name, predicted[name], expected)) {
+          console.log(`${label.id} ${name}: got ${JSON.stringify(predicted[name])} want ${JSON.stringify(expected)}`);
+        }
+      }
+    }
+  }
+  for (const [group, docs] of Object.entries(groups)) {
+    console.log(`\n${group} (${docs.length} documents)${templates.length ? '' : ' without templates'}`);
+    for (const s of scoreFields(docs).sort((a, b) => a.field.localeCompare(b.field))) {
+      console.log(`  ${s.field.padEnd(15)} ${(s.exactMatch * 100).toFixed(1).padStart(5)}%  ${s.matched}/${s.labelled}  (missing ${s.missing})`);
+    }
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) main();
