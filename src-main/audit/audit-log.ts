@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { AuditEntry, AuditVerifyResult } from '../../src-shared/contract/audit.ts';
 import type { ModelInfo } from '../../src-shared/document-model.ts';
 import type { Db } from '../store/database.ts';
+import { Where } from '../store/where.ts';
 import { canonicalJson } from './canonical-json.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -120,12 +121,12 @@ export class AuditLog {
   }
 
   list(filter: { offset: number; limit: number; event?: string; actor?: string; documentSha256?: string }): { items: AuditEntry[]; total: number } {
-    const where: string[] = [];
-    const params: Record<string, unknown> = {};
-    if (filter.event) (where.push('event = @event'), (params.event = filter.event));
-    if (filter.actor) (where.push('actor = @actor'), (params.actor = filter.actor));
-    if (filter.documentSha256) (where.push('document_sha256 = @sha'), (params.sha = filter.documentSha256));
-    const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const where = new Where()
+      .when(filter.event, 'event = @event', 'event')
+      .when(filter.actor, 'actor = @actor', 'actor')
+      .when(filter.documentSha256, 'document_sha256 = @sha', 'sha');
+    const w = where.sql;
+    const params = where.params;
     const total = (this.db.prepare(`SELECT count(*) AS n FROM audit ${w}`).get(params) as { n: number }).n;
     const rows = this.db
       .prepare<Record<string, unknown>, Row>(`SELECT * FROM audit ${w} ORDER BY seq DESC LIMIT @limit OFFSET @offset`)

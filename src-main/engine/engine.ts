@@ -69,7 +69,7 @@ export class Engine {
     const ocr = opts.ocr ?? new LazyOcrEngine('tesseract.js', '7', () => createTesseractEngine({ workers }));
     const u = opts.understanding;
     const loadUnderstanding = typeof u === 'function' ? u : u === undefined ? defaultUnderstanding : async () => u;
-    let engine!: Engine;
+    const holder: { engine?: Engine } = {};
     const pipeline = new Pipeline({
       db,
       docs,
@@ -77,12 +77,12 @@ export class Engine {
       audit,
       blobs,
       ocr,
-      understanding: () => engine.understanding(),
+      understanding: () => holder.engine!.understanding(),
       maxPages: opts.maxPages ?? 500,
       concurrency: workers,
     });
-    engine = new Engine(dataDir, db, audit, docs, tasks, blobs, pipeline, ocr, key.storage, loadUnderstanding);
-    return engine;
+    holder.engine = new Engine(dataDir, db, audit, docs, tasks, blobs, pipeline, ocr, key.storage, loadUnderstanding);
+    return holder.engine;
   }
 
   understanding(): Promise<Understanding | null> {

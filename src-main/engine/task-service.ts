@@ -3,6 +3,7 @@ import { ApiError } from '../../src-shared/contract/dispatch.ts';
 import type { DocType } from '../../src-shared/document-model.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { Db } from '../store/database.ts';
+import { likeContains, Where } from '../store/where.ts';
 
 type TaskRow = {
   id: number;
@@ -83,15 +84,15 @@ export class TaskService {
   }
 
   list(q: { offset: number; limit: number; status?: string; docType?: string; reason?: string; vendor?: string; minTotal?: number; maxTotal?: number; sort?: { field: string; direction: 'asc' | 'desc' } }): { items: Task[]; total: number } {
-    const where: string[] = [];
-    const params: Record<string, unknown> = {};
-    if (q.status) (where.push('status = @status'), (params.status = q.status));
-    if (q.docType) (where.push('doc_type = @docType'), (params.docType = q.docType));
-    if (q.reason) (where.push(`reasons_json LIKE @reason ESCAPE '\\'`), (params.reason = `%${q.reason.replace(/[\\%_]/g, (c) => `\\${c}`)}%`));
-    if (q.vendor) (where.push(`lower(vendor) LIKE lower(@vendor) ESCAPE '\\'`), (params.vendor = `%${q.vendor.replace(/[\\%_]/g, (c) => `\\${c}`)}%`));
-    if (q.minTotal !== undefined) (where.push('CAST(total AS REAL) >= @minTotal'), (params.minTotal = q.minTotal));
-    if (q.maxTotal !== undefined) (where.push('CAST(total AS REAL) <= @maxTotal'), (params.maxTotal = q.maxTotal));
-    const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const where = new Where()
+      .when(q.status, 'status = @status', 'status')
+      .when(q.docType, 'doc_type = @docType', 'docType')
+      .when(q.reason, `reasons_json LIKE @reason ESCAPE '\\'`, 'reason', likeContains)
+      .when(q.vendor, `lower(vendor) LIKE lower(@vendor) ESCAPE '\\'`, 'vendor', likeContains)
+      .when(q.minTotal, 'CAST(total AS REAL) >= @minTotal', 'minTotal')
+      .when(q.maxTotal, 'CAST(total AS REAL) <= @maxTotal', 'maxTotal');
+    const w = where.sql;
+    const params = where.params;
     const col = { createdAt: 'id', priority: 'priority', total: 'CAST(total AS REAL)', vendor: 'vendor', docType: 'doc_type' }[q.sort?.field ?? 'createdAt'] ?? 'id';
     const dir = q.sort?.direction === 'asc' ? 'ASC' : 'DESC';
     const base = `SELECT * FROM (${TASK_SELECT}) ${w}`;

@@ -1,6 +1,7 @@
 import type { DocumentDetail, DocumentSummary } from '../../src-shared/contract/documents.ts';
 import type { DocType, ExtractedField, LineItem, ModelInfo, PageText, Route, RuleResult, Word } from '../../src-shared/document-model.ts';
 import type { Db } from './database.ts';
+import { likeContains, Where } from './where.ts';
 
 export type DocumentRow = {
   id: number;
@@ -239,13 +240,13 @@ export class DocumentRepo {
   }
 
   list(q: { offset: number; limit: number; status?: string; docType?: string; routeAction?: string; search?: string; sort?: { field: string; direction: 'asc' | 'desc' } }): { items: DocumentSummary[]; total: number } {
-    const where: string[] = [];
-    const params: Record<string, unknown> = {};
-    if (q.status) (where.push('status = @status'), (params.status = q.status));
-    if (q.docType) (where.push('doc_type = @docType'), (params.docType = q.docType));
-    if (q.routeAction) (where.push('route_action = @routeAction'), (params.routeAction = q.routeAction));
-    if (q.search) (where.push(`(file_name LIKE @search ESCAPE '\\' OR sha256 LIKE @search ESCAPE '\\')`), (params.search = `%${q.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`));
-    const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const where = new Where()
+      .when(q.status, 'status = @status', 'status')
+      .when(q.docType, 'doc_type = @docType', 'docType')
+      .when(q.routeAction, 'route_action = @routeAction', 'routeAction')
+      .when(q.search, `(file_name LIKE @search ESCAPE '\\' OR sha256 LIKE @search ESCAPE '\\')`, 'search', likeContains);
+    const w = where.sql;
+    const params = where.params;
     const sortCol = { createdAt: 'id', fileName: 'file_name', status: 'status', docType: 'doc_type', total: 'total_num' }[q.sort?.field ?? 'createdAt'] ?? 'id';
     const dir = q.sort?.direction === 'asc' ? 'ASC' : 'DESC';
     const total = (this.db.prepare(`SELECT count(*) AS n FROM documents ${w}`).get(params) as { n: number }).n;
