@@ -23,7 +23,7 @@ export interface AmountFields {
   tax?: ExtractedField;
 }
 
-const CASH = /\b(?:cash|tunai|tendered|tender|paid|payment|bayar)\b/i;
+const CASH = /\b(?:cash|tunai|tendered|tender|paid|payment|bayar|credit|card|visa|master(?:card)?|debit|amex)\b/i;
 const CHANGE = /\b(?:change|baki|kembali)\b/i;
 const ROUNDING = /round(?:ing)?\s*(?:adj|adjustment)?|rounding|penggenapan/i;
 
@@ -38,13 +38,15 @@ function labelFinder(positive: LabelRule[], negative: RegExp[]) {
   return (text: string) => matchLabel(text, positive, negative);
 }
 
-function firstLabelled(rows: TextRow[], re: RegExp, finder: ValueFinder): number[] {
+function labelledAmounts(rows: TextRow[], re: RegExp, finder: ValueFinder, lastRowOnly: boolean): number[] {
   const c = labelledValues(rows, (t) => (re.test(t) ? { strength: 1, ...spanOf(re, t) } : null), finder, {
     pick: 'last',
     maxBelow: 1,
     labelName: 'x',
   });
-  return c.map((x) => toCents(x.value));
+  // The last labelled row counts (payment lines sit at the bottom; "CASH RECEIPT" titles at the top).
+  const last = c.reduce((m, x) => Math.max(m, x.labelRow?.index ?? -1), -1);
+  return c.filter((x) => !lastRowOnly || (x.labelRow?.index ?? -1) === last).map((x) => toCents(x.value));
 }
 
 function spanOf(re: RegExp, t: string): { start: number; end: number } {
@@ -64,38 +66,61 @@ export function extractAmounts(rows: TextRow[], decimal: DecimalSeparator | unde
   const count = new Map<number, number>();
   for (const a of all) count.set(a.cents, (count.get(a.cents) ?? 0) + 1);
 
-  const cash = firstLabelled(rows, CASH, finder);
-  const change = firstLabelled(rows, CHANGE, finder);
-  const rounding = firstLabelled(rows, ROUNDING, finder);
+  const cash = labelledAmounts(rows, CASH, finder, true);
+  const change = labelledAmounts(rows, CHANGE, finder, true);
+  const rounding = labelledAmounts(rows, ROUNDING, finder, false);
+  if (process.env.DEBUG_EXTRACT) console.log({ cash, change, rounding });
 
+  const printedAt = (cents: number) => all.find((a) => a.cents === cents);
+  const derived = (cents: number, score: number, how: string, fallbackRow: TextRow): Candidate => {
+    const at = printedAt(cents);
+    const row = at?.row ?? fallbackRow;
+    return { value: formatCents(cents), raw: at?.raw ?? formatCents(cents), row, box: row.box, score: at ? score + 0.1 : score, ocr: row.confidence, how };
+  };
+  const labelled = [...totals];
+  // Total before rounding plus a small rounding adjustment (Malaysian 5-sen rounding, Swiss 5 rappen).
+  for (const t of labelled) {
+    for (const r of rounding) {
+      if (r !== 0 && Math.abs(r) <= 10) totals.push(derived(toCents(t.value) + r, t.score, `${t.how}, plus the rounding adjustment`, t.row));
+    }
+  }
+  // Cash paid minus change given.
+  const cashRows = rows.filter((r) => CASH.test(r.text));
+  for (const ca of cash) {
+    for (const ch of change) {
+      const v = Math.abs(ca) - Math.abs(ch);
+      if (v > 0) totals.push(derived(v, 0.45, 'cash paid minus change', cashRows[0] ?? rows[rows.length - 1]!));
+    }
+  }
+  if (totals.length === 0) {
+    for (const s of subtotals) totals.push({ ...s, score: s.score * 0.35, how: `${s.how} (no total label found)` });
+  }
   if (totals.length === 0) {
     // No total label read: the largest amount with decimals, ignoring cash tendered and change.
     const plain = all.filter((a) => !CASH.test(a.row.text) && !CHANGE.test(a.row.text) && a.cents > 0);
     const max = plain.sort((a, b) => b.cents - a.cents)[0];
-    if (max) {
-      totals.push({
-        value: formatCents(max.cents),
-        raw: max.raw,
-        row: max.row,
-        box: max.row.box,
-        score: 0.25,
-        ocr: max.row.confidence,
-        how: 'the largest amount on the document (no total label found)',
-      });
-    }
+    if (max) totals.push(derived(max.cents, 0.15, 'the largest amount on the document (no total label found)', max.row));
+  }
+  // Amounts that are a round sum tendered minus change: a - b = c with a whole.
+  const tendered = new Set<number>();
+  for (const a of all) {
+    if (a.cents % 100 !== 0) continue;
+    for (const b of all) if (b.cents > 0 && a.cents - b.cents > 0) tendered.add(a.cents - b.cents);
   }
 
+  const maxPrinted = all.filter((a) => !CASH.test(a.row.text)).reduce((m, a) => Math.max(m, a.cents), 0);
   const checks = new Map<Candidate, string[]>();
   const scored = totals.map((c) => {
     const cents = toCents(c.value);
     const why: string[] = [];
     let score = c.score;
     if (cents <= 0) score -= 0.8;
+    else if (cents * 10 < maxPrinted) score -= 0.3; // a total under a tenth of the largest amount is a tax or rounding line
     if ((count.get(cents) ?? 0) >= 2) {
       score += 0.1;
       why.push('printed more than once');
     }
-    if (cash.some((ca) => change.some((ch) => ca - ch === cents && ch >= 0)) || (change.includes(0) && cash.includes(cents))) {
+    if (cash.some((ca) => change.some((ch) => Math.abs(ca) - Math.abs(ch) === cents)) || (change.includes(0) && cash.includes(cents))) {
       score += 0.3;
       why.push('equals cash paid minus change');
     }
@@ -103,9 +128,9 @@ export function extractAmounts(rows: TextRow[], decimal: DecimalSeparator | unde
       score += 0.3;
       why.push('equals subtotal plus tax');
     }
-    if (rounding.length && totals.some((o) => o !== c && rounding.some((r) => toCents(o.value) + r === cents && r !== 0))) {
-      score += 0.2;
-      why.push('equals the unrounded total plus rounding');
+    if (tendered.has(cents) && !why.includes('equals cash paid minus change')) {
+      score += 0.1;
+      why.push('a round sum paid minus change');
     }
     // Later labelled totals are usually the final ones (after discounts and rounding).
     score += 0.05 * (c.row.index / Math.max(1, rows.length));

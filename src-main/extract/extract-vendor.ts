@@ -4,7 +4,7 @@
  * GmbH, B.V., Ltd) wins; a name that matches the document's web or e-mail domain gets a boost.
  */
 import type { ExtractedField } from '../../src-shared/document-model.ts';
-import { COMPANY_SUFFIX, DOC_TITLE } from './field-labels.ts';
+import { COMPANY_SUFFIX, DOC_TITLE, LEGAL_FORM } from './field-labels.ts';
 import type { TextRow } from './page-layout.ts';
 
 const NOISE = [
@@ -12,7 +12,8 @@ const NOISE = [
   /\b(?:tel|fax|phone|h\/p|hp|mobile|whatsapp|e-?mail|www\.|http|@)\b|@|www\./i,
   /\b(?:gst|sst|vat|tin|reg(?:istration)?|co\.?\s*(?:no|reg)|company\s*no|roc|brn)\b.*\d/i,
   /^\W*\(?\s*[\dA-Z]{0,3}[\d-]{4,}[-\s]?[A-Z]?\s*\)?\W*$/, // registration numbers such as (789417-W)
-  /^\s*(?:no\.?\s*\d|lot\b|\d+[,\s-]|jalan\b|jln\b|unit\b|suite\b|block\b)/i, // addresses
+  /^\s*(?:no\.?\s*\d|lot\b|\d+[a-z]?\s*[,-]|\d+\s+(?:jalan|jln|lorong|street|st|road|rd|avenue|ave)\b|jalan\b|jln\b|unit\b|suite\b|block\b)/i, // addresses
+  /thank\s*you|goods\s*sold|welcome\s*to|please\s*come|come\s*again/i,
   /\b\d{5}\b.*\b(?:kuala|johor|selangor|malaysia|penang|perak|kl)\b/i,
   /\b(?:date|time|cashier|invoice\s*no|receipt\s*no|table|counter|member|guest|name|bill\s*to|ship\s*to|sold\s*to|customer)\b\s*[:#]/i,
   /^\W*(?:page|seite|pagina)\b/i,
@@ -56,14 +57,15 @@ export function extractVendor(rows: TextRow[]): ExtractedField | undefined {
   type Option = { name: string; row: TextRow; firstRow: TextRow; score: number; why: string };
   const options: Option[] = [];
   top.forEach((row, i) => {
-    for (const seg of segments(row.text)) {
+    for (const rawSeg of segments(row.text)) {
+      const seg = cleanVendorName(rawSeg);
       if (isNoise(seg)) continue;
       let name = seg;
       let firstRow = row;
       let score = 0.5 - 0.04 * i;
       let why = 'the first line at the top that is not a title, address or number';
       if (COMPANY_SUFFIX.test(seg)) {
-        score += 0.35;
+        score += LEGAL_FORM.test(seg) ? 0.35 : 0.2;
         why = 'a company name (legal form) at the top';
         // Names broken over lines: "POPULAR BOOK" / "CO. (M) SDN BHD".
         let j = i;
@@ -78,7 +80,7 @@ export function extractVendor(rows: TextRow[]): ExtractedField | undefined {
       const compact = seg.toLowerCase().replace(/[^a-z0-9]/g, '');
       const firstWord = seg.toLowerCase().split(/[^a-z0-9]+/)[0] ?? '';
       if (domains.some((d) => (compact.length >= 4 && d.includes(compact.slice(0, 12))) || (firstWord.length >= 3 && d.startsWith(firstWord)))) {
-        score += 0.3;
+        score += 0.2;
         why += ', matching the web or e-mail domain';
       }
       options.push({ name: cleanVendorName(name), row, firstRow, score, why });

@@ -49,7 +49,7 @@ export const TOTAL_NEGATIVE: RegExp[] = [
   /total\s*(?:gst|tax|vat|sst)\b(?!\s*incl)|(?:gst|tax|tva|vat)\s*total|included\s*in\s*total|includes?\s*\d*\s*%?\s*gst/i,
   /total\s*\d+\s*%\s*suppl/i,
   /taxable|zero\s*rated|exempt/i,
-  /\bcash\b|\bchange\b|tender|\bpaid\b|card|visa|master/i,
+  /\bcash\b|\bchange\b|tender|\bpaid\b|card|visa|master|credit|debit|payment/i,
   /ohne\s*mwst|netto|\bHT\b|exclusief|zonder\s*btw/i,
 ];
 
@@ -123,3 +123,7 @@ export const DOC_TITLE =
 /** Legal forms and words that end a company name. */
 export const COMPANY_SUFFIX =
   /\b(?:SDN\.?\s*BHD|BHD|S\/B|SB|ENTERPRISE|ENTERPRISES|TRADING|HARDWARE|RESTAURANT|RESTORAN|STATIONERY|PHARMACY|FARMASI|MART|SUPERMARKET|BOOK\s*CO|GmbH|AG|KG|OHG|UG|e\.K\.|B\.?V\.?|N\.?V\.?|Ltd\.?|Limited|LLC|L\.L\.C\.|Inc\.?|Corp\.?|Corporation|PLC|LLP|SAS|SARL|S\.A\.?|SA|S\.L\.?|SL|S\.p\.A\.?|SpA|S\.r\.l\.?|Srl|Pvt\.?|Pte\.?|Pty\.?|Co\.)(?=\W|$)/i;
+
+/** Legal forms proper: a line with one of these names the legal entity, not just the shop. */
+export const LEGAL_FORM =
+  /\b(?:SDN\.?\s*BHD|BHD|S\/B|GmbH|AG|KG|B\.?V\.?|N\.?V\.?|Ltd\.?|Limited|LLC|Inc\.?|Corp\.?|PLC|LLP|SAS|SARL|S\.A\.?|S\.L\.?|S\.p\.A\.?|SpA|S\.r\.l\.?|Srl|Pvt\.?|Pte\.?|Pty\.?)(?=\W|$)/i;

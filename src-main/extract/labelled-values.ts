@@ -97,15 +97,23 @@ export function labelledValues(
     const labelsInRun = runEnd - runStart + 1;
     const pos = i - runStart;
     const labelText = row.text.slice(label.start, label.end).trim();
-    if (valueRun.length > pos) {
-      const j = valueRun[pos]!;
-      const exact = valueRun.length === labelsInRun;
+    // Equal runs pair up in order; unequal ones are read both from the top and from the bottom.
+    const picks = new Map<number, number>();
+    if (valueRun.length === labelsInRun) picks.set(pos, 0.9);
+    else {
+      if (pos < valueRun.length) picks.set(pos, labelsInRun === 1 ? 0.85 : 0.6);
+      const fromEnd = valueRun.length - labelsInRun + pos;
+      if (fromEnd >= 0 && fromEnd < valueRun.length && !picks.has(fromEnd)) picks.set(fromEnd, 0.6);
+    }
+    for (const [k, penalty] of picks) {
+      const j = valueRun[k]!;
       const vs = valuesByRow[j]!;
       const m = opts.pick === 'first' ? vs[0]! : vs[vs.length - 1]!;
-      const penalty = exact ? 0.9 : labelsInRun === 1 ? 0.85 : 0.6;
       out.push(candidate(rows[j]!, m, label.strength * penalty, `after the label "${labelText}"`, row));
     }
-    // Tables in PDFs: the value sits below the label, in its column.
+    // Tables in PDFs: the value sits below the label, in its column. A stack of labels is a
+    // receipt transcript, where the run alignment above is the better reading.
+    if (labelsInRun > 1 && valueRun.length > 0) return;
     const [lx0, , lx1] = row.words.length ? labelBox(row, label) : row.box;
     for (let k = 1; k <= maxBelow && i + k < rows.length; k++) {
       const below = rows[i + k]!;
@@ -124,7 +132,7 @@ export function labelledValues(
 
   /** A row of words with no value of this kind: part of a run of stacked labels. */
   function labelOnly(j: number): boolean {
-    return valuesByRow[j]!.length === 0 && LETTERS.test(rows[j]!.text.replace(NEUTRAL_WORDS, ' '));
+    return valuesByRow[j]!.length === 0 && !/\d\s*$/.test(rows[j]!.text) && /\p{L}/u.test(rows[j]!.text.replace(NEUTRAL_WORDS, ' '));
   }
 }
 

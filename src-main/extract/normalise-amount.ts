@@ -44,6 +44,7 @@ export function normaliseAmount(raw: string, decimal?: DecimalSeparator): string
   s = s.replace(/(?<=\d)[Oo](?=[\d.,]|$)|(?<=[.,])[Oo]/g, '0');
   // Grouping by spaces or apostrophes ("1 234,50", "1'234.50").
   s = s.replace(/(?<=\d)[\s'’](?=\d{3}(?:\D|$))/g, '');
+  if (/^\.\d{2}$/.test(s)) s = `0${s}`;
   if (!/^\d[\d.,]*$/.test(s)) return null;
 
   let intPart: string;
@@ -107,7 +108,7 @@ const AMOUNT_TOKEN = new RegExp(
     String.raw`(\(?)` +
     String.raw`((?:${CURRENCY_MARK.source})\s?)?` +
     String.raw`([-−]\s?)?` +
-    String.raw`((?:\d{1,3}(?:[.,']\d{3})+|\d+)(?:[.,]\d{1,3})?)` +
+    String.raw`((?:\d{1,3}(?:[.,']\d{3})+|\d+)(?:[.,]\d{1,3})?|\.\d{2})` +
     String.raw`(\s?(?:${CURRENCY_MARK.source}))?` +
     String.raw`(-(?!\d))?(\)?)` +
     String.raw`(?![\w/:%]|[.,]\d|-\d)`,
