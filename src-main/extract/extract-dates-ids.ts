@@ -120,7 +120,7 @@ function extractTaxId(rows: TextRow[]): ExtractedField | undefined {
     maxBelow: 2,
     labelName: 'VAT number',
   });
-  const scored = labelled.map((c) => {
+  const scored = labelled.filter((c) => !checkIban(c.value).valid && !/^(?:IBAN|BIC|SWIFT)\b/i.test(c.value)).map((c) => {
     const check = checkTaxId(c.value);
     return { c, valid: check.valid, score: c.score + (check.valid ? 0.3 : 0) };
   });
@@ -165,7 +165,7 @@ const CURRENCY_CUES: [RegExp, string, number][] = [
   [/(?<![A-Z])\$/g, 'USD', 0.5],
   [/£|\bGBP\b/g, 'GBP', 1],
   [/\bRM\s?\d|\bRM\b|\bMYR\b|\bRinggit\b/g, 'MYR', 1],
-  [/₹|\bINR\b|\bRs\.?\s?\d|\bRupees?\b/g, 'INR', 1],
+  [/₹|\bINR\b|\bRs\.?\s?-?\d|\bRupees?\b/g, 'INR', 1],
   [/\bSGD\b|S\$/g, 'SGD', 2],
   [/\bCHF\b/g, 'CHF', 1],
   [/\bAUD\b|A\$/g, 'AUD', 2],

@@ -20,6 +20,8 @@ const NOISE = [
   /^\W*$/,
 ];
 
+const VENDOR_LABEL = /\b(?:sold\s*by|seller|vendor|supplier|issued\s*by|verkäufer|lieferant|fournisseur|vendeur|leverancier|proveedor|fornitore)\s*:\s*/i;
+
 const CONTINUES_UP = /^\s*(?:(?:SDN\.?\s*)?BHD\b|SDN\b|CO\.|CO\b|\(M\)|&|ENTERPRISES?\b|RESTAURANTS?\b|TRADING\b|HARDWARE\b|MARKETING\b|[A-Z]+\))/i;
 
 function isNoise(text: string): boolean {
@@ -74,18 +76,28 @@ export function extractVendor(rows: TextRow[]): ExtractedField | undefined {
           name = `${segments(top[j]!.text)[0] ?? ''} ${name}`;
           firstRow = top[j]!;
         }
-      } else if (seg.split(/\s+/).length > 8 || /\d{3,}/.test(seg)) {
+      } else if (seg.split(/\s+/).length > 8 || /^\W*\d/.test(seg) || (seg.match(/\d/g) ?? []).length > seg.length * 0.3) {
         score -= 0.2;
       }
       const compact = seg.toLowerCase().replace(/[^a-z0-9]/g, '');
       const firstWord = seg.toLowerCase().split(/[^a-z0-9]+/)[0] ?? '';
-      if (domains.some((d) => (compact.length >= 4 && d.includes(compact.slice(0, 12))) || (firstWord.length >= 3 && d.startsWith(firstWord)))) {
+      if (segments(row.text).length >= 3) score -= 0.1; // a table header or a row of columns
+      if (domains.some((d) => (compact.length >= 4 && d.startsWith(compact.slice(0, 12))) || (firstWord.length >= 3 && d.startsWith(firstWord)))) {
         score += 0.2;
         why += ', matching the web or e-mail domain';
       }
       options.push({ name: cleanVendorName(name), row, firstRow, score, why });
     }
   });
+  // An explicit "Sold by: …" names the vendor outright.
+  for (const row of firstPage) {
+    const m = VENDOR_LABEL.exec(row.text);
+    const name = m ? cleanVendorName(segments(row.text.slice(m.index + m[0].length))[0] ?? '') : '';
+    if (m && name.length >= 2 && !isNoise(name)) {
+      options.push({ name, row, firstRow: row, score: 0.95, why: `next to the label "${m[0].replace(/[\s:]+$/, '')}"` });
+      break;
+    }
+  }
   const best = options.filter((o) => o.name.length >= 2).sort((a, b) => b.score - a.score)[0];
   if (!best) return undefined;
   const box = best.firstRow === best.row ? best.row.box : unionOf(best.firstRow.box, best.row.box);
@@ -106,7 +118,7 @@ export function extractVendorAddress(rows: TextRow[], vendor: ExtractedField | u
   for (let i = start + 1; i < rows.length && parts.length < 5; i++) {
     const text = rows[i]!.text.trim();
     if (/^\W*\(?[\dA-Z]{0,3}[\d-]{4,}[-\s]?[A-Z]?\)?\W*$/.test(text) && parts.length === 0) continue; // registration number line
-    if (/\b(?:tel|fax|phone|gst|vat|e-?mail|www|invoice|receipt|date)\b/i.test(text) || DOC_TITLE.test(text)) break;
+    if (/\b(?:tel|fax|phone|gst|vat|e-?mail|www|invoice|receipt|date|id|no|number)\b/i.test(text) || DOC_TITLE.test(text)) break;
     if (!/\d|jalan|jln|street|st\b|road|rd\b|taman|lot|no\./i.test(text) && parts.length === 0) break;
     parts.push(rows[i]!);
     if (/\b\d{5}\b/.test(text) && /[A-Z]{3,}\.?\s*$/i.test(text) && parts.length >= 2 && /\.\s*$/.test(text)) break;

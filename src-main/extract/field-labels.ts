@@ -97,6 +97,7 @@ export const DOCUMENT_NUMBER_LABELS: LabelRule[] = [
   { re: /rechnungs[-\s]*(?:nr\.?|nummer)|rechnung\s*nr\.?|beleg[-\s]*nr\.?|factuur\s*(?:nr\.?|nummer)|factuurnummer|facture\s*(?:n°|no\.?|numéro)|n°\s*(?:de\s*)?facture|numéro\s*de\s*facture|factura\s*(?:n[°º.o]*|número)|n[°º]\s*factura|número\s*de\s*factura|fattura\s*(?:n[°.]*|numero)/i, strength: 1 },
   { re: /^\s*(?:tax\s*)?invoice\b(?!\s*date)|^\s*(?:rechnung|facture|factuur|factura|fattura)\b/i, strength: 0.7 },
   { re: /\b(?:trans(?:action)?|ref(?:erence)?|order|slip|check|chk|bill|transaction)\s*(?:no\.?|#|:)/i, strength: 0.5 },
+  { re: /\bbooking\s*(?:id|no\.?|number|ref(?:erence)?)|reservation\s*(?:id|no\.?|number)|confirmation\s*(?:no\.?|number)/i, strength: 0.6 },
 ];
 
 export const DOCUMENT_NUMBER_NEGATIVE: RegExp[] = [/date|datum|customer|client|kunden|klant|account|konto|order\s*(?:id|no)|tel|fax|phone|gst|vat|reg/i];

@@ -75,7 +75,15 @@ export function labelledValues(
   rows.forEach((row, i) => {
     const label = labelByRow[i];
     if (!label) return;
-    const after = valuesByRow[i]!.filter((v) => v.start >= label.end);
+    // Values right of the label, up to the next words (the next label on the row).
+    const after: ValueMatch[] = [];
+    let prevEnd = label.end;
+    for (const v of findValues(row.text.slice(label.end))) {
+      const shifted = { ...v, start: v.start + label.end, end: v.end + label.end };
+      if (after.length > 0 && LETTERS.test(row.text.slice(prevEnd, shifted.start).replace(NEUTRAL_WORDS, ' '))) break;
+      after.push(shifted);
+      prevEnd = shifted.end;
+    }
     if (after.length > 0) {
       const m = opts.pick === 'first' ? after[0]! : after[after.length - 1]!;
       out.push(candidate(row, m, label.strength, `next to the label "${row.text.slice(label.start, label.end).trim()}"`, row));
