@@ -4,12 +4,14 @@ import { fileURLToPath } from 'node:url';
 import { resolveDataDir } from '../config/data-dir.ts';
 import { Engine } from '../engine/engine.ts';
 import { runProcess } from './main.ts';
+import { registerServeCommand } from './serve-command.ts';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const SAMPLES_DIR = path.join(REPO_ROOT, 'resources', 'samples');
 
 /** Commands beyond the core: the newcomer's demo, and (as they land) evaluation, policy replay, serving. */
 export function registerExtraCommands(program: Command, state: { exitCode: number }, dataDirOption: () => Option): void {
+  registerServeCommand(program, state, dataDirOption);
   program
     .command('demo')
     .description('Process the bundled sample documents and say what happened to each (what `npm start` runs)')

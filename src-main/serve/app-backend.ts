@@ -1,0 +1,39 @@
+import { dispatch, type Transport } from '../../src-shared/contract/dispatch.ts';
+import { appContract, type AppHandlers } from '../../src-shared/contract/ui.ts';
+import { defaultActor, Engine, type EngineOptions } from '../engine/engine.ts';
+import { EventHub } from './event-hub.ts';
+import { createUiHandlers } from './ui-handlers.ts';
+
+export interface AppBackend {
+  engine: Engine;
+  /** The server side of every transport (HTTP and IPC): the one contract, dispatched. */
+  call: Transport;
+  events: EventHub;
+  close(): Promise<void>;
+}
+
+/** The engine plus the UI-only calls, behind one `call`; a change announces itself on the `changed` channel. */
+export async function openAppBackend(opts: EngineOptions): Promise<AppBackend> {
+  const engine = await Engine.open(opts);
+  const events = new EventHub();
+  const ui = createUiHandlers(engine.dataDir, async (paths) => {
+    const results = await engine.process(paths, defaultActor());
+    events.emit('changed', { call: 'watch' });
+    return results;
+  });
+  const handlers: AppHandlers = { ...engine.handlers, ...ui };
+  const call: Transport = async (name, arg) => {
+    const reply = await dispatch(appContract, handlers, name, arg);
+    if (reply.ok && Object.hasOwn(appContract, name) && appContract[name as keyof typeof appContract].mutates) events.emit('changed', { call: name });
+    return reply;
+  };
+  return {
+    engine,
+    call,
+    events,
+    close: async () => {
+      ui.close();
+      await engine.close();
+    },
+  };
+}
