@@ -1,0 +1,193 @@
+/**
+ * Runs a rule set over one document's extracted fields. Pure: the clock and the duplicate
+ * lookup come in through the context. Every result says in plain words what was checked.
+ */
+import type { DocType, ExtractedField, FieldName, LineItem, RuleResult } from '../../src-shared/document-model.ts';
+import { checkIban, checkTaxId } from '../extract/identifiers.ts';
+import type { Rule, RuleSet } from './rule-set.ts';
+
+export type RuleStatus = 'passed' | 'failed' | 'not_evaluated';
+
+/** A RuleResult that also says whether the rule could be checked at all. */
+export interface RuleOutcome extends RuleResult {
+  status: RuleStatus;
+  kind: Rule['kind'];
+  severity: 'info' | 'warning' | 'error';
+}
+
+export interface DuplicateMatch {
+  documentId: string;
+  reason: string;
+}
+
+export interface RuleContext {
+  now: Date;
+  findDuplicates: (key: { vendor?: string; documentNumber?: string; sha256: string }) => DuplicateMatch[];
+}
+
+export interface RuleInput {
+  docType: DocType;
+  fields: Partial<Record<FieldName, ExtractedField>>;
+  lineItems: LineItem[];
+  sha256: string;
+}
+
+const FIELD_WORDS: Record<FieldName, string> = {
+  vendor: 'vendor',
+  vendorAddress: 'vendor address',
+  documentNumber: 'document number',
+  issueDate: 'issue date',
+  dueDate: 'due date',
+  total: 'total',
+  subtotal: 'subtotal',
+  tax: 'tax',
+  currency: 'currency',
+  vendorTaxId: 'VAT number',
+  iban: 'IBAN',
+  poNumber: 'PO number',
+};
+
+export function fieldWord(name: FieldName): string {
+  return FIELD_WORDS[name];
+}
+
+/** 1234.5 → "1,234.50": how a clerk reads an amount. */
+export function formatMoney(value: number | string): string {
+  const n = typeof value === 'string' ? Number(value) : value;
+  return n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+}
+
+function cents(value: string | undefined): number | null {
+  if (value === undefined) return null;
+  const n = Number(value);
+  return Number.isFinite(n) ? Math.round(n * 100) : null;
+}
+
+type Check = { status: RuleStatus; detail: string };
+
+const DAY_MS = 86_400_000;
+
+function dateOf(value: string | undefined): Date | null {
+  if (!value || !/^\d{4}-\d{2}-\d{2}/.test(value)) return null;
+  const d = new Date(`${value.slice(0, 10)}T00:00:00Z`);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+const CHECKS: { [K in Rule['kind']]: (rule: Extract<Rule, { kind: K }>, input: RuleInput, ctx: RuleContext) => Check } = {
+  totals_add_up(rule, { fields }) {
+    const total = cents(fields.total?.value);
+    const subtotal = cents(fields.subtotal?.value);
+    const tax = cents(fields.tax?.value);
+    const missing = [total === null && 'total', subtotal === null && 'subtotal', tax === null && 'tax'].filter(Boolean);
+    if (missing.length) return { status: 'not_evaluated', detail: `Could not check that subtotal plus tax equals the total: no ${missing.join(' or ')} was found.` };
+    const diff = Math.abs(subtotal! + tax! - total!);
+    const tol = Math.round(rule.params.tolerance * 100);
+    const sum = `Subtotal ${formatMoney(subtotal! / 100)} plus tax ${formatMoney(tax! / 100)} is ${formatMoney((subtotal! + tax!) / 100)}`;
+    return diff <= tol
+      ? { status: 'passed', detail: `${sum}, which matches the total ${formatMoney(total! / 100)}.` }
+      : { status: 'failed', detail: `${sum}, but the total says ${formatMoney(total! / 100)} (off by ${formatMoney(diff / 100)}).` };
+  },
+
+  line_items_sum(rule, { fields, lineItems }) {
+    if (lineItems.length === 0) return { status: 'not_evaluated', detail: 'Could not check the line items: none were found.' };
+    const target =
+      rule.params.compareTo === 'total' ? 'total' : rule.params.compareTo === 'subtotal' ? 'subtotal' : fields.subtotal ? 'subtotal' : 'total';
+    const expected = cents(fields[target]?.value);
+    if (expected === null) return { status: 'not_evaluated', detail: `Could not check the line items: no ${target} was found.` };
+    const sum = lineItems.reduce((s, li) => s + (cents(li.amount) ?? 0), 0);
+    const diff = Math.abs(sum - expected);
+    const text = `The ${lineItems.length} line item(s) add up to ${formatMoney(sum / 100)}`;
+    return diff <= Math.round(rule.params.tolerance * 100)
+      ? { status: 'passed', detail: `${text}, which matches the ${target} ${formatMoney(expected / 100)}.` }
+      : { status: 'failed', detail: `${text}, but the ${target} is ${formatMoney(expected / 100)} (off by ${formatMoney(diff / 100)}).` };
+  },
+
+  dates_plausible(rule, { fields }, ctx) {
+    const issue = dateOf(fields.issueDate?.value);
+    const due = dateOf(fields.dueDate?.value);
+    if (!issue) return { status: 'not_evaluated', detail: 'Could not check the dates: no issue date was found.' };
+    const problems: string[] = [];
+    const ahead = Math.floor((issue.getTime() - ctx.now.getTime()) / DAY_MS);
+    if (ahead > rule.params.futureToleranceDays) problems.push(`the issue date ${fields.issueDate!.value} is ${ahead} day(s) in the future`);
+    const age = Math.floor((ctx.now.getTime() - issue.getTime()) / DAY_MS);
+    if (age > rule.params.maxAgeDays) problems.push(`the issue date ${fields.issueDate!.value} is ${Math.floor(age / 365)} year(s) old (limit ${Math.round(rule.params.maxAgeDays / 365)})`);
+    if (due) {
+      const term = Math.round((due.getTime() - issue.getTime()) / DAY_MS);
+      if (term < 0) problems.push(`the due date ${fields.dueDate!.value} is before the issue date ${fields.issueDate!.value}`);
+      else if (term > rule.params.maxPaymentTermDays) problems.push(`the due date is ${term} days after the issue date (limit ${rule.params.maxPaymentTermDays})`);
+    }
+    if (problems.length) return { status: 'failed', detail: `The dates look wrong: ${problems.join('; ')}.` };
+    return { status: 'passed', detail: `The issue date ${fields.issueDate!.value}${due ? ` and due date ${fields.dueDate!.value}` : ''} look plausible.` };
+  },
+
+  duplicate(_rule, { fields, sha256 }, ctx) {
+    const matches = ctx.findDuplicates({ vendor: fields.vendor?.value, documentNumber: fields.documentNumber?.value, sha256 });
+    if (matches.length === 0) {
+      const what = fields.vendor && fields.documentNumber ? 'this vendor and number, or this exact file' : 'this exact file';
+      return { status: 'passed', detail: `No earlier document with ${what} was found.` };
+    }
+    const list = matches.slice(0, 3).map((m) => `${m.documentId} (${m.reason})`).join(', ');
+    return { status: 'failed', detail: `This looks like a duplicate of ${list}${matches.length > 3 ? ` and ${matches.length - 3} more` : ''}.` };
+  },
+
+  required_fields(rule, { docType, fields }) {
+    const wanted = rule.params.fields[docType] ?? [];
+    if (wanted.length === 0) return { status: 'passed', detail: `No fields are required for a ${docType}.` };
+    const missing = wanted.filter((f) => !fields[f] || fields[f]!.value.trim() === '');
+    return missing.length
+      ? { status: 'failed', detail: `Required for a ${docType} but not found: ${missing.map(fieldWord).join(', ')}.` }
+      : { status: 'passed', detail: `All fields required for a ${docType} are present (${wanted.map(fieldWord).join(', ')}).` };
+  },
+
+  iban_checksum(_rule, { fields }) {
+    if (!fields.iban) return { status: 'not_evaluated', detail: 'Could not check the IBAN: none was found.' };
+    const check = checkIban(fields.iban.value);
+    return check.valid
+      ? { status: 'passed', detail: `The IBAN ${check.iban} has valid check digits.` }
+      : { status: 'failed', detail: `The IBAN ${check.iban} is not valid: ${check.reason}.` };
+  },
+
+  vat_id_format(rule, { fields }) {
+    if (!fields.vendorTaxId) return { status: 'not_evaluated', detail: 'Could not check the VAT number: none was found.' };
+    const value = fields.vendorTaxId.value;
+    const check = checkTaxId(value);
+    if (!check.valid) return { status: 'failed', detail: `The VAT number ${value} does not look right: ${check.reason}.` };
+    if (rule.params.countries && !rule.params.countries.includes(check.country)) {
+      return { status: 'failed', detail: `The VAT number ${value} is a ${check.label}, but only ${rule.params.countries.join(', ')} numbers are expected.` };
+    }
+    return { status: 'passed', detail: `The VAT number ${value} is a well-formed ${check.label}.` };
+  },
+
+  vendor_allow_list(rule, { fields }) {
+    if (!fields.vendor) return { status: 'not_evaluated', detail: 'Could not check the vendor against the approved list: no vendor was found.' };
+    const key = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+    const v = key(fields.vendor.value);
+    const hit = rule.params.vendors.find((a) => {
+      const k = key(a);
+      return k === v || (k.length >= 3 && v.includes(k));
+    });
+    return hit
+      ? { status: 'passed', detail: `The vendor ${fields.vendor.value} is on the approved vendor list (as ${hit}).` }
+      : { status: 'failed', detail: `The vendor ${fields.vendor.value} is not on the approved vendor list.` };
+  },
+};
+
+export function evaluateRules(input: RuleInput, ruleSet: RuleSet, ctx: RuleContext): RuleOutcome[] {
+  const out: RuleOutcome[] = [];
+  for (const rule of ruleSet.rules) {
+    if (!rule.appliesTo.includes(input.docType)) continue;
+    const check = (CHECKS[rule.kind] as (r: Rule, i: RuleInput, c: RuleContext) => Check)(rule, input, ctx);
+    const failed = check.status === 'failed' || (check.status === 'not_evaluated' && rule.required);
+    out.push({
+      id: rule.id,
+      kind: rule.kind,
+      status: check.status,
+      passed: !failed,
+      detail: check.status === 'not_evaluated' && rule.required ? `${check.detail} This check is required.` : check.detail,
+      severity: check.status === 'passed' ? 'info' : check.status === 'not_evaluated' && !rule.required ? 'info' : rule.severity,
+    });
+  }
+  return out;
+}
+
+export { loadRuleSet, parseRuleSet, RuleSetError, type Rule, type RuleSet } from './rule-set.ts';
