@@ -1,0 +1,54 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { HubPrincipalRole, HubRole } from '../src-shared/contract/hub.ts';
+import type { SqlDb } from './store/sql.ts';
+
+/** Who is calling: a user (API token), a device acting for its user, or an enrollment code. */
+export interface Principal {
+  kind: 'user' | 'device' | 'enrollment';
+  role: HubPrincipalRole;
+  userId: number;
+  userName: string;
+  siteId: number | null;
+  deviceId: number | null;
+  /** For an enrollment code: the hash that identifies it. */
+  codeHash?: string;
+}
+
+export const TOKEN_PREFIX = { user: 'csu_', device: 'csd_', enrollment: 'cse_' } as const;
+
+export const hashSecret = (secret: string): string => createHash('sha256').update(secret).digest('hex');
+export const newSecret = (kind: keyof typeof TOKEN_PREFIX): string => `${TOKEN_PREFIX[kind]}${randomBytes(24).toString('base64url')}`;
+
+type CredRow = { user_id: number; user_name: string; role: HubRole; user_site: number | null; user_revoked: string | null; device_id: number | null; device_site: number | null; device_revoked: string | null };
+
+/**
+ * Looks the bearer credential up on every request (no cache), so a revocation takes effect on the
+ * very next request, on every hub process.
+ */
+export async function authenticate(db: SqlDb, header: string | undefined, now: Date): Promise<Principal | null> {
+  const m = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+  if (!m) return null;
+  const token = m[1]!;
+  const h = hashSecret(token);
+  if (token.startsWith(TOKEN_PREFIX.enrollment)) {
+    const row = await db.get<{ site_id: number; user_id: number; user_name: string; expires_at: string; used_at: string | null; revoked_at: string | null }>(
+      `SELECT c.site_id, c.user_id, u.name AS user_name, c.expires_at, c.used_at, u.revoked_at
+       FROM hub_enrollment_codes c JOIN hub_users u ON u.id = c.user_id WHERE c.code_hash = ?`,
+      [h],
+    );
+    if (!row || row.used_at || row.revoked_at || row.expires_at <= now.toISOString()) return null;
+    return { kind: 'enrollment', role: 'enrollment', userId: row.user_id, userName: row.user_name, siteId: row.site_id, deviceId: null, codeHash: h };
+  }
+  const row = await db.get<CredRow>(
+    `SELECT u.id AS user_id, u.name AS user_name, u.role, u.site_id AS user_site, u.revoked_at AS user_revoked,
+            d.id AS device_id, d.site_id AS device_site, d.revoked_at AS device_revoked
+     FROM hub_credentials c JOIN hub_users u ON u.id = c.user_id LEFT JOIN hub_devices d ON d.id = c.device_id
+     WHERE c.token_hash = ?`,
+    [h],
+  );
+  if (!row || row.user_revoked || row.device_revoked) return null;
+  if (row.device_id !== null) {
+    return { kind: 'device', role: row.role, userId: row.user_id, userName: row.user_name, siteId: row.device_site, deviceId: row.device_id };
+  }
+  return { kind: 'user', role: row.role, userId: row.user_id, userName: row.user_name, siteId: row.user_site, deviceId: null };
+}

@@ -1,0 +1,300 @@
+import { z } from 'zod';
+import { DocTypeSchema } from '../document-model.ts';
+import { AuditEntrySchema } from './audit.ts';
+import { mutation, query, type CallSpec, type ContractMap, type HandlersOf } from './define.ts';
+import { DecisionActionSchema } from './tasks.ts';
+
+/**
+ * The hub's API, declared once like the engine's: every call is `POST /v1/<name>` with one JSON
+ * argument and a `{ok, value} | {ok: false, error}` reply; `GET /openapi.json` is generated from it.
+ * Each call also names the roles that may use it (the hub answers 401 without a credential, 403 otherwise).
+ */
+
+export const HubRoleSchema = z.enum(['admin', 'reviewer', 'clerk', 'auditor']);
+export type HubRole = z.infer<typeof HubRoleSchema>;
+/** An enrollment code is a credential too, good for exactly one call: `device.enroll`. */
+export type HubPrincipalRole = HubRole | 'enrollment';
+
+const Id = z.number().int().min(1);
+const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'a lowercase hex SHA-256');
+const Name = z.string().min(1).max(200);
+
+export const SiteSchema = z.object({ id: Id, name: z.string(), createdAt: z.string() });
+export const UserSchema = z.object({ id: Id, name: z.string(), role: HubRoleSchema, siteId: Id.nullable(), revoked: z.boolean(), createdAt: z.string() });
+export const DeviceSchema = z.object({
+  id: Id,
+  name: z.string(),
+  siteId: Id,
+  userId: Id,
+  publicKey: z.string(),
+  revoked: z.boolean(),
+  enrolledAt: z.string(),
+  auditAckSeq: z.number().int(),
+});
+export const QueueSchema = z.object({ id: Id, siteId: Id, name: z.string(), createdAt: z.string() });
+
+export const ArtifactKindSchema = z.enum(['policy', 'ruleSet', 'template', 'modelAssignment']);
+export type ArtifactKind = z.infer<typeof ArtifactKindSchema>;
+export const ArtifactSchema = z.object({
+  kind: ArtifactKindSchema,
+  name: z.string(),
+  version: z.number().int(),
+  sha256: z.string(),
+  content: z.record(z.string(), z.unknown()),
+  createdAt: z.string(),
+});
+export type Artifact = z.infer<typeof ArtifactSchema>;
+
+/** Metadata only: the document stays on the device that holds it; the hub knows where and what it is. */
+export const HubTaskInputSchema = z.object({
+  queueId: Id,
+  docRef: z.string().min(1).max(500).describe('Where the document is found inside the site (e.g. device id and local document id).'),
+  docSha256: Sha256,
+  docType: DocTypeSchema,
+  fields: z.record(z.string().max(100), z.string().max(500)).default({}).describe('Amounts and fields the site policy lets leave the site.'),
+  priority: z.number().int().min(0).max(100).default(0),
+  dueAt: z.string().datetime().nullable().default(null),
+});
+
+export const LeaseSchema = z.object({ taskId: Id, deviceId: Id, userId: Id, expiresAt: z.string() });
+
+export const HubTaskSchema = z.object({
+  id: Id,
+  siteId: Id,
+  queueId: Id,
+  docRef: z.string(),
+  docSha256: z.string(),
+  docType: DocTypeSchema,
+  fields: z.record(z.string(), z.string()),
+  priority: z.number().int(),
+  dueAt: z.string().nullable(),
+  status: z.enum(['open', 'decided', 'cancelled']),
+  decision: z
+    .object({ action: DecisionActionSchema, user: z.string(), deviceId: Id.nullable(), decidedAt: z.string(), receivedAt: z.string() })
+    .nullable(),
+  lease: LeaseSchema.nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type HubTask = z.infer<typeof HubTaskSchema>;
+
+/** One row of the change feed a device pulls: the whole new state of one entity. */
+export const ChangeSchema = z.discriminatedUnion('type', [
+  z.object({ seq: z.number().int(), type: z.literal('task'), task: HubTaskSchema }),
+  z.object({ seq: z.number().int(), type: z.literal('artifact'), artifact: ArtifactSchema }),
+]);
+export type Change = z.infer<typeof ChangeSchema>;
+
+/** What a device may push. Each carries the device's strictly increasing mutation id. */
+export const DecideMutationSchema = z.object({
+  id: z.number().int().min(1),
+  name: z.literal('task.decide'),
+  args: z.object({
+    taskId: Id,
+    action: DecisionActionSchema,
+    actor: Name,
+    reason: z.string().max(500).optional(),
+    corrections: z.record(z.string(), z.string().max(1000)).optional(),
+    timeSpentMs: z.number().int().min(0).optional(),
+    /** Device clock: recorded, never used for ordering. */
+    decidedAt: z.string(),
+  }),
+});
+export const MutationSchema = z.discriminatedUnion('name', [DecideMutationSchema]);
+export type Mutation = z.infer<typeof MutationSchema>;
+
+export const MutationResultSchema = z.object({
+  id: z.number().int(),
+  status: z.enum(['applied', 'duplicate', 'superseded', 'rejected']),
+  message: z.string().nullable(),
+});
+export type MutationResult = z.infer<typeof MutationResultSchema>;
+
+export const AuditBatchSchema = z.object({
+  deviceId: Id,
+  entries: z.array(AuditEntrySchema).min(1).max(5000),
+});
+export type AuditBatch = z.infer<typeof AuditBatchSchema>;
+
+const ADMIN: HubRole[] = ['admin'];
+const EVERYONE: HubRole[] = ['admin', 'reviewer', 'clerk', 'auditor'];
+const DEVICE_USERS: HubRole[] = ['admin', 'reviewer', 'clerk'];
+
+/** A hub call: its contract entry plus the roles allowed to make it. */
+interface HubCallSpec<I extends z.ZodType, O extends z.ZodType> extends CallSpec<I, O> {
+  roles: readonly HubPrincipalRole[];
+  /** Only a device credential may make it (it acts for the device's user). */
+  deviceOnly?: boolean;
+}
+const withRoles = <I extends z.ZodType, O extends z.ZodType>(spec: CallSpec<I, O>, roles: readonly HubPrincipalRole[], deviceOnly = false): HubCallSpec<I, O> => ({
+  ...spec,
+  roles,
+  deviceOnly,
+});
+
+export const hubContract = {
+  'hub.whoami': withRoles(
+    query('Who the credential belongs to.', z.object({}), z.object({ kind: z.enum(['user', 'device']), userId: Id, userName: z.string(), role: HubRoleSchema, siteId: Id.nullable(), deviceId: Id.nullable() })),
+    EVERYONE,
+  ),
+
+  'sites.create': withRoles(mutation('Create a site.', z.object({ name: Name }), SiteSchema), ADMIN),
+  'sites.list': withRoles(query('All sites.', z.object({}), z.object({ items: z.array(SiteSchema) })), ['admin', 'auditor']),
+
+  'users.create': withRoles(
+    mutation(
+      'Create a user with a role; returns the user and their API token (shown once).',
+      z.object({ name: Name, role: HubRoleSchema, siteId: Id.nullable().default(null) }),
+      z.object({ user: UserSchema, token: z.string() }),
+    ),
+    ADMIN,
+  ),
+  'users.list': withRoles(query('All users.', z.object({}), z.object({ items: z.array(UserSchema) })), ['admin', 'auditor']),
+  'users.revoke': withRoles(mutation('Revoke a user: every credential of theirs fails from the next request on.', z.object({ userId: Id }), UserSchema), ADMIN),
+
+  'devices.createEnrollmentCode': withRoles(
+    mutation(
+      'A one-time code with which a device at the site enrolls for the user.',
+      z.object({ siteId: Id, userId: Id, ttlMinutes: z.number().int().min(1).max(7 * 24 * 60).default(24 * 60) }),
+      z.object({ code: z.string(), expiresAt: z.string() }),
+    ),
+    ADMIN,
+  ),
+  'devices.list': withRoles(query('All devices.', z.object({ siteId: Id.optional() }), z.object({ items: z.array(DeviceSchema) })), ['admin', 'auditor']),
+  'devices.revoke': withRoles(mutation('Revoke a device, effective on its next request.', z.object({ deviceId: Id }), DeviceSchema), ADMIN),
+  'device.enroll': withRoles(
+    mutation(
+      'Exchange a one-time enrollment code (the bearer credential) for a device credential; registers the device Ed25519 public key.',
+      z.object({ name: Name, publicKey: z.string().min(40).max(200).describe('Ed25519 public key, SPKI DER, base64') }),
+      z.object({ deviceId: Id, siteId: Id, userId: Id, credential: z.string() }),
+    ),
+    ['enrollment'],
+  ),
+
+  'artifacts.publish': withRoles(
+    mutation(
+      'Publish the next version of a policy, rule set, vendor template or model assignment.',
+      z.object({ kind: ArtifactKindSchema, name: Name, content: z.record(z.string(), z.unknown()) }),
+      ArtifactSchema,
+    ),
+    ADMIN,
+  ),
+  'artifacts.assign': withRoles(
+    mutation('Assign a version of an artifact to a site; devices pull it.', z.object({ siteId: Id, kind: ArtifactKindSchema, name: Name, version: z.number().int().min(1) }), ArtifactSchema),
+    ADMIN,
+  ),
+  'artifacts.list': withRoles(
+    query('Artifacts, with what each site has assigned.', z.object({ siteId: Id.optional() }), z.object({ items: z.array(ArtifactSchema.extend({ assignedTo: z.array(Id) })) })),
+    ['admin', 'auditor'],
+  ),
+
+  'queues.create': withRoles(mutation('Create a review queue at a site.', z.object({ siteId: Id, name: Name }), QueueSchema), ADMIN),
+  'queues.list': withRoles(query('Queues, of one site or all.', z.object({ siteId: Id.optional() }), z.object({ items: z.array(QueueSchema) })), EVERYONE),
+
+  'tasks.create': withRoles(
+    mutation('Put review tasks (metadata only) on a queue.', z.object({ tasks: z.array(HubTaskInputSchema).min(1).max(1000) }), z.object({ items: z.array(HubTaskSchema) })),
+    ['admin', 'clerk'],
+  ),
+  'tasks.list': withRoles(
+    query(
+      'Tasks of a queue or site, paged.',
+      z.object({ siteId: Id.optional(), queueId: Id.optional(), status: z.enum(['open', 'decided', 'cancelled']).optional(), offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(1000).default(100) }),
+      z.object({ items: z.array(HubTaskSchema), total: z.number().int() }),
+    ),
+    EVERYONE,
+  ),
+  'tasks.decisions': withRoles(
+    query(
+      'Every decision pushed for a task, the winning one and any superseded ones.',
+      z.object({ taskId: Id }),
+      z.object({
+        items: z.array(
+          z.object({ id: Id, taskId: Id, deviceId: Id, clientId: z.string(), mutationId: z.number().int(), user: z.string(), action: DecisionActionSchema, reason: z.string().nullable(), status: z.enum(['accepted', 'superseded']), decidedAt: z.string(), receivedAt: z.string() }),
+        ),
+      }),
+    ),
+    ['admin', 'reviewer', 'auditor'],
+  ),
+
+  'leases.acquire': withRoles(
+    mutation('Lease an open task to this device and reviewer until the expiry (hub clock); renews a lease already held.', z.object({ taskId: Id, ttlSeconds: z.number().int().min(10).max(24 * 3600).default(900) }), LeaseSchema),
+    ['reviewer', 'admin'],
+    true,
+  ),
+  'leases.release': withRoles(mutation('Give a lease back to the queue.', z.object({ taskId: Id }), z.object({ released: z.boolean() })), ['reviewer', 'admin'], true),
+
+  'sync.pull': withRoles(
+    query(
+      'Changes to tasks, policies, rule sets, templates and model assignments of the device site after the cursor.',
+      z.object({ cursor: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(1000).default(500) }),
+      z.object({ changes: z.array(ChangeSchema), cursor: z.number().int(), hasMore: z.boolean() }),
+    ),
+    DEVICE_USERS,
+    true,
+  ),
+  'sync.push': withRoles(
+    mutation(
+      'Apply mutations from the device outbox, exactly once: ids at or below the last applied are acknowledged as duplicates; the rest must follow it without a gap.',
+      z.object({ clientId: z.string().uuid(), mutations: z.array(MutationSchema).min(1).max(1000) }),
+      z.object({ lastMutationId: z.number().int(), results: z.array(MutationResultSchema) }),
+    ),
+    DEVICE_USERS,
+    true,
+  ),
+  'audit.upload': withRoles(
+    mutation(
+      'Upload a batch of the device audit log, signed with its Ed25519 key over the canonical JSON of the batch. The chain must continue what the hub holds.',
+      z.object({ batch: AuditBatchSchema, signature: z.string().describe('Ed25519 signature, base64') }),
+      z.object({ ackSeq: z.number().int(), stored: z.number().int(), duplicates: z.number().int() }),
+    ),
+    DEVICE_USERS,
+    true,
+  ),
+  'audit.head': withRoles(query('The highest audit sequence number the hub holds for a device.', z.object({ deviceId: Id }), z.object({ ackSeq: z.number().int(), headHash: z.string().nullable() })), EVERYONE),
+  'audit.entries': withRoles(
+    query('Audit entries uploaded by a device, oldest first.', z.object({ deviceId: Id, fromSeq: z.number().int().min(1).default(1), limit: z.number().int().min(1).max(5000).default(1000) }), z.object({ entries: z.array(AuditEntrySchema) })),
+    ['admin', 'auditor'],
+  ),
+  'audit.verify': withRoles(
+    query(
+      'Re-walk the stored chain of a device.',
+      z.object({ deviceId: Id }),
+      z.object({ ok: z.boolean(), entries: z.number().int(), headHash: z.string().nullable(), firstBad: z.object({ seq: z.number().int(), problem: z.string() }).nullable() }),
+    ),
+    ['admin', 'auditor'],
+  ),
+} satisfies ContractMap;
+
+export type HubContract = typeof hubContract;
+export type HubCallName = keyof HubContract;
+export type HubHandlers = HandlersOf<HubContract>;
+
+/** Device side: what the app's settings screen and queue call on the engine (IPC) about the hub. */
+export const SyncStatusSchema = z.object({
+  connected: z.boolean(),
+  hubUrl: z.string().nullable(),
+  deviceId: z.number().int().nullable(),
+  lastSyncAt: z.string().nullable(),
+  lastError: z.string().nullable(),
+  outboxLength: z.number().int(),
+  auditPending: z.number().int(),
+  nextAttemptAt: z.string().nullable(),
+});
+export type SyncStatus = z.infer<typeof SyncStatusSchema>;
+
+export const deviceSyncContract = {
+  'sync.connect': mutation('Enroll this device with a hub (URL plus one-time code); the credential goes to the OS keychain.', z.object({ hubUrl: z.string().url(), enrollmentCode: z.string().min(8), deviceName: Name }), SyncStatusSchema),
+  'sync.status': query('Last sync, outbox length, audit entries not yet acknowledged, last error.', z.object({}), SyncStatusSchema),
+  'sync.now': mutation('Sync now (push, audit upload, pull); errors are reported in the status.', z.object({}), SyncStatusSchema),
+  'sync.hubTasks': query(
+    'Hub tasks pulled to this device, shown beside local ones.',
+    z.object({ status: z.enum(['open', 'decided', 'cancelled']).optional(), offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(1000).default(50) }),
+    z.object({ items: z.array(HubTaskSchema.extend({ localDecision: DecisionActionSchema.nullable(), pushState: z.enum(['none', 'pending', 'applied', 'superseded', 'rejected']) })), total: z.number().int() }),
+  ),
+  'sync.decideHubTask': mutation(
+    'Decide a hub task on this device, offline or not: audited locally and queued in the outbox.',
+    DecideMutationSchema.shape.args.omit({ decidedAt: true }),
+    z.object({ mutationId: z.number().int() }),
+  ),
+};
+export type DeviceSyncContract = typeof deviceSyncContract;
