@@ -8,7 +8,7 @@ import type { TextRow } from './page-layout.ts';
 
 const HEADER_DESC = /\b(?:description|desc|item|items|article|artikel|product|produkt|beschreibung|bezeichnung|désignation|designation|libellé|omschrijving|descripción|descrizione|particulars)\b/i;
 const HEADER_AMOUNT = /\b(?:amount|amt|total|price|prijs|betrag|preis|prix|montant|importe|importo|zeilenbetrag|bedrag)\b/i;
-const STOP = /\b(?:sub[\s-]*total|subtotaal|total|totaal|gesamt|summe|zwischensumme|montant\s*total|exclusief|netto|rounding)\b/i;
+const STOP = /\b(?:sub[\s-]*total|subtotaal|total|totaal|gesamt\w*|summe|zwischensumme|montant\s*total|exclusief|netto\w*|rounding|mwst|ust|vat|gst|tax|btw|tva|iva)\b/i;
 const QTY = /(?:^|\s)(\d{1,4}(?:[.,]\d{1,3})?)\s*(?:x|pcs?|units?|kg|g|l|stk|st)?\s*$/i;
 
 export function extractLineItems(rows: TextRow[], decimal?: DecimalSeparator): LineItem[] {

@@ -118,7 +118,7 @@ export function extractVendorAddress(rows: TextRow[], vendor: ExtractedField | u
   for (let i = start + 1; i < rows.length && parts.length < 5; i++) {
     const text = rows[i]!.text.trim();
     if (/^\W*\(?[\dA-Z]{0,3}[\d-]{4,}[-\s]?[A-Z]?\)?\W*$/.test(text) && parts.length === 0) continue; // registration number line
-    if (/\b(?:tel|fax|phone|gst|vat|e-?mail|www|invoice|receipt|date|id|no|number)\b/i.test(text) || DOC_TITLE.test(text)) break;
+    if (/\b(?:tel|fax|phone|gst|vat|e-?mail|www|invoice|receipt|date)\b|\b[a-z]+\s+(?:id|number)\b/i.test(text) || DOC_TITLE.test(text)) break;
     if (!/\d|jalan|jln|street|st\b|road|rd\b|taman|lot|no\./i.test(text) && parts.length === 0) break;
     parts.push(rows[i]!);
     if (/\b\d{5}\b/.test(text) && /[A-Z]{3,}\.?\s*$/i.test(text) && parts.length >= 2 && /\.\s*$/.test(text)) break;

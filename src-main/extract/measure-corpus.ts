@@ -6,9 +6,9 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { FieldName, PageText, Word } from '../../src-shared/document-model.ts';
-import { fieldMatches, scoreFields } from '../eval/metrics.ts';
-import { extractDocument, loadTemplates } from './extract-document.ts';
+import type { DocType, FieldName, PageText, Word } from '../../src-shared/document-model.ts';
+import { fieldMatches, scoreFields, type FieldScore } from '../eval/metrics.ts';
+import { extractDocument, loadTemplates, type VendorTemplate } from './extract-document.ts';
 import { pagesFromLines } from './page-layout.ts';
 
 const CORPUS = resolve(import.meta.dirname, '../../../shared/corpus');
@@ -52,10 +52,15 @@ function decode(s: string): string {
   return s.replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'");
 }
 
-function main(): void {
-  const showMisses = process.argv.includes('--misses');
-  const templates = process.argv.includes('--no-templates') ? [] : loadTemplates(TEMPLATES);
-  const labels = readFileSync(join(CORPUS, 'labels.jsonl'), 'utf8')
+export interface CorpusMeasurement {
+  groups: Record<string, FieldScore[]>;
+  misses: string[];
+}
+
+/** Extracts every labelled SROIE transcript and invoice2data PDF and scores it per field. */
+export function measureCorpus(opts: { corpusDir?: string; templates?: VendorTemplate[]; pdfs?: boolean } = {}): CorpusMeasurement {
+  const corpus = opts.corpusDir ?? CORPUS;
+  const labels = readFileSync(join(corpus, 'labels.jsonl'), 'utf8')
     .split('\n')
     .filter(Boolean)
     .map((l) => JSON.parse(l) as Label);
@@ -63,31 +68,41 @@ function main(): void {
     sroie: [],
     invoice2data: [],
   };
+  const misses: string[] = [];
   for (const label of labels) {
     if (!label.fields || !label.docType) continue;
     let pages: PageText[];
     let group: string;
     if (label.id.startsWith('sroie/') && label.text) {
-      pages = pagesFromLines(readFileSync(join(CORPUS, label.text), 'utf8').split('\n'), { source: 'ocr' });
+      pages = pagesFromLines(readFileSync(join(corpus, label.text), 'utf8').split('\n'), { source: 'ocr' });
       group = 'sroie';
-    } else if (label.id.startsWith('invoice2data/') && label.file.endsWith('.pdf') && existsSync(join(CORPUS, label.file))) {
-      pages = pagesFromPdf(join(CORPUS, label.file));
+    } else if (opts.pdfs !== false && label.id.startsWith('invoice2data/') && label.file.endsWith('.pdf') && existsSync(join(corpus, label.file))) {
+      pages = pagesFromPdf(join(corpus, label.file));
       group = 'invoice2data';
     } else continue;
-    const result = extractDocument(pages, { docType: label.docType as 'receipt', templates });
+    const result = extractDocument(pages, { docType: label.docType as DocType, templates: opts.templates ?? [] });
     const predicted = Object.fromEntries(Object.entries(result.fields).map(([k, v]) => [k, v.value]));
     groups[group]!.push({ predicted, expected: label.fields });
-    if (showMisses) {
-      for (const [name, expected] of Object.entries(label.fields) as [FieldName, string][]) {
-        if (!fieldMatches(name, predicted[name], expected)) {
-          console.log(`${label.id} ${name}: got ${JSON.stringify(predicted[name])} want ${JSON.stringify(expected)}`);
-        }
+    for (const [name, expected] of Object.entries(label.fields) as [FieldName, string][]) {
+      if (!fieldMatches(name, predicted[name], expected)) {
+        misses.push(`${label.id} ${name}: got ${JSON.stringify(predicted[name])} want ${JSON.stringify(expected)}`);
       }
     }
   }
-  for (const [group, docs] of Object.entries(groups)) {
-    console.log(`\n${group} (${docs.length} documents)${templates.length ? '' : ' without templates'}`);
-    for (const s of scoreFields(docs).sort((a, b) => a.field.localeCompare(b.field))) {
+  return { groups: Object.fromEntries(Object.entries(groups).map(([g, docs]) => [g, scoreFields(docs)])), misses };
+}
+
+export function corpusAvailable(): boolean {
+  return existsSync(join(CORPUS, 'labels.jsonl'));
+}
+
+function main(): void {
+  const noTemplates = process.argv.includes('--no-templates');
+  const { groups, misses } = measureCorpus({ templates: noTemplates ? [] : loadTemplates(TEMPLATES) });
+  if (process.argv.includes('--misses')) for (const m of misses) console.log(m);
+  for (const [group, scores] of Object.entries(groups)) {
+    console.log(`\n${group} (${scores.find((s) => s.field === 'total')?.labelled ?? 0} documents)${noTemplates ? ' without templates' : ''}`);
+    for (const s of [...scores].sort((a, b) => a.field.localeCompare(b.field))) {
       console.log(`  ${s.field.padEnd(15)} ${(s.exactMatch * 100).toFixed(1).padStart(5)}%  ${s.matched}/${s.labelled}  (missing ${s.missing})`);
     }
   }
