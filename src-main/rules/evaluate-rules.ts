@@ -107,9 +107,11 @@ const CHECKS: { [K in Rule['kind']]: (rule: Extract<Rule, { kind: K }>, input: R
     const due = dateOf(fields.dueDate?.value);
     if (!issue) return { status: 'not_evaluated', detail: 'Could not check the dates: no issue date was found.' };
     const problems: string[] = [];
-    const ahead = Math.floor((issue.getTime() - ctx.now.getTime()) / DAY_MS);
+    // Whole calendar days: a document dated today is never "in the future" because of the hour.
+    const today = Date.UTC(ctx.now.getUTCFullYear(), ctx.now.getUTCMonth(), ctx.now.getUTCDate());
+    const ahead = Math.round((issue.getTime() - today) / DAY_MS);
     if (ahead > rule.params.futureToleranceDays) problems.push(`the issue date ${fields.issueDate!.value} is ${ahead} day(s) in the future`);
-    const age = Math.floor((ctx.now.getTime() - issue.getTime()) / DAY_MS);
+    const age = Math.round((today - issue.getTime()) / DAY_MS);
     if (age > rule.params.maxAgeDays) problems.push(`the issue date ${fields.issueDate!.value} is ${Math.floor(age / 365)} year(s) old (limit ${Math.round(rule.params.maxAgeDays / 365)})`);
     if (due) {
       const term = Math.round((due.getTime() - issue.getTime()) / DAY_MS);
