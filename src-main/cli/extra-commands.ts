@@ -1,4 +1,5 @@
 import type { Command, Option } from 'commander';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveDataDir } from '../config/data-dir.ts';
@@ -11,6 +12,28 @@ export const SAMPLES_DIR = path.join(REPO_ROOT, 'resources', 'samples');
 
 /** Commands beyond the core: the newcomer's demo, and (as they land) evaluation, policy replay, serving. */
 export function registerExtraCommands(program: Command, state: { exitCode: number }, dataDirOption: () => Option): void {
+  program
+    .command('eval')
+    .description('Score the engine on a labelled corpus folder (laid out like ../shared/corpus): types, fields, calibration, routing')
+    .argument('<folder>')
+    .option('--out <file>', 'also write the markdown report to this file')
+    .option('--json <file>', 'also write the full report as JSON')
+    .option('--workers <n>', 'OCR workers', (v) => Number(v))
+    .addOption(dataDirOption())
+    .action(async (folder: string, o: { out?: string; json?: string; workers?: number; dataDir?: string }) => {
+      const { runEval, formatEval } = await import('../eval/run-eval.ts');
+      const report = await runEval(folder, {
+        modelDir: path.join(REPO_ROOT, 'models', 'doc-classifier'),
+        ...(o.dataDir ? { dataDir: o.dataDir } : {}),
+        ...(o.workers ? { workers: o.workers } : {}),
+        onProgress: (d, n) => process.stderr.isTTY && process.stderr.write(`\r${d}/${n} documents`),
+      });
+      const text = formatEval(report);
+      process.stdout.write(`${text}`);
+      if (o.out) fs.writeFileSync(o.out, text);
+      if (o.json) fs.writeFileSync(o.json, JSON.stringify(report, null, 2));
+    });
+
   registerServeCommand(program, state, dataDirOption);
   program
     .command('demo')

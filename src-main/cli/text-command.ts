@@ -12,7 +12,7 @@ export async function printText(file: string, workers: number): Promise<number> 
     const doc = readDocumentFile(file);
     if (doc.bytes.length === 0) throw new PipelineError('empty_file', 'The file is empty (0 bytes)');
     if (!doc.mime) throw new PipelineError('unsupported_type', 'Not a supported document: expected a PDF, PNG, JPEG or TIFF file');
-    const r = await extractText({ bytes: doc.bytes, mime: doc.mime }, { ocr, maxPages: 500 });
+    const r = await extractText({ bytes: new Uint8Array(doc.bytes), mime: doc.mime }, { ocr, maxPages: 500 });
     for (const p of r.pages) {
       process.stdout.write(`--- page ${p.pageNo} (${p.source === 'ocr' ? `OCR, ${p.engine}` : `PDF text, ${p.engine}`}) ---\n${p.text}\n`);
     }

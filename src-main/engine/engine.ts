@@ -132,7 +132,7 @@ export class Engine {
       'documents.pageImage': async ({ id, page, maxWidth }) => {
         const row = this.docs.byId(id);
         if (!row?.sha256 || !row.mime || !this.blobs.has(row.sha256)) throw new ApiError('not_found', `No stored pages for document ${id}`);
-        const img = await renderPageImage({ bytes: this.blobs.get(row.sha256), mime: row.mime as 'application/pdf' }, page, maxWidth);
+        const img = await renderPageImage({ bytes: new Uint8Array(this.blobs.get(row.sha256)), mime: row.mime as 'application/pdf' }, page, maxWidth);
         return { mime: 'image/png' as const, dataBase64: img.png.toString('base64'), width: img.width, height: img.height };
       },
       'documents.text': async ({ id }) => {

@@ -188,7 +188,8 @@ export class Pipeline {
     const t = performance.now();
     try {
       const input = bytes ?? this.d.blobs.get(row.sha256!);
-      const text = await extractText({ bytes: input, mime: row.mime as SupportedMime }, { ocr: this.d.ocr, maxPages: this.d.maxPages });
+      // A plain copy: pdf.js refuses Buffers and may detach what it is given.
+      const text = await extractText({ bytes: new Uint8Array(input), mime: row.mime as SupportedMime }, { ocr: this.d.ocr, maxPages: this.d.maxPages });
       timings.text = performance.now() - t;
       const understanding = await this.d.understanding();
       const next = understanding ? 'understand' : null;

@@ -1,0 +1,183 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+import type { FieldName } from '../../src-shared/document-model.ts';
+import type { ProcessResult } from '../../src-shared/process-result.ts';
+import { Engine } from '../engine/engine.ts';
+import {
+  autoApprovedErrorRate,
+  characterErrorRate,
+  classificationScore,
+  expectedCalibrationError,
+  scoreFields,
+  type FieldScore,
+} from './metrics.ts';
+
+/** One line of a corpus's labels.jsonl (see ../shared/corpus/README.md). */
+const LabelSchema = z.object({
+  id: z.string(),
+  file: z.string(),
+  kind: z.string().optional(),
+  docType: z.string().optional(),
+  fields: z.record(z.string(), z.string()).optional(),
+  text: z.string().optional(),
+  expect: z.enum(['processed', 'failed', 'processed_or_failed']).optional(),
+});
+type Label = z.infer<typeof LabelSchema>;
+
+export interface DatasetReport {
+  dataset: string;
+  documents: number;
+  docType: { labelled: number; accuracy: number; macroF1: number; ece: number };
+  fields: FieldScore[];
+  routes: { auto_approve: number; review: number; reject: number; none: number };
+  autoApproved: { count: number; wrong: number; rate: number };
+  expectations: { checked: number; held: number; broken: string[] };
+  cer: { documents: number; mean: number } | null;
+  failures: Record<string, number>;
+}
+
+export interface EvalReport {
+  folder: string;
+  excluded: number;
+  datasets: DatasetReport[];
+  overall: DatasetReport;
+  seconds: number;
+}
+
+export function readLabels(folder: string): Label[] {
+  const files = fs.readdirSync(folder).filter((f) => f.endsWith('.jsonl'));
+  if (!files.length) throw new Error(`No labels (*.jsonl) in ${folder}: expected a folder laid out like ../shared/corpus`);
+  return files.flatMap((f) =>
+    fs
+      .readFileSync(path.join(folder, f), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => LabelSchema.parse(JSON.parse(l))),
+  );
+}
+
+/** Ids the bundled model was trained on: never scored, so the figures are held-out figures. */
+export function trainingIds(modelDir: string): Set<string> {
+  const f = path.join(modelDir, 'training-documents.json');
+  if (!fs.existsSync(f)) return new Set();
+  return new Set((JSON.parse(fs.readFileSync(f, 'utf8')) as { ids: string[] }).ids);
+}
+
+const datasetOf = (id: string) => id.split('/')[0] ?? id;
+
+function score(dataset: string, rows: { label: Label; result: ProcessResult; cer?: number }[]): DatasetReport {
+  const typed = rows.filter((r) => r.label.docType && r.result.docType);
+  const labelledTypes = rows.filter((r) => r.label.docType);
+  const cls = classificationScore(labelledTypes.map((r) => ({ expected: r.label.docType!, predicted: r.result.docType?.label ?? '(none)' })));
+  const ece = expectedCalibrationError(typed.map((r) => ({ confidence: r.result.docType!.score, correct: r.result.docType!.label === r.label.docType })));
+  const fields = scoreFields(
+    rows
+      .filter((r) => r.label.fields && r.result.status !== 'duplicate')
+      .map((r) => ({
+        expected: r.label.fields as Partial<Record<FieldName, string>>,
+        predicted: Object.fromEntries(Object.entries(r.result.fields ?? {}).map(([k, f]) => [k, f.value])) as Partial<Record<FieldName, string>>,
+      })),
+  ).filter((f) => f.field !== 'vendorAddress');
+  const routes = { auto_approve: 0, review: 0, reject: 0, none: 0 };
+  for (const r of rows) routes[r.result.route?.action ?? 'none'] += 1;
+  const aa = autoApprovedErrorRate(
+    rows
+      .filter((r) => r.result.route)
+      .map((r) => ({
+        action: r.result.route!.action,
+        predictedDocType: r.result.docType?.label ?? '',
+        ...(r.label.docType ? { expectedDocType: r.label.docType } : {}),
+        ...(r.label.fields?.total ? { expectedTotal: r.label.fields.total } : {}),
+        ...(r.result.fields?.total ? { predictedTotal: r.result.fields.total.value } : {}),
+      })),
+  );
+  const expectations = { checked: 0, held: 0, broken: [] as string[] };
+  for (const r of rows) {
+    if (!r.label.expect) continue;
+    expectations.checked += 1;
+    const ok = r.label.expect === 'processed_or_failed' || (r.label.expect === 'processed' ? r.result.status === 'processed' : r.result.status === 'failed');
+    if (ok) expectations.held += 1;
+    else expectations.broken.push(`${r.label.id}: expected ${r.label.expect}, got ${r.result.status}${r.result.error ? ` [${r.result.error.code}]` : ''}`);
+  }
+  const cers = rows.filter((r) => r.cer !== undefined).map((r) => r.cer!);
+  const failures: Record<string, number> = {};
+  for (const r of rows) if (r.result.error) failures[r.result.error.code] = (failures[r.result.error.code] ?? 0) + 1;
+  return {
+    dataset,
+    documents: rows.length,
+    docType: { labelled: labelledTypes.length, accuracy: cls.accuracy, macroF1: cls.macroF1, ece },
+    fields,
+    routes,
+    autoApproved: { count: aa.autoApproved, wrong: aa.wrong, rate: aa.rate },
+    expectations,
+    cer: cers.length ? { documents: cers.length, mean: cers.reduce((a, b) => a + b, 0) / cers.length } : null,
+    failures,
+  };
+}
+
+/**
+ * Runs every labelled document of a corpus folder through a fresh engine and scores the outcome per
+ * dataset, with the corpus README's judging rules.
+ */
+export async function runEval(folder: string, opts: { modelDir: string; dataDir?: string; workers?: number; onProgress?: (done: number, total: number) => void }): Promise<EvalReport> {
+  const started = performance.now();
+  const exclude = trainingIds(opts.modelDir);
+  const labels = readLabels(folder).filter((l) => !exclude.has(l.id));
+  const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'countersign-eval-'));
+  const engine = await Engine.open({ dataDir, keyStorage: 'file', onWarning: () => {}, ...(opts.workers ? { ocrWorkers: opts.workers } : {}) });
+  const rows: { label: Label; result: ProcessResult; cer?: number }[] = [];
+  try {
+    let done = 0;
+    const results = await engine.pipeline.processSources(
+      labels.map((l) => ({ kind: 'path' as const, file: path.join(folder, l.file) })),
+      'eval',
+      () => opts.onProgress?.(++done, labels.length),
+    );
+    for (const [i, label] of labels.entries()) {
+      const result = results[i]!;
+      let cer: number | undefined;
+      if (label.text && result.documentId && result.status === 'processed') {
+        const reference = fs.readFileSync(path.join(folder, label.text), 'utf8');
+        const { text } = await engine.handlers['documents.text']({ id: result.documentId });
+        cer = characterErrorRate(text, reference);
+      }
+      rows.push({ label, result, ...(cer !== undefined ? { cer } : {}) });
+    }
+  } finally {
+    await engine.close();
+    if (!opts.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+  const byDataset = new Map<string, typeof rows>();
+  for (const r of rows) byDataset.set(datasetOf(r.label.id), [...(byDataset.get(datasetOf(r.label.id)) ?? []), r]);
+  return {
+    folder,
+    excluded: exclude.size,
+    datasets: [...byDataset.entries()].map(([name, rs]) => score(name, rs)),
+    overall: score('all', rows),
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+export function formatEval(r: EvalReport): string {
+  const out: string[] = [];
+  out.push(`# Evaluation on ${r.folder}`, '', `${r.overall.documents} documents scored (${r.excluded} training documents excluded), ${r.seconds.toFixed(0)} s.`, '');
+  out.push('| dataset | docs | type acc | macro-F1 | ECE | auto / review / reject / none | auto-approved error | expectations | mean CER |', '|---|---|---|---|---|---|---|---|---|');
+  for (const d of [...r.datasets, r.overall]) {
+    out.push(
+      `| ${d.dataset} | ${d.documents} | ${d.docType.labelled ? pct(d.docType.accuracy) : '–'} | ${d.docType.labelled ? d.docType.macroF1.toFixed(3) : '–'} | ${d.docType.labelled ? d.docType.ece.toFixed(3) : '–'} | ${d.routes.auto_approve} / ${d.routes.review} / ${d.routes.reject} / ${d.routes.none} | ${d.autoApproved.count ? `${pct(d.autoApproved.rate)} (${d.autoApproved.wrong}/${d.autoApproved.count})` : '–'} | ${d.expectations.checked ? `${d.expectations.held}/${d.expectations.checked}` : '–'} | ${d.cer ? `${pct(d.cer.mean)} (${d.cer.documents})` : '–'} |`,
+    );
+  }
+  out.push('', '## Per-field exact match', '', '| dataset | field | labelled | matched | missing | exact match |', '|---|---|---|---|---|---|');
+  for (const d of [...r.datasets, r.overall]) {
+    for (const f of d.fields) out.push(`| ${d.dataset} | ${f.field} | ${f.labelled} | ${f.matched} | ${f.missing} | ${pct(f.exactMatch)} |`);
+  }
+  const broken = r.datasets.flatMap((d) => d.expectations.broken);
+  if (broken.length) out.push('', '## Expectations not held', '', ...broken.map((b) => `- ${b}`));
+  const failures = Object.entries(r.overall.failures);
+  if (failures.length) out.push('', '## Failures by code', '', ...failures.map(([c, n]) => `- ${c}: ${n}`));
+  return `${out.join('\n')}\n`;
+}
