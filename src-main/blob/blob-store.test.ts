@@ -70,6 +70,7 @@ describe('document key', () => {
     expect(fs.statSync(path.join(dir, 'keys', 'blob.key')).mode & 0o777).toBe(0o600);
     const again = await resolveBlobKey(dir, { secretStore: memoryKeychain() });
     expect(again.storage).toBe('file');
+    expect(again.warning).toMatch(/kept in .*blob\.key/);
     expect(again.key.equals(k.key)).toBe(true);
   });
 

@@ -65,7 +65,7 @@ export async function resolveBlobKey(
   const record: KeyRecord | null = fs.existsSync(recordFile) ? (JSON.parse(fs.readFileSync(recordFile, 'utf8')) as KeyRecord) : null;
   const account = record?.account ?? `blob-key:${createHash('sha256').update(path.resolve(dataDir)).digest('hex').slice(0, 16)}`;
 
-  if (record?.storage === 'file') return { key: readKeyFile(keyFile), storage: 'file' };
+  if (record?.storage === 'file') return { key: readKeyFile(keyFile), storage: 'file', warning: fileKeyWarning(keyFile) };
 
   const wantKeychain = record?.storage === 'keychain' || (opts.prefer ?? 'keychain') === 'keychain';
   let keychainError: string | null = null;
@@ -95,13 +95,14 @@ export async function resolveBlobKey(
   const key = randomBytes(32);
   fs.writeFileSync(keyFile, key.toString('base64'), { mode: 0o600, flag: 'wx' });
   writeRecord(recordFile, { storage: 'file' });
-  return {
-    key,
-    storage: 'file',
-    warning:
-      `No OS keychain available${keychainError ? ` (${keychainError})` : ''}: the key that encrypts stored documents ` +
-      `is kept in ${keyFile}, readable by anyone who can read this data directory. See docs/security.md.`,
-  };
+  return { key, storage: 'file', warning: fileKeyWarning(keyFile, keychainError) };
+}
+
+function fileKeyWarning(keyFile: string, keychainError?: string | null): string {
+  return (
+    `${keychainError ? `No OS keychain available (${keychainError})` : 'The OS keychain is not used for this data directory'}: ` +
+    `the key that encrypts stored documents is kept in ${keyFile}, readable by anyone who can read this data directory. See docs/security.md.`
+  );
 }
 
 function writeRecord(file: string, record: KeyRecord): void {
