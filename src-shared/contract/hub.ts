@@ -298,3 +298,30 @@ export const deviceSyncContract = {
   ),
 };
 export type DeviceSyncContract = typeof deviceSyncContract;
+
+/** A value or typed error, as every hub route answers; network failures throw. */
+type HubReply = { ok: true; value: unknown } | { ok: false; error: { code: string; message: string } };
+
+/**
+ * The HTTP transport to a hub, for `createClient<HubContract>`: `POST {base}/v1/<name>` with a bearer
+ * credential. Only `fetch`, so the device, the admin CLI and tests share it.
+ */
+export function hubHttpTransport(baseUrl: string, credential: () => string | null, fetchImpl: typeof fetch = fetch) {
+  const base = baseUrl.replace(/\/+$/, '');
+  return async (name: string, arg: unknown): Promise<HubReply> => {
+    const token = credential();
+    const res = await fetchImpl(`${base}/v1/${name}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(arg ?? {}),
+    });
+    const text = await res.text();
+    try {
+      const body = JSON.parse(text) as HubReply;
+      if (typeof body === 'object' && body !== null && 'ok' in body) return body;
+    } catch {
+      // fall through: not one of our replies (a proxy's error page, say)
+    }
+    return { ok: false, error: { code: res.status >= 500 ? 'hub_unavailable' : 'bad_reply', message: `HTTP ${res.status} from ${base}/v1/${name}: ${text.slice(0, 200)}` } };
+  };
+}

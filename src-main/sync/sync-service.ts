@@ -1,0 +1,338 @@
+import { randomUUID } from 'node:crypto';
+import type { HandlersOf } from '../../src-shared/contract/define.ts';
+import { ApiError, createClient } from '../../src-shared/contract/dispatch.ts';
+import {
+  hubHttpTransport,
+  type Artifact,
+  type AuditBatch,
+  type Change,
+  type DeviceSyncContract,
+  type HubContract,
+  type HubTask,
+  type SyncStatus,
+} from '../../src-shared/contract/hub.ts';
+import { canonicalJson } from '../audit/canonical-json.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
+import type { Db } from '../store/database.ts';
+import { backoffDelay } from './backoff.ts';
+import { generateDeviceKey, loadDeviceKey, signBytes, type DeviceKey, type DeviceSecretVault } from './device-identity.ts';
+import { Outbox } from './outbox.ts';
+
+export interface SyncServiceOptions {
+  db: Db;
+  audit: AuditLog;
+  vault: DeviceSecretVault;
+  fetch?: typeof fetch;
+  clock?: () => Date;
+  random?: () => number;
+  pushBatch?: number;
+  auditBatch?: number;
+  pullLimit?: number;
+  /** Between successful syncs in the background loop. */
+  intervalMs?: number;
+  backoff?: { baseMs?: number; capMs?: number };
+}
+
+export interface SyncReport {
+  pushed: number;
+  superseded: number;
+  duplicates: number;
+  auditUploaded: number;
+  pulled: number;
+}
+
+type HubTaskRow = { hub_task_id: number; task_json: string; status: string; local_decision: 'approve' | 'correct' | 'reject' | null; local_mutation_id: number | null; result_status: string | null; acked_at: string | null };
+
+const DECISION_EVENT = { approve: 'hub_task.approved', correct: 'hub_task.corrected', reject: 'hub_task.rejected' } as const;
+
+/**
+ * The device end of hub sync. Decisions on hub tasks are written locally (audited, queued in the
+ * outbox) whether or not the hub is reachable; `syncOnce` pushes the outbox, uploads the audit trail
+ * and pulls changes; the background loop retries with exponential backoff and jitter. All of its
+ * state is in the device SQLite, so it resumes where it was after a restart or days offline.
+ */
+export class SyncService {
+  readonly outbox: Outbox;
+  readonly handlers: HandlersOf<DeviceSyncContract>;
+  private readonly clock: () => Date;
+  private secrets: { credential: string; key: DeviceKey } | null = null;
+  private inFlight: Promise<SyncReport> | null = null;
+  private failures = 0;
+  private nextAttemptAt: Date | null = null;
+  private loop: Promise<void> | null = null;
+  private stopped = true;
+  private wake: (() => void) | null = null;
+
+  constructor(private readonly o: SyncServiceOptions) {
+    this.clock = o.clock ?? (() => new Date());
+    this.outbox = new Outbox(o.db, this.clock);
+    this.handlers = {
+      'sync.connect': async (a) => (await this.connect(a), this.status()),
+      'sync.status': async () => this.status(),
+      'sync.now': async () => {
+        await this.syncOnce().catch(() => undefined);
+        return this.status();
+      },
+      'sync.hubTasks': async (a) => this.hubTasks(a),
+      'sync.decideHubTask': async (a) => ({ mutationId: this.decideHubTask(a) }),
+    };
+  }
+
+  private getState(key: string): string | null {
+    return this.o.db.prepare<[string], { value: string }>('SELECT value FROM sync_state WHERE key = ?').get(key)?.value ?? null;
+  }
+
+  private setState(key: string, value: string | number | null): void {
+    if (value === null) this.o.db.prepare('DELETE FROM sync_state WHERE key = ?').run(key);
+    else this.o.db.prepare('INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, String(value));
+  }
+
+  private num(key: string): number {
+    return Number(this.getState(key) ?? 0);
+  }
+
+  private hubClient(credential: string | null) {
+    const url = this.getState('hub_url');
+    if (!url) throw new ApiError('not_connected', 'This device is not connected to a hub');
+    return createClient<HubContract>(hubHttpTransport(url, () => credential, this.o.fetch ?? fetch));
+  }
+
+  private async loadSecrets(): Promise<{ credential: string; key: DeviceKey }> {
+    if (!this.secrets) {
+      const s = await this.o.vault.load();
+      if (!s) throw new ApiError('not_connected', 'No hub credential in the keychain: connect to a hub first');
+      this.secrets = { credential: s.credential, key: loadDeviceKey(s.privateKey) };
+    }
+    return this.secrets;
+  }
+
+  /** Enrolls with a one-time code: a fresh Ed25519 key, the credential into the keychain. */
+  async connect(a: { hubUrl: string; enrollmentCode: string; deviceName: string }): Promise<void> {
+    const { key, privateKeyB64 } = generateDeviceKey();
+    this.setState('hub_url', a.hubUrl);
+    const client = this.hubClient(a.enrollmentCode);
+    const r = await client.call('device.enroll', { name: a.deviceName, publicKey: key.publicKey });
+    await this.o.vault.save({ credential: r.credential, privateKey: privateKeyB64 });
+    this.secrets = { credential: r.credential, key };
+    this.o.db.transaction(() => {
+      this.setState('device_id', r.deviceId);
+      this.setState('site_id', r.siteId);
+      this.setState('client_id', randomUUID());
+      // A new enrollment is a new device on the hub: its chain and feed start from the beginning.
+      this.setState('cursor', 0);
+      this.setState('audit_ack_seq', 0);
+      this.setState('last_error', null);
+    })();
+  }
+
+  /** Decide a hub task here, online or not: one transaction writes the audit entry and the outbox row. */
+  decideHubTask(a: { taskId: number; action: 'approve' | 'correct' | 'reject'; actor: string; reason?: string | undefined; corrections?: Record<string, string> | undefined; timeSpentMs?: number | undefined }): number {
+    if (a.action === 'reject' && !a.reason) throw new ApiError('invalid_argument', 'A rejection needs a reason');
+    if (a.action === 'correct' && !Object.keys(a.corrections ?? {}).length) throw new ApiError('invalid_argument', 'A correction needs at least one corrected field');
+    return this.o.db.transaction(() => {
+      const row = this.o.db.prepare<[number], { task_json: string; status: string; local_decision: string | null }>('SELECT task_json, status, local_decision FROM sync_hub_tasks WHERE hub_task_id = ?').get(a.taskId);
+      if (!row) throw new ApiError('not_found', `No hub task ${a.taskId} on this device (pull first)`);
+      const task = JSON.parse(row.task_json) as HubTask;
+      if (row.local_decision) throw new ApiError('already_decided', `Hub task ${a.taskId} was already decided on this device (${row.local_decision})`);
+      if (row.status !== 'open') throw new ApiError('already_decided', `Hub task ${a.taskId} was already decided${task.decision ? ` by ${task.decision.user}` : ''}`);
+      const decidedAt = this.clock().toISOString();
+      const args = { taskId: a.taskId, action: a.action, actor: a.actor, decidedAt, ...(a.reason ? { reason: a.reason } : {}), ...(a.corrections ? { corrections: a.corrections } : {}), ...(a.timeSpentMs !== undefined ? { timeSpentMs: a.timeSpentMs } : {}) };
+      const mutationId = this.outbox.enqueue({ name: 'task.decide', args });
+      this.o.audit.append({
+        actor: a.actor,
+        event: DECISION_EVENT[a.action],
+        documentSha256: task.docSha256,
+        data: { hubTaskId: a.taskId, mutationId, reason: a.reason, corrections: a.corrections, timeSpentMs: a.timeSpentMs },
+        policyVersion: null,
+      });
+      this.o.db.prepare('UPDATE sync_hub_tasks SET local_decision = ?, local_mutation_id = ? WHERE hub_task_id = ?').run(a.action, mutationId, a.taskId);
+      return mutationId;
+    })();
+  }
+
+  /** One round: push the outbox, upload the audit trail, pull changes. One at a time. */
+  syncOnce(): Promise<SyncReport> {
+    this.inFlight ??= this.doSync().finally(() => (this.inFlight = null));
+    return this.inFlight;
+  }
+
+  private async doSync(): Promise<SyncReport> {
+    const report: SyncReport = { pushed: 0, superseded: 0, duplicates: 0, auditUploaded: 0, pulled: 0 };
+    try {
+      const { credential, key } = await this.loadSecrets();
+      const hub = this.hubClient(credential);
+      await this.push(hub, report);
+      await this.uploadAudit(hub, key, report);
+      await this.pull(hub, report);
+      this.o.db.transaction(() => {
+        this.setState('last_sync_at', this.clock().toISOString());
+        this.setState('last_error', null);
+      })();
+      return report;
+    } catch (err) {
+      const e = err as { code?: string; message?: string; cause?: { code?: string } };
+      const message = err instanceof ApiError ? `${e.code}: ${e.message}` : `hub unreachable: ${e.cause?.code ?? e.message}`;
+      this.setState('last_error', message);
+      throw err;
+    }
+  }
+
+  private async push(hub: ReturnType<SyncService['hubClient']>, report: SyncReport): Promise<void> {
+    const clientId = this.getState('client_id')!;
+    for (;;) {
+      const batch = this.outbox.pending(this.o.pushBatch ?? 200);
+      if (!batch.length) return;
+      const r = await hub.call('sync.push', { clientId, mutations: batch });
+      this.o.db.transaction(() => this.outbox.acknowledge(r.results))();
+      for (const x of r.results) {
+        if (x.status === 'applied') report.pushed += 1;
+        else if (x.status === 'superseded') report.superseded += 1;
+        else if (x.status === 'duplicate') report.duplicates += 1;
+      }
+    }
+  }
+
+  private async uploadAudit(hub: ReturnType<SyncService['hubClient']>, key: DeviceKey, report: SyncReport): Promise<void> {
+    const deviceId = this.num('device_id');
+    const size = this.o.auditBatch ?? 500;
+    for (;;) {
+      const from = this.num('audit_ack_seq') + 1;
+      const entries = [];
+      for (const e of this.o.audit.iterate(from)) {
+        entries.push(e);
+        if (entries.length >= size) break;
+      }
+      if (!entries.length) return;
+      const batch: AuditBatch = { deviceId, entries };
+      const signature = signBytes(key, Buffer.from(canonicalJson(batch), 'utf8'));
+      try {
+        const r = await hub.call('audit.upload', { batch, signature });
+        this.setState('audit_ack_seq', r.ackSeq);
+        report.auditUploaded += r.stored;
+      } catch (err) {
+        // The hub holds less than we thought (restored from a backup): start again from its head.
+        if (err instanceof ApiError && err.code === 'audit_gap') {
+          const head = await hub.call('audit.head', { deviceId });
+          if (head.ackSeq < from - 1) {
+            this.setState('audit_ack_seq', head.ackSeq);
+            continue;
+          }
+        }
+        throw err;
+      }
+    }
+  }
+
+  private async pull(hub: ReturnType<SyncService['hubClient']>, report: SyncReport): Promise<void> {
+    for (;;) {
+      const r = await hub.call('sync.pull', { cursor: this.num('cursor'), limit: this.o.pullLimit ?? 500 });
+      this.o.db.transaction(() => {
+        for (const c of r.changes) this.applyChange(c as Change);
+        this.setState('cursor', r.cursor);
+      })();
+      report.pulled += r.changes.length;
+      if (!r.hasMore) return;
+    }
+  }
+
+  private applyChange(c: Change): void {
+    const now = this.clock().toISOString();
+    if (c.type === 'task') {
+      this.o.db
+        .prepare(
+          `INSERT INTO sync_hub_tasks (hub_task_id, task_json, status, priority, updated_at) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT(hub_task_id) DO UPDATE SET task_json = excluded.task_json, status = excluded.status, priority = excluded.priority, updated_at = excluded.updated_at`,
+        )
+        .run(c.task.id, JSON.stringify(c.task), c.task.status, c.task.priority, now);
+    } else {
+      const a: Artifact = c.artifact;
+      this.o.db
+        .prepare(
+          `INSERT INTO sync_artifacts (kind, name, version, sha256, content_json, received_at) VALUES (?, ?, ?, ?, ?, ?)
+           ON CONFLICT(kind, name) DO UPDATE SET version = excluded.version, sha256 = excluded.sha256, content_json = excluded.content_json, received_at = excluded.received_at`,
+        )
+        .run(a.kind, a.name, a.version, a.sha256, JSON.stringify(a.content), now);
+    }
+  }
+
+  /** The policy, rule set, template or model assignment the hub assigned to this site, if any. */
+  artifact(kind: Artifact['kind'], name: string): { version: number; sha256: string; content: Record<string, unknown> } | null {
+    const r = this.o.db.prepare<[string, string], { version: number; sha256: string; content_json: string }>('SELECT version, sha256, content_json FROM sync_artifacts WHERE kind = ? AND name = ?').get(kind, name);
+    return r ? { version: r.version, sha256: r.sha256, content: JSON.parse(r.content_json) as Record<string, unknown> } : null;
+  }
+
+  hubTasks(q: { status?: string | undefined; offset: number; limit: number }) {
+    const where = q.status ? 'WHERE h.status = ?' : '';
+    const params = q.status ? [q.status] : [];
+    const total = (this.o.db.prepare(`SELECT count(*) AS n FROM sync_hub_tasks h ${where}`).get(...params) as { n: number }).n;
+    const rows = this.o.db
+      .prepare<unknown[], HubTaskRow>(
+        `SELECT h.*, o.result_status, o.acked_at FROM sync_hub_tasks h LEFT JOIN sync_outbox o ON o.mutation_id = h.local_mutation_id ${where}
+         ORDER BY h.priority DESC, h.hub_task_id LIMIT ? OFFSET ?`,
+      )
+      .all(...params, q.limit, q.offset);
+    const items = rows.map((r) => ({
+      ...(JSON.parse(r.task_json) as HubTask),
+      localDecision: r.local_decision,
+      pushState: (r.local_mutation_id === null ? 'none' : r.acked_at === null ? 'pending' : r.result_status === 'duplicate' ? 'applied' : r.result_status) as 'none' | 'pending' | 'applied' | 'superseded' | 'rejected',
+    }));
+    return { items, total };
+  }
+
+  status(): SyncStatus {
+    const ack = this.num('audit_ack_seq');
+    const head = (this.o.db.prepare('SELECT max(seq) AS s FROM audit').get() as { s: number | null }).s ?? 0;
+    const deviceId = this.getState('device_id');
+    return {
+      connected: deviceId !== null,
+      hubUrl: this.getState('hub_url'),
+      deviceId: deviceId === null ? null : Number(deviceId),
+      lastSyncAt: this.getState('last_sync_at'),
+      lastError: this.getState('last_error'),
+      outboxLength: this.outbox.length(),
+      auditPending: Math.max(0, head - ack),
+      nextAttemptAt: this.nextAttemptAt?.toISOString() ?? null,
+    };
+  }
+
+  /** Background sync: every `intervalMs` while it works, backing off exponentially (with jitter) while it fails. */
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.loop = this.runLoop();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.loop;
+    this.loop = null;
+  }
+
+  /** Skip the wait (the app regained its network, or the user pressed "sync now"). */
+  poke(): void {
+    this.wake?.();
+  }
+
+  private async runLoop(): Promise<void> {
+    while (!this.stopped) {
+      let delay: number;
+      try {
+        await this.syncOnce();
+        this.failures = 0;
+        delay = this.o.intervalMs ?? 30_000;
+      } catch {
+        this.failures += 1;
+        delay = backoffDelay(this.failures, { ...this.o.backoff, random: this.o.random ?? Math.random });
+      }
+      if (this.stopped) break;
+      this.nextAttemptAt = new Date(Date.now() + delay);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, delay);
+        this.wake = () => (clearTimeout(t), resolve());
+      });
+      this.wake = null;
+    }
+    this.nextAttemptAt = null;
+  }
+}

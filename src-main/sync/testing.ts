@@ -1,0 +1,41 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { AuditLog } from '../audit/audit-log.ts';
+import { openDatabase } from '../store/database.ts';
+import { DeviceSecretVault, MemorySecretStore } from './device-identity.ts';
+import { SyncService } from './sync-service.ts';
+
+export type TestDevice = Awaited<ReturnType<typeof openTestDevice>>;
+
+/** A device data directory (its own SQLite with every migration) and a sync service over it. */
+export async function openTestDevice(opts: { dataDir?: string; store?: MemorySecretStore; fetch?: typeof fetch; clock?: () => Date } = {}) {
+  const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cs-dev-'));
+  const db = openDatabase(path.join(dataDir, 'countersign.db'));
+  const audit = new AuditLog(db, opts.clock);
+  const store = opts.store ?? new MemorySecretStore();
+  const vault = await DeviceSecretVault.open(dataDir, store);
+  const sync = new SyncService({ db, audit, vault, ...(opts.fetch ? { fetch: opts.fetch } : {}), ...(opts.clock ? { clock: opts.clock } : {}), backoff: { baseMs: 5, capMs: 40 }, intervalMs: 20 });
+  return { dataDir, db, audit, store, sync, close: async () => (await sync.stop(), db.close()) };
+}
+
+/** A `fetch` that can be switched off (hub down), records every request, and can lose replies. */
+export class FlakyFetch {
+  down = false;
+  /** Deliver the next N requests to the hub but throw instead of returning the reply (a crash mid-push). */
+  loseReplies = 0;
+  readonly requests: { url: string; body: string }[] = [];
+  readonly fetch: typeof fetch = async (input, init) => {
+    const url = String(input);
+    const body = typeof init?.body === 'string' ? init.body : '';
+    this.requests.push({ url, body });
+    if (this.down) throw new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } });
+    const res = await fetch(input, init);
+    if (this.loseReplies > 0) {
+      this.loseReplies -= 1;
+      await res.text();
+      throw new TypeError('fetch failed', { cause: { code: 'ECONNRESET' } });
+    }
+    return res;
+  };
+}

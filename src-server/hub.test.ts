@@ -1,0 +1,234 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuditLog } from '../src-main/audit/audit-log.ts';
+import { openDatabase } from '../src-main/store/database.ts';
+import { generateDeviceKey, signBytes } from '../src-main/sync/device-identity.ts';
+import { ApiError } from '../src-shared/contract/dispatch.ts';
+import { hubContract, type AuditBatch } from '../src-shared/contract/hub.ts';
+import { auditBatchBytes } from './hub-service.ts';
+import { BACKENDS, hubClient, makeTasks, seedHub, startHub, type RunningHub } from './testing/hub-fixture.ts';
+
+async function raw(url: string, name: string, token: string | null, body: unknown = {}) {
+  const res = await fetch(`${url}/v1/${name}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+  return { status: res.status, body: (await res.json()) as { ok: boolean; error?: { code: string; message: string }; value?: unknown } };
+}
+
+const errorCode = async (p: Promise<unknown>) => {
+  try {
+    await p;
+    return 'ok';
+  } catch (err) {
+    return (err as ApiError).code;
+  }
+};
+
+for (const { backend, skip, label } of BACKENDS) {
+  describe.skipIf(skip)(`hub on ${label}`, () => {
+    let hub: RunningHub;
+    let drop: () => Promise<void>;
+    let clockOffsetMs = 0;
+    let seed: Awaited<ReturnType<typeof seedHub>>;
+
+    beforeAll(async () => {
+      const opened = await backend.open();
+      drop = opened.drop;
+      hub = await startHub(opened.db, { clock: () => new Date(Date.now() + clockOffsetMs) });
+      seed = await seedHub(hub);
+    });
+    afterAll(async () => {
+      await hub?.close();
+      await hub?.db.close();
+      await drop?.();
+    });
+
+    async function enroll(userId: number, name = 'laptop') {
+      const { key, privateKeyB64 } = generateDeviceKey();
+      const r = await hubClient(hub.url, await seed.code(userId)).call('device.enroll', { name, publicKey: key.publicKey });
+      return { ...r, key, privateKeyB64, client: hubClient(hub.url, r.credential) };
+    }
+
+    it('answers /healthz and /openapi.json without a credential; the OpenAPI document covers every call with its roles', async () => {
+      const h = await fetch(`${hub.url}/healthz`);
+      expect(h.status).toBe(200);
+      expect(await h.json()).toMatchObject({ ok: true, database: backend.name });
+      const doc = (await (await fetch(`${hub.url}/openapi.json`)).json()) as { openapi: string; paths: Record<string, { post?: { 'x-roles': string[]; requestBody: unknown } }> };
+      expect(doc.openapi).toBe('3.1.0');
+      for (const [name, spec] of Object.entries(hubContract)) {
+        expect(doc.paths[`/v1/${name}`]?.post?.['x-roles']).toEqual(spec.roles);
+      }
+      expect(JSON.stringify(doc.paths['/v1/sync.push'])).toContain('clientId');
+    });
+
+    it('walks every route with every role and with no credential: 401 without, 403 for a role that may not, through otherwise', async () => {
+      const reviewerDevice = await enroll(seed.reviewer.user.id, 'walk-reviewer');
+      const clerkDevice = await enroll(seed.clerk.user.id, 'walk-clerk');
+      const code = await seed.code(seed.reviewer.user.id);
+      const principals: { label: string; token: string | null; role: string | null; device: boolean }[] = [
+        { label: 'none', token: null, role: null, device: false },
+        { label: 'bogus', token: 'csu_not-a-real-token', role: null, device: false },
+        { label: 'admin', token: seed.admin.token, role: 'admin', device: false },
+        { label: 'reviewer', token: seed.reviewer.token, role: 'reviewer', device: false },
+        { label: 'clerk', token: seed.clerk.token, role: 'clerk', device: false },
+        { label: 'auditor', token: seed.auditor.token, role: 'auditor', device: false },
+        { label: 'reviewer device', token: reviewerDevice.credential, role: 'reviewer', device: true },
+        { label: 'clerk device', token: clerkDevice.credential, role: 'clerk', device: true },
+        { label: 'enrollment code', token: code, role: 'enrollment', device: false },
+      ];
+      const seen: string[] = [];
+      for (const [name, spec] of Object.entries(hubContract)) {
+        for (const p of principals) {
+          const r = await raw(hub.url, name, p.token, { __walk: true });
+          const deviceOnly = 'deviceOnly' in spec && spec.deviceOnly;
+          const expected = p.role === null ? 401 : !(spec.roles as readonly string[]).includes(p.role) || (deviceOnly && !p.device) ? 403 : 'through';
+          const got = r.status === 401 || r.status === 403 ? r.status : 'through';
+          seen.push(`${name} ${p.label}: ${got}`);
+          expect(`${name} ${p.label}: ${got}`).toBe(`${name} ${p.label}: ${expected}`);
+          expect(r.body.ok === false ? typeof r.body.error?.code : 'string').toBe('string');
+        }
+      }
+      expect(seen).toHaveLength(Object.keys(hubContract).length * principals.length);
+    });
+
+    it('enrolls a device with a one-time code; revoking the device or its user takes effect on the next request', async () => {
+      const u = await hub.service.createUser({ name: 'temp-reviewer', role: 'reviewer', siteId: seed.site.id });
+      const code = await seed.code(u.user.id);
+      const { key } = generateDeviceKey();
+      const first = await hubClient(hub.url, code).call('device.enroll', { name: 'once', publicKey: key.publicKey });
+      expect(await errorCode(hubClient(hub.url, code).call('device.enroll', { name: 'twice', publicKey: key.publicKey }))).toBe('unauthenticated');
+      const device = hubClient(hub.url, first.credential);
+      expect(await device.call('hub.whoami', {})).toMatchObject({ kind: 'device', deviceId: first.deviceId, role: 'reviewer', siteId: seed.site.id });
+      const admin = hubClient(hub.url, seed.admin.token);
+      await admin.call('devices.revoke', { deviceId: first.deviceId });
+      expect((await raw(hub.url, 'hub.whoami', first.credential)).status).toBe(401);
+
+      const second = await hubClient(hub.url, await seed.code(u.user.id)).call('device.enroll', { name: 'again', publicKey: key.publicKey });
+      expect((await raw(hub.url, 'hub.whoami', second.credential)).status).toBe(200);
+      await admin.call('users.revoke', { userId: u.user.id });
+      expect((await raw(hub.url, 'hub.whoami', second.credential)).status).toBe(401);
+      expect((await raw(hub.url, 'hub.whoami', u.token)).status).toBe(401);
+      expect(await errorCode(hubClient(hub.url, code).call('device.enroll', { name: 'x', publicKey: 'not-a-key'.repeat(8) }))).toBe('unauthenticated');
+    });
+
+    it('keeps tasks to metadata the site policy lets leave the site; versions and assigns policies, which devices pull', async () => {
+      const admin = hubClient(hub.url, seed.admin.token);
+      const site = await admin.call('sites.create', { name: 'policy-site' });
+      const queue = await admin.call('queues.create', { siteId: site.id, name: 'q' });
+      const base = { queueId: queue.id, docRef: 'dev/1', docSha256: 'a'.repeat(64), docType: 'invoice' as const };
+      expect(await errorCode(admin.call('tasks.create', { tasks: [{ ...base, fields: { ocrText: 'page text' } }] }))).toBe('field_not_exportable');
+      const v1 = await admin.call('artifacts.publish', { kind: 'policy', name: 'default', content: { exportableFields: ['total'], autoApproveBelow: 100 } });
+      const v2 = await admin.call('artifacts.publish', { kind: 'policy', name: 'default', content: { exportableFields: ['total', 'vendor'], autoApproveBelow: 50 } });
+      expect([v1.version, v2.version]).toEqual([1, 2]);
+      await admin.call('artifacts.assign', { siteId: site.id, kind: 'policy', name: 'default', version: 1 });
+      expect(await errorCode(admin.call('tasks.create', { tasks: [{ ...base, fields: { vendor: 'ACME' } }] }))).toBe('field_not_exportable');
+      await admin.call('artifacts.assign', { siteId: site.id, kind: 'policy', name: 'default', version: 2 });
+      const t = await admin.call('tasks.create', { tasks: [{ ...base, fields: { vendor: 'ACME', total: '12.00' }, priority: 5 }] });
+      expect(t.items[0]).toMatchObject({ status: 'open', fields: { vendor: 'ACME', total: '12.00' }, priority: 5, siteId: site.id });
+      await admin.call('artifacts.publish', { kind: 'template', name: 'acme', content: { anchors: ['Invoice'] } });
+      await admin.call('artifacts.assign', { siteId: site.id, kind: 'template', name: 'acme', version: 1 });
+
+      const reviewer = await hub.service.createUser({ name: 'policy-reviewer', role: 'reviewer', siteId: site.id });
+      const { key } = generateDeviceKey();
+      const code = (await hub.service.createEnrollmentCode({ siteId: site.id, userId: reviewer.user.id, ttlMinutes: 5 })).code;
+      const dev = await hubClient(hub.url, code).call('device.enroll', { name: 'p', publicKey: key.publicKey });
+      const device = hubClient(hub.url, dev.credential);
+      const page1 = await device.call('sync.pull', { cursor: 0, limit: 2 });
+      expect(page1.hasMore).toBe(true);
+      const page2 = await device.call('sync.pull', { cursor: page1.cursor, limit: 100 });
+      expect(page2.hasMore).toBe(false);
+      const all = [...page1.changes, ...page2.changes];
+      expect(all.map((c) => (c.type === 'task' ? `task:${c.task.id}` : `${c.artifact.kind}:${c.artifact.name}@${c.artifact.version}`))).toEqual([
+        'policy:default@1',
+        'policy:default@2',
+        `task:${t.items[0]!.id}`,
+        'template:acme@1',
+      ]);
+      expect((await device.call('sync.pull', { cursor: page2.cursor, limit: 100 })).changes).toEqual([]);
+      // Another site's reviewer sees none of it.
+      expect((await hubClient(hub.url, seed.reviewer.token).call('tasks.list', { limit: 100 })).items.every((x) => x.siteId === seed.site.id)).toBe(true);
+    });
+
+    it('leases a task to one device and reviewer, renews it, and returns it to the queue when it expires', async () => {
+      const [task] = await makeTasks(hub, seed.queue.id, 1, 9000);
+      const a = await enroll(seed.reviewer.user.id, 'lease-a');
+      const b = await enroll(seed.reviewer2.user.id, 'lease-b');
+      const lease = await a.client.call('leases.acquire', { taskId: task!.id, ttlSeconds: 60 });
+      expect(lease).toMatchObject({ deviceId: a.deviceId, userId: seed.reviewer.user.id });
+      expect(await errorCode(b.client.call('leases.acquire', { taskId: task!.id, ttlSeconds: 60 }))).toBe('leased');
+      clockOffsetMs += 30_000;
+      const renewed = await a.client.call('leases.acquire', { taskId: task!.id, ttlSeconds: 60 });
+      expect(Date.parse(renewed.expiresAt)).toBeGreaterThan(Date.parse(lease.expiresAt));
+      clockOffsetMs += 61_000;
+      const listed = await b.client.call('tasks.list', { queueId: seed.queue.id, limit: 1000 });
+      expect(listed.items.find((x) => x.id === task!.id)!.lease).toBeNull();
+      expect(await b.client.call('leases.acquire', { taskId: task!.id, ttlSeconds: 60 })).toMatchObject({ deviceId: b.deviceId });
+      expect(await a.client.call('leases.release', { taskId: task!.id })).toEqual({ released: false });
+      expect(await b.client.call('leases.release', { taskId: task!.id })).toEqual({ released: true });
+    });
+
+    it('applies pushed mutations exactly once: a replay is acknowledged as duplicate, a gap or reordering is refused with nothing applied', async () => {
+      const tasks = await makeTasks(hub, seed.queue.id, 5, 100);
+      const d = await enroll(seed.reviewer.user.id, 'pusher');
+      const clientId = crypto.randomUUID();
+      const m = (id: number, i: number) => ({ id, name: 'task.decide' as const, args: { taskId: tasks[i]!.id, action: 'approve' as const, actor: 'rita', decidedAt: new Date().toISOString() } });
+      const first = await d.client.call('sync.push', { clientId, mutations: [m(1, 0), m(2, 1)] });
+      expect(first).toMatchObject({ lastMutationId: 2, results: [{ id: 1, status: 'applied' }, { id: 2, status: 'applied' }] });
+      const replay = await d.client.call('sync.push', { clientId, mutations: [m(1, 0), m(2, 1)] });
+      expect(replay.results.map((r) => r.status)).toEqual(['duplicate', 'duplicate']);
+      expect(await errorCode(d.client.call('sync.push', { clientId, mutations: [m(4, 3)] }))).toBe('mutation_out_of_order');
+      expect(await errorCode(d.client.call('sync.push', { clientId, mutations: [m(4, 3), m(3, 2)] }))).toBe('mutation_out_of_order');
+      expect((await hubClient(hub.url, seed.admin.token).call('tasks.decisions', { taskId: tasks[3]!.id })).items).toEqual([]);
+      const mixed = await d.client.call('sync.push', { clientId, mutations: [m(2, 1), m(3, 2), m(4, 3), m(5, 4)] });
+      expect(mixed.results.map((r) => r.status)).toEqual(['duplicate', 'applied', 'applied', 'applied']);
+      const other = await enroll(seed.reviewer2.user.id, 'thief');
+      expect(await errorCode(other.client.call('sync.push', { clientId, mutations: [m(6, 4)] }))).toBe('forbidden');
+    });
+
+    it('lets exactly one of two devices racing for a task win; the other is told and its decision kept as superseded', async () => {
+      const [task] = await makeTasks(hub, seed.queue.id, 1, 500);
+      const a = await enroll(seed.reviewer.user.id, 'race-a');
+      const b = await enroll(seed.reviewer2.user.id, 'race-b');
+      const push = (dev: typeof a, action: 'approve' | 'reject') =>
+        dev.client.call('sync.push', { clientId: crypto.randomUUID(), mutations: [{ id: 1, name: 'task.decide', args: { taskId: task!.id, action, actor: `${action}-er`, reason: 'x', decidedAt: new Date().toISOString() } }] });
+      const [ra, rb] = await Promise.all([push(a, 'approve'), push(b, 'reject')]);
+      const statuses = [ra.results[0]!.status, rb.results[0]!.status].sort();
+      expect(statuses).toEqual(['applied', 'superseded']);
+      const loser = ra.results[0]!.status === 'superseded' ? ra : rb;
+      expect(loser.results[0]!.message).toMatch(/decided first by .* kept as superseded/);
+      const decisions = await hubClient(hub.url, seed.auditor.token).call('tasks.decisions', { taskId: task!.id });
+      expect(decisions.items.map((x) => x.status).sort()).toEqual(['accepted', 'superseded']);
+    });
+
+    it('accepts a signed, chained audit batch; repeats idempotently; refuses forged, gapped, forked and altered batches with nothing stored', async () => {
+      const d = await enroll(seed.clerk.user.id, 'auditing');
+      const other = generateDeviceKey();
+      const local = openDatabase(':memory:');
+      const log = new AuditLog(local);
+      for (let i = 0; i < 30; i++) local.transaction(() => log.append({ actor: 'clerk', event: 'task.approved', data: { taskId: i } }))();
+      const entries = [...log.iterate()];
+      const up = (es: typeof entries, key = d.key, deviceId = d.deviceId) => {
+        const batch: AuditBatch = { deviceId, entries: es };
+        return d.client.call('audit.upload', { batch, signature: signBytes(key, auditBatchBytes(batch)) });
+      };
+      expect(await up(entries.slice(0, 10))).toEqual({ ackSeq: 10, stored: 10, duplicates: 0 });
+      expect(await up(entries.slice(0, 10))).toEqual({ ackSeq: 10, stored: 0, duplicates: 10 });
+      expect(await errorCode(up(entries.slice(10, 20), other.key))).toBe('bad_signature');
+      expect(await errorCode(up(entries.slice(12, 20)))).toBe('audit_gap');
+      expect(await errorCode(up([...entries.slice(10, 12), ...entries.slice(13, 20)]))).toBe('audit_gap');
+      const altered = entries.slice(10, 20).map((e, i) => (i === 3 ? { ...e, actor: 'mallory' } : e));
+      expect(await errorCode(up(altered))).toBe('audit_bad_hash');
+      // A different chain (a device that was wiped and re-used the sequence numbers) is a fork.
+      const forkDb = openDatabase(':memory:');
+      const forkLog = new AuditLog(forkDb);
+      for (let i = 0; i < 12; i++) forkDb.transaction(() => forkLog.append({ actor: 'clerk', event: 'other', data: { i } }))();
+      expect(await errorCode(up([...forkLog.iterate()].slice(8, 12)))).toBe('audit_fork');
+      expect(await errorCode(up(entries.slice(10, 20), d.key, d.deviceId + 1000))).toBe('forbidden');
+      expect(await up(entries.slice(5, 30))).toEqual({ ackSeq: 30, stored: 20, duplicates: 5 });
+      const auditor = hubClient(hub.url, seed.auditor.token);
+      expect(await auditor.call('audit.verify', { deviceId: d.deviceId })).toMatchObject({ ok: true, entries: 30, headHash: entries[29]!.hash });
+      expect((await auditor.call('audit.entries', { deviceId: d.deviceId, fromSeq: 1, limit: 100 })).entries).toEqual(entries);
+      await expect(hub.db.run('UPDATE hub_audit SET actor = ? WHERE device_id = ?', ['x', d.deviceId])).rejects.toThrow(/append-only/);
+      await expect(hub.db.run('DELETE FROM hub_audit WHERE device_id = ?', [d.deviceId])).rejects.toThrow(/append-only/);
+      local.close();
+      forkDb.close();
+    });
+  });
+}
