@@ -44,7 +44,15 @@ export function extractDates(rows: TextRow[], order: DateOrder): { issueDate?: E
   }
   const out: { issueDate?: ExtractedField; dueDate?: ExtractedField } = {};
   const best = strongest(issue);
-  if (best) out.issueDate = toField(best, confidenceFrom(best.score, 0, best.ocr) * (best.note ? 0.85 : 1), []);
+  if (best) {
+    const why: string[] = [];
+    if (!best.note) why.push('day and month cannot swap');
+    const agreeing = new Set(issue.filter((c) => c.value === best.value && c.score >= 0.4).map((c) => c.how));
+    if (agreeing.size > 1) why.push('both the label and the position point to it');
+    const others = new Set(issue.filter((c) => c.score >= 0.6 && c.value !== best.value).map((c) => c.value));
+    const confidence = confidenceFrom(best.score, why.length - others.size, best.ocr) * (best.note ? 0.85 : 1);
+    out.issueDate = toField(best, Math.round(Math.max(0.05, confidence) * 100) / 100, why);
+  }
   const bestDue = strongest(due.filter((d) => !out.issueDate || d.value >= out.issueDate.value));
   if (bestDue && bestDue.value !== out.issueDate?.value) {
     out.dueDate = toField(bestDue, confidenceFrom(bestDue.score, 0, bestDue.ocr), []);

@@ -78,7 +78,8 @@ export const ISSUE_DATE_LABELS: LabelRule[] = [
   { re: /invoice\s*date|date\s*of\s*(?:invoice|issue)|issue\s*date|bill\s*date|receipt\s*date|document\s*date|tax\s*point/i, strength: 1 },
   { re: /rechnungsdatum|belegdatum|ausstellungsdatum|factuurdatum|date\s*de\s*(?:la\s*)?facture|fecha\s*(?:de\s*)?(?:la\s*)?factura|data\s*(?:della\s*)?fattura|tarikh/i, strength: 1 },
   { re: /facture\s*n°?\s*\S+\s*du|\bdu\b/i, strength: 0.6 },
-  { re: /\bdate\b|\bdatum\b|\bfecha\b|\bdata\b|\bdated\b|\bdd\b/i, strength: 0.8 },
+  { re: /\bdate\b|\bdatum\b|\bfecha\b|\bdata\b|\bdated\b/i, strength: 0.9 },
+  { re: /\bdd\b/i, strength: 0.7 },
 ];
 
 export const ISSUE_DATE_NEGATIVE: RegExp[] = [

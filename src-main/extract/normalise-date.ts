@@ -77,7 +77,9 @@ const PATTERNS: { re: RegExp; kind: 'ymd' | 'numeric' | 'dmonthy' | 'monthdy' | 
  * Every date in a line of text, in order. Numeric day/month ambiguities are read in `order`
  * (DMY when unknown, noted as an assumption).
  */
-export function findDates(text: string, order: DateOrder = 'unknown'): DateMatch[] {
+export function findDates(input: string, order: DateOrder = 'unknown'): DateMatch[] {
+  // OCR reads 0 as O inside numbers ("25/12/2O18"); same length, so positions stay valid.
+  const text = input.replace(/(?<=\d)[Oo](?=\d|[\s/.-]|$)|(?<=[/.-])[Oo](?=\d)/g, '0');
   const out: DateMatch[] = [];
   const taken: [number, number][] = [];
   const overlaps = (s: number, e: number) => taken.some(([a, b]) => s < b && e > a);
