@@ -42,7 +42,6 @@ function labelledAmounts(rows: TextRow[], re: RegExp, finder: ValueFinder, lastR
   const c = labelledValues(rows, (t) => (re.test(t) ? { strength: 1, ...spanOf(re, t) } : null), finder, {
     pick: 'last',
     maxBelow: 1,
-    labelName: 'x',
   });
   // The last labelled row counts (payment lines sit at the bottom; "CASH RECEIPT" titles at the top).
   const last = c.reduce((m, x) => Math.max(m, x.labelRow?.index ?? -1), -1);
@@ -54,11 +53,11 @@ function spanOf(re: RegExp, t: string): { start: number; end: number } {
   return { start: m.index, end: m.index + m[0].length };
 }
 
-export function extractAmounts(rows: TextRow[], decimal: DecimalSeparator | undefined, pageCount: number): AmountFields {
+export function extractAmounts(rows: TextRow[], decimal: DecimalSeparator | undefined): AmountFields {
   const finder = amountFinder(decimal);
-  const totals = labelledValues(rows, labelFinder(TOTAL_LABELS, TOTAL_NEGATIVE), finder, { pick: 'last', labelName: 'total' });
-  const subtotals = labelledValues(rows, labelFinder(SUBTOTAL_LABELS, SUBTOTAL_NEGATIVE), finder, { pick: 'last', labelName: 'subtotal' });
-  const taxes = labelledValues(rows, labelFinder(TAX_LABELS, TAX_NEGATIVE), finder, { pick: 'last', labelName: 'tax' });
+  const totals = labelledValues(rows, labelFinder(TOTAL_LABELS, TOTAL_NEGATIVE), finder, { pick: 'last' });
+  const subtotals = labelledValues(rows, labelFinder(SUBTOTAL_LABELS, SUBTOTAL_NEGATIVE), finder, { pick: 'last' });
+  const taxes = labelledValues(rows, labelFinder(TAX_LABELS, TAX_NEGATIVE), finder, { pick: 'last' });
 
   // Every amount in the document, for frequency and fallbacks.
   const all: { cents: number; row: TextRow; raw: string }[] = [];
@@ -69,7 +68,6 @@ export function extractAmounts(rows: TextRow[], decimal: DecimalSeparator | unde
   const cash = labelledAmounts(rows, CASH, finder, true);
   const change = labelledAmounts(rows, CHANGE, finder, true);
   const rounding = labelledAmounts(rows, ROUNDING, finder, false);
-  if (process.env.DEBUG_EXTRACT) console.log({ cash, change, rounding });
 
   const printedAt = (cents: number) => all.find((a) => a.cents === cents);
   const derived = (cents: number, score: number, how: string, fallbackRow: TextRow): Candidate => {
@@ -169,7 +167,6 @@ export function extractAmounts(rows: TextRow[], decimal: DecimalSeparator | unde
     if (s) fields.subtotal = toField(s, confidenceFrom(s.score, 0, s.ocr) * 0.8, []);
     if (t) fields.tax = toField(t, confidenceFrom(t.score, 0, t.ocr) * 0.8, []);
   }
-  void pageCount;
   return fields;
 }
 

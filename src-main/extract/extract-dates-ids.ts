@@ -25,10 +25,9 @@ function dateFinder(order: DateOrder): ValueFinder {
 
 export function extractDates(rows: TextRow[], order: DateOrder): { issueDate?: ExtractedField; dueDate?: ExtractedField } {
   const finder = dateFinder(order);
-  const due = labelledValues(rows, (t) => matchLabel(t, DUE_DATE_LABELS), finder, { pick: 'first', labelName: 'due date' });
+  const due = labelledValues(rows, (t) => matchLabel(t, DUE_DATE_LABELS), finder, { pick: 'first' });
   const labelled = labelledValues(rows, (t) => matchLabel(t, ISSUE_DATE_LABELS, ISSUE_DATE_NEGATIVE), finder, {
     pick: 'first',
-    labelName: 'issue date',
   });
   const dueValues = new Set(due.filter((d) => d.score >= 0.8).map((d) => `${d.row.index}:${d.value}`));
   const issue: Candidate[] = labelled.filter((c) => !dueValues.has(`${c.row.index}:${c.value}`));
@@ -91,13 +90,12 @@ export function extractIdentifiers(rows: TextRow[]): {
     labelledValues(rows, (t) => matchLabel(t, DOCUMENT_NUMBER_LABELS, DOCUMENT_NUMBER_NEGATIVE), idFinder, {
       pick: 'first',
       maxBelow: 1,
-      labelName: 'document number',
     }).filter((c) => c.labelRow === c.row || c.score >= 0.5),
   );
   if (docNo) out.documentNumber = toField(docNo, confidenceFrom(docNo.score, 0, docNo.ocr), []);
 
   const po = strongest(
-    labelledValues(rows, (t) => matchLabel(t, PO_NUMBER_LABELS), idFinder, { pick: 'first', maxBelow: 1, labelName: 'PO number' }),
+    labelledValues(rows, (t) => matchLabel(t, PO_NUMBER_LABELS), idFinder, { pick: 'first', maxBelow: 1 }),
   );
   if (po && po.value !== out.documentNumber?.value) out.poNumber = toField(po, confidenceFrom(po.score, 0, po.ocr), []);
 
@@ -126,7 +124,6 @@ function extractTaxId(rows: TextRow[]): ExtractedField | undefined {
   const labelled = labelledValues(rows, (t) => matchLabel(t, TAX_ID_LABELS), taxIdFinder, {
     pick: 'first',
     maxBelow: 2,
-    labelName: 'VAT number',
   });
   const scored = labelled.filter((c) => !checkIban(c.value).valid && !/^(?:IBAN|BIC|SWIFT)\b/i.test(c.value)).map((c) => {
     const check = checkTaxId(c.value);
@@ -160,7 +157,7 @@ function extractIban(rows: TextRow[]): ExtractedField | undefined {
     }
   }
   // A labelled account number that is not a valid IBAN: kept, with low confidence.
-  const labelled = labelledValues(rows, (t) => matchLabel(t, IBAN_LABELS), idFinder, { pick: 'first', maxBelow: 1, labelName: 'IBAN' })
+  const labelled = labelledValues(rows, (t) => matchLabel(t, IBAN_LABELS), idFinder, { pick: 'first', maxBelow: 1 })
     .filter((c) => /^[A-Z]{2}\d/i.test(c.value))
     .sort((a, b) => b.score - a.score)[0];
   if (labelled) return toField({ ...labelled, value: compactId(labelled.value) }, confidenceFrom(labelled.score, 0, labelled.ocr) * 0.6, ['not a valid IBAN checksum']);

@@ -34,7 +34,7 @@ export function extractDocument(pages: PageText[], opts: { docType: DocType; tem
   const put = (f: Partial<Record<FieldName, ExtractedField | undefined>>) => {
     for (const [k, v] of Object.entries(f)) if (v) fields[k as FieldName] = v;
   };
-  put(extractAmounts(rows, decimal, pages.length));
+  put(extractAmounts(rows, decimal));
   put(extractDates(rows, detected.dateOrder));
   put(extractIdentifiers(rows));
   const vendor = extractVendor(rows);

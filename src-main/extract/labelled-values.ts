@@ -66,7 +66,7 @@ export function labelledValues(
   rows: TextRow[],
   findLabel: LabelFinder,
   findValues: ValueFinder,
-  opts: { pick: 'first' | 'last'; maxBelow?: number; labelName: string },
+  opts: { pick: 'first' | 'last'; maxBelow?: number },
 ): Candidate[] {
   const out: Candidate[] = [];
   const valuesByRow = rows.map((r) => findValues(r.text));
