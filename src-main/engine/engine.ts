@@ -12,6 +12,7 @@ import { createTesseractEngine } from '../ocr/tesseract-pool.ts';
 import { openDatabase, type Db } from '../store/database.ts';
 import { DocumentRepo } from '../store/document-repo.ts';
 import { renderPageImage } from '../text/index.ts';
+import { loadBundledUnderstanding } from '../understand/bundled.ts';
 import type { Understanding } from '../understand/understanding.ts';
 import { LazyOcrEngine } from './lazy-ocr.ts';
 import { defaultConcurrency, Pipeline } from './pipeline.ts';
@@ -26,7 +27,7 @@ export interface EngineOptions {
   ocr?: OcrEngine;
   maxPages?: number;
   /** null runs text only; undefined loads the bundled model, rules and policy on first need. */
-  understanding?: Understanding | null | (() => Promise<Understanding | null>);
+  understanding?: Understanding | null | (() => Promise<Understanding>);
   keyStorage?: KeyStorage;
   secretStore?: SecretStore | null;
   onWarning?: (message: string) => void;
@@ -38,7 +39,7 @@ export interface EngineOptions {
  */
 export class Engine {
   readonly handlers: EngineHandlers;
-  private understandingPromise: Promise<Understanding | null> | null = null;
+  private understandingPromise: Promise<Understanding> | null = null;
 
   private constructor(
     readonly dataDir: string,
@@ -50,7 +51,7 @@ export class Engine {
     readonly pipeline: Pipeline,
     readonly ocr: OcrEngine,
     readonly keyStorage: KeyStorage,
-    private readonly loadUnderstanding: () => Promise<Understanding | null>,
+    private readonly loadUnderstanding: (() => Promise<Understanding>) | null,
   ) {
     this.handlers = this.makeHandlers();
   }
@@ -68,7 +69,7 @@ export class Engine {
     const workers = opts.ocrWorkers ?? defaultConcurrency();
     const ocr = opts.ocr ?? new LazyOcrEngine('tesseract.js', '7', () => createTesseractEngine({ workers }));
     const u = opts.understanding;
-    const loadUnderstanding = typeof u === 'function' ? u : u === undefined ? defaultUnderstanding : async () => u;
+    const loadUnderstanding = u === null ? null : typeof u === 'function' ? u : u === undefined ? () => loadBundledUnderstanding() : async () => u;
     const holder: { engine?: Engine } = {};
     const pipeline = new Pipeline({
       db,
@@ -78,6 +79,7 @@ export class Engine {
       blobs,
       ocr,
       understanding: () => holder.engine!.understanding(),
+      textOnly: loadUnderstanding === null,
       maxPages: opts.maxPages ?? 500,
       concurrency: workers,
     });
@@ -85,8 +87,13 @@ export class Engine {
     return holder.engine;
   }
 
-  understanding(): Promise<Understanding | null> {
-    this.understandingPromise ??= this.loadUnderstanding();
+  /** The model, rules and policy, loaded once on first need (a failed load is retried next time). */
+  understanding(): Promise<Understanding> {
+    if (!this.loadUnderstanding) return Promise.reject(new Error('This engine runs text only'));
+    this.understandingPromise ??= this.loadUnderstanding().catch((err: unknown) => {
+      this.understandingPromise = null;
+      throw err;
+    });
     return this.understandingPromise;
   }
 
@@ -154,7 +161,7 @@ export class Engine {
       'audit.verify': async () => this.audit.verify(),
       'system.stats': async () => this.stats(),
       'system.info': async () => {
-        const u = await this.understanding().catch(() => null);
+        const u = this.loadUnderstanding ? await this.understanding().catch(() => null) : null;
         return {
           version: ENGINE_VERSION,
           dataDir: this.dataDir,
@@ -193,16 +200,5 @@ export function defaultActor(): string {
     return os.userInfo().username || 'clerk';
   } catch {
     return 'clerk';
-  }
-}
-
-/** The bundled model, rules and policy; until they exist the engine records text only. */
-async function defaultUnderstanding(): Promise<Understanding | null> {
-  try {
-    const mod = (await import('../understand/bundled.ts')) as { loadBundledUnderstanding: () => Promise<Understanding | null> };
-    return await mod.loadBundledUnderstanding();
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') return null;
-    throw err;
   }
 }

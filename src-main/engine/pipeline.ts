@@ -22,7 +22,9 @@ export interface PipelineDeps {
   blobs: BlobStore;
   /** Started on first need (see LazyOcrEngine): digital PDFs never pay for OCR workers. */
   ocr: OcrEngine;
-  understanding: () => Promise<Understanding | null>;
+  /** Loaded on first need; null in text-only mode (no model, no routing). */
+  understanding: () => Promise<Understanding>;
+  textOnly: boolean;
   maxPages: number;
   concurrency: number;
 }
@@ -191,8 +193,7 @@ export class Pipeline {
       // A plain copy: pdf.js refuses Buffers and may detach what it is given.
       const text = await extractText({ bytes: new Uint8Array(input), mime: row.mime as SupportedMime }, { ocr: this.d.ocr, maxPages: this.d.maxPages });
       timings.text = performance.now() - t;
-      const understanding = await this.d.understanding();
-      const next = understanding ? 'understand' : null;
+      const next = this.d.textOnly ? null : 'understand';
       this.d.db.transaction(() => {
         this.d.docs.saveText(row.id, text.pages, text.source, text.engine, next, timings);
         this.d.docs.addStageRun(row.id, { stage: 'text', status: 'ok', startedAt: at, durationMs: timings.text!, engine: text.engine });
@@ -212,8 +213,8 @@ export class Pipeline {
   private async understandStage(row: DocumentRow, timings: Record<string, number>): Promise<void> {
     const at = new Date().toISOString();
     const t = performance.now();
-    const understanding = (await this.d.understanding())!;
     try {
+      const understanding = await this.d.understanding();
       const pages = this.d.docs.pages(row.id);
       const u = await understanding.understand(pages, {
         documentId: row.id,
