@@ -1,0 +1,31 @@
+import type { Word } from '../../src-shared/document-model.ts';
+
+/**
+ * An image handed to an OCR engine: an encoded PNG, or raw 8-bit grey pixels (row-major,
+ * one byte a pixel, no padding). Width and height are the pixel size in both cases.
+ */
+export type OcrImage = (
+  | { format: 'png'; data: Uint8Array; width: number; height: number }
+  | { format: 'grey'; data: Uint8Array; width: number; height: number }
+) & {
+  /** Resolution of the pixels when known (a PDF rendered at 300 dpi); engines assume a scan's 300 otherwise. */
+  dpi?: number;
+};
+
+export interface OcrResult {
+  /** Boxes normalised to the image size (0..1, origin top-left); confidence 0..1. */
+  words: Word[];
+  /** Plain text in reading order, lines separated by "\n". */
+  text: string;
+  /** Mean word confidence, 0..1 (0 when no words were found). */
+  meanConfidence: number;
+}
+
+/** One OCR engine (tesseract.js today, an ONNX model later); the Text stage only sees this. */
+export interface OcrEngine {
+  /** Stable engine id recorded on each page, e.g. "tesseract.js-7/eng-fast". */
+  readonly name: string;
+  readonly version: string;
+  recognize(image: OcrImage, opts?: { signal?: AbortSignal }): Promise<OcrResult>;
+  close(): Promise<void>;
+}

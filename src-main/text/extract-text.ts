@@ -1,0 +1,196 @@
+import sharp from 'sharp';
+import type { PDFDocumentProxy } from 'pdfjs-dist/types/src/display/api';
+import type { PageText, TextSource, Word } from '../../src-shared/document-model.ts';
+import { PipelineError } from '../pipeline/pipeline-error.ts';
+import type { OcrEngine } from '../ocr/ocr-engine.ts';
+import { decodeImageGrey, readImageInfo, renderImagePng } from './image-decode.ts';
+import { TEXT_LIMITS, throwIfStopped, withTimeout } from './limits.ts';
+import { getPdfPage, openPdf, pdfjsEngineName } from './pdf-document.ts';
+import { renderPdfPage, renderPdfPageGrey } from './pdf-render.ts';
+import { readTextLayer } from './pdf-text-layer.ts';
+import { orderByRows } from './reading-order.ts';
+import { sniffKind, type DocumentKind } from './sniff.ts';
+import { judgeTextLayer } from './text-quality.ts';
+
+export type TextInputMime = 'application/pdf' | 'image/png' | 'image/jpeg' | 'image/tiff';
+
+export interface TextInput {
+  bytes: Uint8Array;
+  /** What the caller believes the file is; the bytes decide. */
+  mime: TextInputMime;
+}
+
+export interface ExtractTextOptions {
+  ocr: OcrEngine;
+  /** Documents with more pages are refused with `too_many_pages` before any page is read. Default 500. */
+  maxPages?: number;
+  /** Resolution PDF pages are rendered at for OCR. Default 300. */
+  dpi?: number;
+  /** Upper bound on the pixels of one page handed to OCR; larger pages are scaled down. Default 24 M. */
+  maxPagePixels?: number;
+  /** Time one page may take (read, render or decode, OCR). Default 90 s. */
+  pageTimeoutMs?: number;
+  signal?: AbortSignal;
+  onPage?: (done: number, total: number) => void;
+}
+
+export interface ExtractedText {
+  /** 'ocr' when any page was OCR'd. */
+  source: TextSource;
+  /** The OCR engine's name when any page was OCR'd, else the PDF reader's (e.g. "pdfjs-5.6.205"). */
+  engine: string;
+  pages: PageText[];
+}
+
+/** Pages in flight at once: one being rendered or decoded while another is in OCR. */
+const PAGE_CONCURRENCY = 2;
+
+/**
+ * The Text stage: a PDF's own text layer where it holds real text, OCR of the rendered page or
+ * image otherwise. Bad input fails with a PipelineError carrying a stable code.
+ */
+export async function extractText(input: TextInput, opts: ExtractTextOptions): Promise<ExtractedText> {
+  const kind = detectKind(input);
+  const pages = kind === 'pdf' ? await extractPdf(input.bytes, opts) : await extractImage(input.bytes, kind, opts);
+  const ocrUsed = pages.some((p) => p.source === 'ocr');
+  return { source: ocrUsed ? 'ocr' : 'pdf_text', engine: ocrUsed ? opts.ocr.name : await pdfjsEngineName(), pages };
+}
+
+/** Pages in a PDF or image (multi-page TIFF); 1 for a PNG or JPEG. */
+export async function pageCount(input: TextInput): Promise<number> {
+  const kind = detectKind(input);
+  if (kind !== 'pdf') return (await readImageInfo(input.bytes)).pages;
+  const doc = await openPdf(input.bytes);
+  try {
+    return doc.numPages;
+  } finally {
+    await doc.destroy();
+  }
+}
+
+/** A page (1-based) as a PNG at most `maxWidth` px wide, for the UI. */
+export async function renderPageImage(input: TextInput, pageNo: number, maxWidth: number): Promise<{ png: Buffer; width: number; height: number }> {
+  const kind = detectKind(input);
+  if (!Number.isInteger(pageNo) || pageNo < 1) throw new PipelineError('no_pages', `Page ${pageNo} does not exist`);
+  const width = Math.max(1, Math.min(Math.floor(maxWidth), TEXT_LIMITS.maxSide));
+  if (kind !== 'pdf') {
+    const { pages } = await readImageInfo(input.bytes);
+    if (pageNo > pages) throw new PipelineError('no_pages', `Page ${pageNo} does not exist; the image has ${pages}`);
+    return renderImagePng(input.bytes, pageNo - 1, width);
+  }
+  const doc = await openPdf(input.bytes);
+  try {
+    if (pageNo > doc.numPages) throw new PipelineError('no_pages', `Page ${pageNo} does not exist; the PDF has ${doc.numPages}`);
+    const page = await getPdfPage(doc, pageNo);
+    const pageWidth = page.getViewport({ scale: 1 }).width;
+    const rendered = await withTimeout(
+      renderPdfPage(page, { dpi: (72 * width) / pageWidth, maxPixels: TEXT_LIMITS.maxPagePixels }),
+      TEXT_LIMITS.pageTimeoutMs,
+      `Rendering page ${pageNo}`,
+    );
+    const png = await sharp(Buffer.from(rendered.rgba.buffer, rendered.rgba.byteOffset, rendered.rgba.byteLength), {
+      raw: { width: rendered.width, height: rendered.height, channels: 4 },
+    })
+      .removeAlpha()
+      .png({ compressionLevel: 6 })
+      .toBuffer();
+    return { png, width: rendered.width, height: rendered.height };
+  } finally {
+    await doc.destroy();
+  }
+}
+
+function detectKind(input: TextInput): DocumentKind {
+  if (input.bytes.length === 0) throw new PipelineError('empty_file', 'The file is empty (0 bytes)');
+  const kind = sniffKind(input.bytes);
+  if (kind) return kind;
+  if (input.mime === 'application/pdf') {
+    throw new PipelineError('corrupt_pdf', 'The file is named as a PDF but has no PDF header; it is damaged or not a PDF');
+  }
+  throw new PipelineError('unsupported_type', `The file is not a PDF, PNG, JPEG or TIFF (it was given as ${input.mime})`);
+}
+
+function checkPageCount(total: number, maxPages: number): void {
+  if (total < 1) throw new PipelineError('no_pages', 'The document has no pages');
+  if (total > maxPages) {
+    throw new PipelineError('too_many_pages', `The document has ${total} pages; the limit is ${maxPages}. Split it and add the parts.`);
+  }
+}
+
+async function extractPdf(bytes: Uint8Array, opts: ExtractTextOptions): Promise<PageText[]> {
+  const timeoutMs = opts.pageTimeoutMs ?? TEXT_LIMITS.pageTimeoutMs;
+  const doc = await withTimeout(openPdf(bytes), timeoutMs, 'Opening the PDF', opts.signal);
+  try {
+    const total = doc.numPages;
+    checkPageCount(total, opts.maxPages ?? TEXT_LIMITS.maxPages);
+    const pdfEngine = await pdfjsEngineName();
+    return await forEachPage(total, opts, (pageNo) =>
+      withTimeout(pdfPageText(doc, pageNo, pdfEngine, opts), timeoutMs, `Page ${pageNo}`, opts.signal),
+    );
+  } finally {
+    await doc.destroy().catch(() => {});
+  }
+}
+
+async function pdfPageText(doc: PDFDocumentProxy, pageNo: number, pdfEngine: string, opts: ExtractTextOptions): Promise<PageText> {
+  const page = await getPdfPage(doc, pageNo);
+  const layer = await readTextLayer(page).catch(() => ({ words: [] as Word[], ...page.getViewport({ scale: 1 }) }));
+  const layerText = layer.words.map((w) => w.text).join(' ');
+  const verdict = judgeTextLayer(layerText, TEXT_LIMITS.minTextLayerChars);
+  const fromLayer = (): PageText => ({ pageNo, width: layer.width, height: layer.height, source: 'pdf_text', engine: pdfEngine, ...orderByRows(layer.words) });
+  if (verdict === 'real') return fromLayer();
+
+  // No usable text layer (a scan, or glyphs without Unicode): render the page and read it.
+  const rendered = await renderPdfPageGrey(page, { dpi: opts.dpi ?? TEXT_LIMITS.dpi, maxPixels: opts.maxPagePixels ?? TEXT_LIMITS.maxPagePixels });
+  const ocr = await opts.ocr.recognize(
+    { format: 'grey', data: rendered.grey, width: rendered.width, height: rendered.height, dpi: rendered.dpi },
+    { signal: opts.signal },
+  );
+  if (verdict === 'sparse' && nonSpace(layerText) > 0 && nonSpace(layerText) >= nonSpace(ocr.text)) return fromLayer();
+  return { pageNo, width: layer.width, height: layer.height, source: 'ocr', engine: opts.ocr.name, ...orderByRows(ocr.words) };
+}
+
+async function extractImage(bytes: Uint8Array, kind: Exclude<DocumentKind, 'pdf'>, opts: ExtractTextOptions): Promise<PageText[]> {
+  const timeoutMs = opts.pageTimeoutMs ?? TEXT_LIMITS.pageTimeoutMs;
+  const first = await readImageInfo(bytes, 0);
+  // Only TIFF carries pages we read; an animated PNG is read as its first frame.
+  const total = kind === 'tiff' ? first.pages : 1;
+  checkPageCount(total, opts.maxPages ?? TEXT_LIMITS.maxPages);
+  return forEachPage(total, opts, (pageNo) =>
+    withTimeout(
+      (async (): Promise<PageText> => {
+        const img = await decodeImageGrey(bytes, pageNo - 1, { maxPixels: opts.maxPagePixels ?? TEXT_LIMITS.maxPagePixels });
+        const scale = img.width / img.info.width;
+        const ocr = await opts.ocr.recognize(
+          { format: 'grey', data: img.grey, width: img.width, height: img.height, dpi: img.info.dpi ? img.info.dpi * scale : undefined },
+          { signal: opts.signal },
+        );
+        return { pageNo, width: img.info.width, height: img.info.height, source: 'ocr', engine: opts.ocr.name, ...orderByRows(ocr.words) };
+      })(),
+      timeoutMs,
+      `Page ${pageNo}`,
+      opts.signal,
+    ),
+  );
+}
+
+/** Runs pages with a little concurrency, reporting progress, results in page order. */
+async function forEachPage(total: number, opts: ExtractTextOptions, read: (pageNo: number) => Promise<PageText>): Promise<PageText[]> {
+  const results: PageText[] = new Array(total);
+  let next = 1;
+  let done = 0;
+  const lane = async () => {
+    while (next <= total) {
+      const pageNo = next++;
+      throwIfStopped(opts.signal, `Page ${pageNo}`);
+      results[pageNo - 1] = await read(pageNo);
+      opts.onPage?.(++done, total);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PAGE_CONCURRENCY, total) }, lane));
+  return results;
+}
+
+function nonSpace(text: string): number {
+  return text.replace(/\s+/gu, '').length;
+}
