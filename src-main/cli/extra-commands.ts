@@ -36,6 +36,31 @@ export function registerExtraCommands(program: Command, state: { exitCode: numbe
 
   registerServeCommand(program, state, dataDirOption);
   program
+    .command('policy')
+    .description('Routing policies')
+    .command('replay')
+    .description('Re-route the documents already recorded under a candidate policy and show what would change')
+    .argument('<policy-file>', 'candidate policy (YAML or JSON)')
+    .addOption(dataDirOption())
+    .option('--current <file>', 'policy to compare with (default: the bundled policy)')
+    .option('--json', 'print the full report as JSON')
+    .action(async (file: string, o: { dataDir?: string; current?: string; json?: boolean }) => {
+      const { loadPolicy } = await import('../route/policy.ts');
+      const { replayRecorded, formatReplay } = await import('../engine/policy-replay.ts');
+      const { BUNDLED } = await import('../understand/bundled.ts');
+      const { rngForDocument } = await import('../understand/seeded-rng.ts');
+      const candidate = loadPolicy(file);
+      const current = loadPolicy(o.current ?? BUNDLED.policyFile);
+      const engine = await Engine.open({ dataDir: resolveDataDir(o.dataDir), understanding: null });
+      try {
+        const report = replayRecorded(engine.db, candidate, current, rngForDocument('replay', candidate.version));
+        process.stdout.write(o.json ? `${JSON.stringify(report, null, 2)}\n` : formatReplay(report));
+      } finally {
+        await engine.close();
+      }
+    });
+
+  program
     .command('demo')
     .description('Process the bundled sample documents and say what happened to each (what `npm start` runs)')
     .addOption(dataDirOption())

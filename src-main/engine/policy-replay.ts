@@ -1,0 +1,59 @@
+import type { DocType, ExtractedField, FieldName } from '../../src-shared/document-model.ts';
+import type { Policy } from '../route/policy.ts';
+import { replayPolicy, type RecordedDocument, type RecordedOutcome, type ReplayReport } from '../route/replay-policy.ts';
+import type { Db } from '../store/database.ts';
+
+/**
+ * What the engine concluded for each processed document, as it was before any reviewer touched it,
+ * plus what the reviewer then decided: the input policy replay needs.
+ */
+export function recordedDocuments(db: Db): RecordedDocument[] {
+  const docs = db
+    .prepare<[], { id: number; doc_type: DocType; doc_type_score: number }>(`SELECT id, doc_type, doc_type_score FROM documents WHERE status = 'processed' AND doc_type IS NOT NULL ORDER BY id`)
+    .all();
+  const fieldsStmt = db.prepare<[number], { field: FieldName; value: string; confidence: number; page_no: number | null }>(
+    `SELECT field, value, confidence, page_no FROM extractions WHERE document_id = ? AND source != 'reviewer' ORDER BY id`,
+  );
+  const rulesStmt = db.prepare<[number], { rule_id: string; passed: number; detail: string }>('SELECT rule_id, passed, detail FROM rule_results WHERE document_id = ? ORDER BY id');
+  const outcomeStmt = db.prepare<[number], { action: string }>(`SELECT action FROM decisions WHERE document_id = ? AND undone_at IS NULL AND superseded = 0 ORDER BY id DESC LIMIT 1`);
+  const vendorSeen = new Map<string, number>();
+  return docs.map((d) => {
+    const fields: Partial<Record<FieldName, ExtractedField>> = {};
+    for (const f of fieldsStmt.all(d.id)) fields[f.field] = { value: f.value, confidence: f.confidence, ...(f.page_no ? { page: f.page_no } : {}) };
+    const vendor = fields.vendor?.value.toLowerCase();
+    const seen = vendor ? (vendorSeen.get(vendor) ?? 0) : 0;
+    if (vendor) vendorSeen.set(vendor, seen + 1);
+    const action = outcomeStmt.get(d.id)?.action;
+    const outcome: RecordedOutcome | undefined = action === 'approve' ? 'approved_unchanged' : action === 'correct' ? 'corrected' : action === 'reject' ? 'rejected' : undefined;
+    return {
+      documentId: String(d.id),
+      docType: d.doc_type,
+      docTypeScore: d.doc_type_score,
+      fields,
+      rules: rulesStmt.all(d.id).map((r) => ({ id: r.rule_id, passed: r.passed === 1, detail: r.detail })),
+      vendorHistoryCount: seen,
+      ...(outcome ? { outcome } : {}),
+    };
+  });
+}
+
+export function replayRecorded(db: Db, candidate: Policy, current: Policy, rng: () => number): ReplayReport {
+  return replayPolicy(recordedDocuments(db), candidate, current, rng);
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+export function formatReplay(r: ReplayReport): string {
+  const lines = [`Policy replay: current ${r.currentVersion} → candidate ${r.candidateVersion}`, ''];
+  const row = (name: string, g: ReplayReport['overall']) => {
+    const err = (e: typeof g.currentError) => (e.estimatedErrorRate === null ? 'n/a' : `${pct(e.estimatedErrorRate)} (${e.errors}/${e.withOutcome} reviewed)`);
+    return `${name.padEnd(16)} ${String(g.current.documents).padStart(5)}  auto ${pct(g.current.shares.auto_approve).padStart(6)} → ${pct(g.candidate.shares.auto_approve).padStart(6)}  review ${pct(g.current.shares.review).padStart(6)} → ${pct(g.candidate.shares.review).padStart(6)}  reject ${pct(g.current.shares.reject).padStart(6)} → ${pct(g.candidate.shares.reject).padStart(6)}  changed ${String(g.changed).padStart(4)}  est. error among auto-approved ${err(g.currentError)} → ${err(g.candidateError)}`;
+  };
+  lines.push(row('all', r.overall));
+  for (const [t, g] of Object.entries(r.byDocType)) lines.push(row(t, g!));
+  if (r.transitions.length) {
+    lines.push('', 'Route changes:');
+    for (const t of r.transitions) lines.push(`  ${t.from} → ${t.to}: ${t.count}`);
+  } else lines.push('', 'No document would be routed differently.');
+  return `${lines.join('\n')}\n`;
+}
