@@ -6,6 +6,7 @@
 import type { ExtractedField } from '../../src-shared/document-model.ts';
 import { COMPANY_SUFFIX, DOC_TITLE, LEGAL_FORM } from './field-labels.ts';
 import type { TextRow } from './page-layout.ts';
+import { repairLegalForm } from './ocr-repair.ts';
 
 const NOISE = [
   DOC_TITLE,
@@ -30,7 +31,7 @@ function isNoise(text: string): boolean {
 
 /** Cuts registration numbers and trailing separators off a name. */
 export function cleanVendorName(name: string): string {
-  return name
+  return repairLegalForm(name)
     .replace(/\s*\((?:co\.?\s*(?:no|reg)\.?\s*:?\s*)?[\dA-Z]*\d{4,}[-\s]?[A-Z]?\)\s*$/i, '')
     .replace(/\s*\(?\b(?:co\.?\s*(?:no|reg)|company\s*no)\b.*$/i, '')
     .replace(/\s+-\s+.*$/, '')

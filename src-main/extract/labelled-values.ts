@@ -5,6 +5,7 @@
  */
 import { boxOfSpan, confidenceOfSpan, type TextRow } from './page-layout.ts';
 import type { Box } from '../../src-shared/document-model.ts';
+import { repairLabels } from './ocr-repair.ts';
 
 export interface ValueMatch {
   value: string;
@@ -70,7 +71,7 @@ export function labelledValues(
 ): Candidate[] {
   const out: Candidate[] = [];
   const valuesByRow = rows.map((r) => findValues(r.text));
-  const labelByRow = rows.map((r) => findLabel(r.text));
+  const labelByRow = rows.map((r) => findLabel(repairLabels(r.text)));
   const maxBelow = opts.maxBelow ?? 3;
   rows.forEach((row, i) => {
     const label = labelByRow[i];
