@@ -420,25 +420,27 @@ export class HubService {
 
   private async applyMutation(t: Sql, clientId: string, m: Mutation, p: Principal): Promise<MutationResult> {
     const a = m.args;
-    const task = await t.get<{ id: number; site_id: number; status: string }>(`SELECT id, site_id, status FROM hub_tasks WHERE id = ?${forUpdate(t)}`, [a.taskId]);
-    // A refused mutation still counts as processed: the client must not retry it forever.
-    if (!task || task.site_id !== p.siteId) return { id: m.id, status: 'rejected', message: `No task ${a.taskId} at this device's site` };
     const now = this.now();
-    const winner = await t.get<{ user_name: string; device_id: number; received_at: string }>(`SELECT user_name, device_id, received_at FROM hub_decisions WHERE task_id = ? AND status = 'accepted'`, [a.taskId]);
-    const status = task.status === 'open' && !winner ? 'accepted' : 'superseded';
+    // The conditional update is the race: of two decisions, only the first finds the task open.
+    const won = (await t.run(`UPDATE hub_tasks SET status = 'decided', updated_at = ? WHERE id = ? AND site_id = ? AND status = 'open'`, [now, a.taskId, p.siteId!])).changes === 1;
+    if (!won) {
+      const task = await t.get<{ site_id: number; status: string }>('SELECT site_id, status FROM hub_tasks WHERE id = ?', [a.taskId]);
+      // A refused mutation still counts as processed: the client must not retry it forever.
+      if (!task || task.site_id !== p.siteId) return { id: m.id, status: 'rejected', message: `No task ${a.taskId} at this device's site` };
+    }
     const changes = Object.entries(a.corrections ?? {}).map(([field, newValue]) => ({ field, newValue }));
     await t.run(
       `INSERT INTO hub_decisions (task_id, device_id, client_id, mutation_id, user_name, action, reason, changes_json, time_spent_ms, decided_at, received_at, status)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [a.taskId, p.deviceId!, clientId, m.id, a.actor, a.action, a.reason ?? null, JSON.stringify(changes), a.timeSpentMs ?? null, a.decidedAt, now, status],
+      [a.taskId, p.deviceId!, clientId, m.id, a.actor, a.action, a.reason ?? null, JSON.stringify(changes), a.timeSpentMs ?? null, a.decidedAt, now, won ? 'accepted' : 'superseded'],
     );
-    if (status === 'superseded') {
-      const by = winner ? `${winner.user_name} on device ${winner.device_id} (received ${winner.received_at})` : `its ${task.status} state`;
+    if (!won) {
+      const winner = await t.get<{ user_name: string; device_id: number; received_at: string }>(`SELECT user_name, device_id, received_at FROM hub_decisions WHERE task_id = ? AND status = 'accepted'`, [a.taskId]);
+      const by = winner ? `${winner.user_name} on device ${winner.device_id} (received ${winner.received_at})` : 'another route (the task is no longer open)';
       return { id: m.id, status: 'superseded', message: `Task ${a.taskId} was decided first by ${by}; this decision is kept as superseded.` };
     }
-    await t.run(`UPDATE hub_tasks SET status = 'decided', updated_at = ? WHERE id = ?`, [now, a.taskId]);
     await t.run('DELETE FROM hub_leases WHERE task_id = ?', [a.taskId]);
-    await this.touchTask(t, a.taskId, task.site_id);
+    await this.appendChange(t, p.siteId!, 'task', { task: await this.loadTask(t, a.taskId) });
     return { id: m.id, status: 'applied', message: null };
   }
 
@@ -488,18 +490,17 @@ export class HubService {
         const expectedPrev = head?.hash ?? GENESIS_HASH;
         if (fresh[0]!.prevHash !== expectedPrev) throw new ApiError('audit_fork', `Entry ${fresh[0]!.seq} does not link to entry ${headSeq} the hub holds: the device chain forked; nothing was stored.`);
         const now = this.now();
-        for (const e of fresh) await this.insertAudit(t, p.deviceId!, e, now);
+        for (let i = 0; i < fresh.length; i += 100) await this.insertAudit(t, p.deviceId!, fresh.slice(i, i + 100), now);
       }
       return { ackSeq: Math.max(headSeq, entries.at(-1)!.seq), stored: fresh.length, duplicates };
     });
   }
 
-  private async insertAudit(t: Sql, deviceId: number, e: AuditEntry, receivedAt: string): Promise<void> {
-    await t.run(
-      `INSERT INTO hub_audit (device_id, seq, ts, actor, event, document_sha256, data_json, model_json, policy_version, prev_hash, hash, received_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [deviceId, e.seq, e.ts, e.actor, e.event, e.documentSha256, canonicalJson(e.data), e.model ? canonicalJson(e.model) : null, e.policyVersion, e.prevHash, e.hash, receivedAt],
-    );
+  /** Many rows per statement: an upload of a day offline is thousands of entries. */
+  private async insertAudit(t: Sql, deviceId: number, es: AuditEntry[], receivedAt: string): Promise<void> {
+    const values = es.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
+    const params = es.flatMap((e) => [deviceId, e.seq, e.ts, e.actor, e.event, e.documentSha256, canonicalJson(e.data), e.model ? canonicalJson(e.model) : null, e.policyVersion, e.prevHash, e.hash, receivedAt]);
+    await t.run(`INSERT INTO hub_audit (device_id, seq, ts, actor, event, document_sha256, data_json, model_json, policy_version, prev_hash, hash, received_at) VALUES ${values}`, params);
   }
 
   async auditHead(deviceId: number) {

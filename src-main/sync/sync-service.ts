@@ -75,6 +75,7 @@ export class SyncService {
       },
       'sync.hubTasks': async (a) => this.hubTasks(a),
       'sync.decideHubTask': async (a) => ({ mutationId: this.decideHubTask(a) }),
+      'sync.shareDocument': async (a) => this.shareDocument(a),
     };
   }
 
@@ -148,6 +149,27 @@ export class SyncService {
       this.o.db.prepare('UPDATE sync_hub_tasks SET local_decision = ?, local_mutation_id = ? WHERE hub_task_id = ?').run(a.action, mutationId, a.taskId);
       return mutationId;
     })();
+  }
+
+  /**
+   * Put a local document on a hub queue as a task: its reference, SHA-256, type and the named
+   * extracted fields only (the hub refuses fields the site policy keeps on the device). Online only.
+   */
+  async shareDocument(a: { documentId: number; queueId: number; fields: string[]; priority: number }): Promise<HubTask> {
+    const doc = this.o.db.prepare<[number], { sha256: string | null; doc_type: string | null }>('SELECT sha256, doc_type FROM documents WHERE id = ?').get(a.documentId);
+    if (!doc?.sha256) throw new ApiError('not_found', `No processed document ${a.documentId}`);
+    const fields: Record<string, string> = {};
+    for (const f of a.fields) {
+      const v = this.o.db
+        .prepare<[number, string], { value: string }>('SELECT value FROM extractions WHERE document_id = ? AND field = ? AND superseded_by IS NULL ORDER BY id DESC LIMIT 1')
+        .get(a.documentId, f);
+      if (v) fields[f] = v.value;
+    }
+    const { credential } = await this.loadSecrets();
+    const r = await this.hubClient(credential).call('tasks.create', {
+      tasks: [{ queueId: a.queueId, docRef: `device-${this.getState('device_id')}/document-${a.documentId}`, docSha256: doc.sha256, docType: (doc.doc_type ?? 'other') as HubTask['docType'], fields, priority: a.priority, dueAt: null }],
+    });
+    return r.items[0]!;
   }
 
   /** One round: push the outbox, upload the audit trail, pull changes. One at a time. */
@@ -261,9 +283,12 @@ export class SyncService {
     return r ? { version: r.version, sha256: r.sha256, content: JSON.parse(r.content_json) as Record<string, unknown> } : null;
   }
 
-  hubTasks(q: { status?: string | undefined; offset: number; limit: number }) {
-    const where = q.status ? 'WHERE h.status = ?' : '';
-    const params = q.status ? [q.status] : [];
+  hubTasks(q: { status?: string | undefined; taskIds?: number[] | undefined; offset: number; limit: number }) {
+    const conds: string[] = [];
+    const params: (string | number)[] = [];
+    if (q.status) (conds.push('h.status = ?'), params.push(q.status));
+    if (q.taskIds) (conds.push(`h.hub_task_id IN (${q.taskIds.map(() => '?').join(',') || 'NULL'})`), params.push(...q.taskIds));
+    const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
     const total = (this.o.db.prepare(`SELECT count(*) AS n FROM sync_hub_tasks h ${where}`).get(...params) as { n: number }).n;
     const rows = this.o.db
       .prepare<unknown[], HubTaskRow>(

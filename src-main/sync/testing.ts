@@ -24,6 +24,8 @@ export class FlakyFetch {
   down = false;
   /** Deliver the next N requests to the hub but throw instead of returning the reply (a crash mid-push). */
   loseReplies = 0;
+  /** Which calls lose their replies. */
+  loseMatch: RegExp = /./;
   readonly requests: { url: string; body: string }[] = [];
   readonly fetch: typeof fetch = async (input, init) => {
     const url = String(input);
@@ -31,7 +33,7 @@ export class FlakyFetch {
     this.requests.push({ url, body });
     if (this.down) throw new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } });
     const res = await fetch(input, init);
-    if (this.loseReplies > 0) {
+    if (this.loseReplies > 0 && this.loseMatch.test(url)) {
       this.loseReplies -= 1;
       await res.text();
       throw new TypeError('fetch failed', { cause: { code: 'ECONNRESET' } });

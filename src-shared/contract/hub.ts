@@ -288,13 +288,18 @@ export const deviceSyncContract = {
   'sync.now': mutation('Sync now (push, audit upload, pull); errors are reported in the status.', z.object({}), SyncStatusSchema),
   'sync.hubTasks': query(
     'Hub tasks pulled to this device, shown beside local ones.',
-    z.object({ status: z.enum(['open', 'decided', 'cancelled']).optional(), offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(1000).default(50) }),
+    z.object({ status: z.enum(['open', 'decided', 'cancelled']).optional(), taskIds: z.array(Id).max(1000).optional(), offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(1000).default(50) }),
     z.object({ items: z.array(HubTaskSchema.extend({ localDecision: DecisionActionSchema.nullable(), pushState: z.enum(['none', 'pending', 'applied', 'superseded', 'rejected']) })), total: z.number().int() }),
   ),
   'sync.decideHubTask': mutation(
     'Decide a hub task on this device, offline or not: audited locally and queued in the outbox.',
     DecideMutationSchema.shape.args.omit({ decidedAt: true }),
     z.object({ mutationId: z.number().int() }),
+  ),
+  'sync.shareDocument': mutation(
+    'Put a local document on a hub queue as a task: reference, SHA-256, type and the named fields only; the document stays here.',
+    z.object({ documentId: z.number().int(), queueId: Id, fields: z.array(z.string().max(100)).max(50).default([]), priority: z.number().int().min(0).max(100).default(0) }),
+    HubTaskSchema,
   ),
 };
 export type DeviceSyncContract = typeof deviceSyncContract;
