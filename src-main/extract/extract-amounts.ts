@@ -82,6 +82,13 @@ export function extractAmounts(rows: TextRow[], decimal: DecimalSeparator | unde
       if (r !== 0 && Math.abs(r) <= 10) totals.push(derived(toCents(t.value) + r, t.score, `${t.how}, plus the rounding adjustment`, t.row));
     }
   }
+  // A "Rounding" line whose amount is within 10 cents of a labelled total is the rounded total.
+  for (const t of labelled) {
+    for (const r of rounding) {
+      const diff = Math.abs(r - toCents(t.value));
+      if (diff > 0 && diff <= 10) totals.push(derived(r, t.score, 'the rounded total next to the "rounding" label', t.row));
+    }
+  }
   // Cash paid minus change given.
   const cashRows = rows.filter((r) => CASH.test(r.text));
   for (const ca of cash) {

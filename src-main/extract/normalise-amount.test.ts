@@ -43,6 +43,11 @@ describe('findAmounts', () => {
     expect(findAmounts('25/12/2018 8:13:39 PM')).toEqual([]);
     expect(findAmounts('Tax 15% on $ 112.90   $ 16.94').map((a) => a.value)).toEqual(['112.90', '16.94']);
   });
+  it('reads OCR spacing after the decimal point and skips long digit runs', () => {
+    expect(findAmounts('Total RM Incl. of GST   49. 39').map((a) => a.value)).toEqual(['49.39']);
+    expect(findAmounts('Cash ~50, 00').map((a) => a.value)).toEqual(['50.00']);
+    expect(findAmounts('77341544.30')).toEqual([]);
+  });
   it('flags currency and decimals', () => {
     const [a] = findAmounts('Rs 1939');
     expect(a).toMatchObject({ value: '1939.00', hasCurrency: true, hasDecimals: false });
