@@ -26,13 +26,22 @@ const VENDOR_LABEL = /\b(?:sold\s*by|seller|vendor|supplier|issued\s*by|verkäuf
 const CONTINUES_UP = /^\s*(?:(?:SDN\.?\s*)?BHD\b|SDN\b|CO\.|CO\b|\(M\)|&|ENTERPRISES?\b|RESTAURANTS?\b|TRADING\b|HARDWARE\b|MARKETING\b|[A-Z]+\))/i;
 
 function isNoise(text: string): boolean {
-  return NOISE.some((re) => re.test(text));
+  return NOISE.some((re) => re.test(text)) || looksLikeOcrJunk(text);
+}
+
+/** OCR noise from logos and stains: few letters, no real word, mostly one- or two-letter bits. */
+function looksLikeOcrJunk(text: string): boolean {
+  const chars = text.replace(/\s/g, '');
+  const letters = (chars.match(/\p{L}/gu) ?? []).length;
+  const tokens = text.split(/\s+/).filter(Boolean);
+  const short = tokens.filter((t) => t.replace(/[^\p{L}]/gu, '').length <= 2).length;
+  return letters < chars.length * 0.6 || !tokens.some((t) => /\p{L}{3,}/u.test(t)) || (tokens.length >= 3 && short > tokens.length / 2);
 }
 
 /** Cuts registration numbers and trailing separators off a name. */
 export function cleanVendorName(name: string): string {
   return repairLegalForm(name)
-    .replace(/\s*\((?:co\.?\s*(?:no|reg)\.?\s*:?\s*)?[\dA-Z]*\d{4,}[-\s]?[A-Z]?\)\s*$/i, '')
+    .replace(/\s*[({[](?:co\.?\s*(?:no|reg)\.?\s*:?\s*)?[\dA-Z]*\d{3,}[\dA-Z]*[-\s]?[A-Z]?[)}\]]\s*$/i, '')
     .replace(/\s*\(?\b(?:co\.?\s*(?:no|reg)|company\s*no)\b.*$/i, '')
     .replace(/\s+-\s+.*$/, '')
     .replace(/[\s,;:|-]+$/, '')
@@ -87,6 +96,8 @@ export function extractVendor(rows: TextRow[]): ExtractedField | undefined {
         score += 0.2;
         why += ', matching the web or e-mail domain';
       }
+      // Rows OCR was unsure of are less likely to be the printed name.
+      score -= 0.4 * (1 - row.confidence);
       options.push({ name: cleanVendorName(name), row, firstRow, score, why });
     }
   });

@@ -23,6 +23,8 @@ describe('repairLegalForm', () => {
     ['KMF FOODICIOUS S0N BND', 'KMF FOODICIOUS SDN BHD'],
     ['Kmf Foodicious Son Bhd', 'Kmf Foodicious Sdn Bhd'],
     ['SONY BHD', 'SONY BHD'],
+    ['99 SPEED MART 5/B (519537-X)', '99 SPEED MART S/B (519537-X)'],
+    ['SOON FATT S/R', 'SOON FATT S/B'],
   ])('%s → %s', (raw, want) => {
     expect(repairLegalForm(raw)).toBe(want);
   });
