@@ -35,12 +35,13 @@ function looksLikeOcrJunk(text: string): boolean {
   const letters = (chars.match(/\p{L}/gu) ?? []).length;
   const tokens = text.split(/\s+/).filter(Boolean);
   const short = tokens.filter((t) => t.replace(/[^\p{L}]/gu, '').length <= 2).length;
-  return letters < chars.length * 0.6 || !tokens.some((t) => /\p{L}{3,}/u.test(t)) || (tokens.length >= 3 && short > tokens.length / 2);
+  return letters < chars.length * 0.5 || !tokens.some((t) => /\p{L}{3,}/u.test(t)) || (tokens.length >= 3 && short > tokens.length / 2);
 }
 
 /** Cuts registration numbers and trailing separators off a name. */
 export function cleanVendorName(name: string): string {
   return repairLegalForm(name)
+    .replace(/^#\d+\s+/, '') // till or receipt counters printed before the name
     .replace(/\s*[({[](?:co\.?\s*(?:no|reg)\.?\s*:?\s*)?[\dA-Z]*\d{3,}[\dA-Z]*[-\s]?[A-Z]?[)}\]]\s*$/i, '')
     .replace(/\s*\(?\b(?:co\.?\s*(?:no|reg)|company\s*no)\b.*$/i, '')
     .replace(/\s+-\s+.*$/, '')
