@@ -1,0 +1,756 @@
+"""Synthetic business documents for the doc-type classifier.
+
+Every generator takes a `random.Random` and returns plain text the way a PDF text layer or an
+OCR engine (tesseract) would give it: one visual line per text line, or one fragment per line as
+in SROIE transcripts, with optional OCR noise (see `ocr_noise`). Five languages: en, de, fr, es, nl.
+Vendor names, addresses and items are assembled from parts so no name repeats often enough to be
+learned as a class cue.
+"""
+
+from __future__ import annotations
+
+import random
+import string
+
+LANGS = ["en", "de", "fr", "es", "nl"]
+
+# ---------------------------------------------------------------- names, places, items
+
+NAME_PARTS_A = [
+    "North", "Blue", "Golden", "Star", "Metro", "Prime", "Alpha", "Green", "Silver", "Royal", "Global",
+    "Sun", "River", "Oak", "Lake", "City", "Pacific", "Euro", "Nova", "Atlas", "Delta", "Orion", "Summit",
+    "Bright", "Kilat", "Sinar", "Jaya", "Maju", "Hock", "Seng", "Lian", "Berg", "Rhein", "Alpen", "Nord",
+    "Sud", "Soleil", "Lumiere", "Costa", "Sierra", "Luna", "Mar", "Zon", "Polder", "Duin", "Van Dijk",
+    "Muller", "Schmidt", "Dupont", "Garcia", "Martinez", "De Vries", "Janssen", "Tan", "Lim", "Wong",
+    "Chen", "Kumar", "Patel", "Smith", "Baker", "Hill", "Morgan", "Fischer", "Weber", "Moreau", "Lopez",
+]
+NAME_PARTS_B = [
+    "Trading", "Supplies", "Hardware", "Systems", "Logistics", "Foods", "Bakery", "Cafe", "Restaurant",
+    "Books", "Stationery", "Electronics", "Motors", "Pharmacy", "Market", "Mart", "Store", "Hosting",
+    "Consulting", "Design", "Interior", "Print", "Solutions", "Technik", "Handel", "Bau", "Services",
+    "Boulangerie", "Librairie", "Informatique", "Distribucion", "Comercial", "Ferreteria", "Groothandel",
+    "Installatie", "Enterprise", "Kitchen", "Hotel", "Fuel", "Auto Parts", "Garden", "Textiles", "Optical",
+]
+LEGAL = {
+    "en": ["Ltd", "Ltd.", "Inc.", "LLC", "PLC", "Co.", "SDN BHD", "Sdn. Bhd.", "Pte Ltd", "Pvt. Ltd.", "Corp."],
+    "de": ["GmbH", "AG", "GmbH & Co. KG", "e.K.", "KG", "UG"],
+    "fr": ["SARL", "SA", "SAS", "EURL", "& Fils"],
+    "es": ["S.L.", "S.A.", "S.L.U.", "y Cia"],
+    "nl": ["B.V.", "N.V.", "V.O.F."],
+}
+STREETS = {
+    "en": ["Main Street", "High Street", "Vine St", "Market Road", "Station Road", "Jalan Sagu", "Jalan Bukit",
+           "Jalan Ampang", "Church Lane", "Park Avenue", "King Street", "Harbour Road", "Mill Lane"],
+    "de": ["Hauptstrasse", "Bahnhofstr.", "Uferweg", "Goethestrasse", "Marktplatz", "Lindenallee", "Industriestr."],
+    "fr": ["rue de la Paix", "avenue Victor Hugo", "boulevard Voltaire", "rue du Commerce", "place de la Gare"],
+    "es": ["Calle Mayor", "Avenida de la Constitucion", "Calle del Sol", "Paseo de Gracia", "Calle Real"],
+    "nl": ["Weena", "Kerkstraat", "Stationsplein", "Dorpsstraat", "Hoofdweg", "Keizersgracht"],
+}
+CITIES = {
+    "en": ["London", "Manchester", "Fremont CA", "Scranton PA", "Johor Bahru", "Kuala Lumpur", "Petaling Jaya",
+           "Shah Alam", "Singapore", "Bangalore", "Chennai", "Dublin", "Sydney", "Toronto", "Austin TX"],
+    "de": ["Berlin", "Hamburg", "Munchen", "Koln", "Gelnhausen", "Frankfurt am Main", "Stuttgart", "Wien", "Zurich"],
+    "fr": ["Paris", "Lyon", "Marseille", "Villeurbanne", "Toulouse", "Bordeaux", "Lille", "Bruxelles", "Nantes"],
+    "es": ["Madrid", "Barcelona", "Valencia", "Sevilla", "Bilbao", "Malaga", "Zaragoza", "Mexico DF"],
+    "nl": ["Amsterdam", "Rotterdam", "Utrecht", "Den Haag", "Eindhoven", "Groningen", "Antwerpen", "Gent"],
+}
+COUNTRIES = {"en": ["United States", "United Kingdom", "Malaysia", "India", ""], "de": ["Deutschland", "Germany", ""],
+             "fr": ["France", "Belgique", ""], "es": ["Espana", "Spain", ""], "nl": ["Nederland", "Belgie", ""]}
+PERSONS = ["Anna Schmidt", "John Miller", "Pino Bluebird", "Alexis de Lattre", "Maria Lopez", "Jan de Vries",
+           "Sanjay Kumar", "Tan Woon Yann", "Claire Martin", "Peter Janssen", "Laura Garcia", "Mitchell Admin",
+           "Ahmad Bin Ali", "Sophie Dubois", "Lukas Weber", "Emma Visser", "Carlos Ruiz", "Nur Aisyah"]
+
+ITEMS = {
+    "en": ["Office chair", "Desk lamp", "Printer paper A4", "Consulting services", "Web hosting package",
+           "Domain renewal", "Cloud storage 1TB", "Laptop bag", "USB-C cable", "Monitor 27 inch", "Maintenance fee",
+           "Installation labour", "Software licence", "Support hours", "Shipping", "Coffee beans 1kg", "Toner cartridge",
+           "Room charges", "Cleaning service", "Training session", "Design work", "Steel bolts M8", "Paint 5L"],
+    "de": ["Burostuhl", "Schreibtischlampe", "Druckerpapier A4", "Beratungsleistung", "Webhosting Paket",
+           "Domainverlangerung", "Wartungspauschale", "Montage", "Softwarelizenz", "Versandkosten", "Kaffeebohnen",
+           "Tonerkartusche", "Arbeitsstunden", "Schrauben M8", "Farbe weiss 5L"],
+    "fr": ["Chaise de bureau", "Lampe de bureau", "Papier A4", "Prestation de conseil", "Hebergement web",
+           "Abonnement fibre", "Frais de port", "Licence logicielle", "Main d'oeuvre", "Cartouche d'encre",
+           "Forfait mensuel", "Installation", "Maintenance annuelle"],
+    "es": ["Silla de oficina", "Lampara", "Papel A4", "Servicios de consultoria", "Alojamiento web",
+           "Gastos de envio", "Licencia de software", "Mano de obra", "Cartucho de toner", "Cuota mensual",
+           "Instalacion", "Mantenimiento"],
+    "nl": ["Bureaustoel", "Bureaulamp", "Printpapier A4", "Adviesdiensten", "Webhosting", "Verzendkosten",
+           "Softwarelicentie", "Arbeidsloon", "Tonercartridge", "Tablet hoes", "Laptop", "Installatie", "Onderhoud"],
+}
+RECEIPT_ITEMS = [
+    "NASI LEMAK", "TEH TARIK", "KOPI O", "MILO ICE", "ROTI CANAI", "CHICKEN RICE", "MINERAL WATER 500ML",
+    "BREAD WHITE", "EGGS 10S", "SUGAR 1KG", "RICE 5KG", "COOKING OIL", "SHAMPOO 400ML", "TOOTHPASTE", "BATTERY AA",
+    "PEN BLUE", "NOTEBOOK A5", "GLUE STICK", "SCISSORS", "TAPE", "PLASTIC BAG", "CABLE TIE", "BULB LED 9W",
+    "Espresso", "Cappuccino", "Croissant", "Baguette", "Cafe au lait", "Bier 0,5l", "Brot", "Milch 1L", "Apfel",
+    "Agua mineral", "Cafe con leche", "Tostada", "Pan", "Koffie", "Broodje kaas", "Melk", "Appels 1kg",
+    "Unleaded 95", "Diesel", "Car wash", "Sandwich", "Salad", "Soup of the day", "Burger", "Fries", "Cola 330ml",
+]
+
+# ---------------------------------------------------------------- vocab per language
+
+WORDS = {
+    "en": dict(invoice=["INVOICE", "Invoice", "TAX INVOICE", "Tax Invoice", "Commercial Invoice", "Sales Invoice", "Bill"],
+               inv_no=["Invoice No", "Invoice #", "Invoice Number", "Inv No.", "Bill No"], date=["Date", "Invoice Date", "Issue Date"],
+               due=["Due Date", "Payment due", "Due"], bill_to=["Bill To", "Billed to", "Customer", "Sold to"], ship_to=["Ship To", "Deliver to"],
+               qty=["Qty", "Quantity", "QTY"], desc=["Description", "Item", "Particulars"], unit=["Unit Price", "Rate", "Price"],
+               amount=["Amount", "Line Total", "Total"], subtotal=["Subtotal", "Sub Total", "Net Amount", "Total excl. tax"],
+               tax=["VAT", "Tax", "GST 6%", "Sales Tax", "VAT 20%", "SST"], total=["Total", "TOTAL", "Grand Total", "Amount Due", "Balance Due", "Total Due"],
+               terms=["Payment terms: 30 days net", "Please pay within 14 days", "Payment due upon receipt", "Thank you for your business.",
+                      "Please make payment to the account below", "Late payments are subject to interest."],
+               taxid=["VAT No", "Tax ID", "GSTIN", "GST Reg No", "Company No", "EIN"], customer_no=["Customer No", "Account No", "Client ID"],
+               order_no=["Order No", "Order ID", "Your reference", "PO Number"],
+               po=["PURCHASE ORDER", "Purchase Order", "PO"], po_no=["PO Number", "PO #", "Purchase Order No", "Order Number"],
+               po_misc=["Requested by", "Approved by", "Buyer", "Delivery Date", "Ship Via", "Requisitioner", "Vendor", "Supplier"],
+               po_terms=["Please send two copies of your invoice.", "Enter this order in accordance with the prices, terms and delivery method specified.",
+                         "Please notify us immediately if you are unable to ship as specified.", "Authorized signature", "Delivery required by"],
+               credit=["CREDIT NOTE", "Credit Note", "Credit Memo", "CREDIT MEMO", "Credit Invoice"], credit_no=["Credit Note No", "Credit No", "Memo #"],
+               credit_ref=["Original invoice", "Reference invoice", "Against invoice", "Relates to invoice"],
+               credit_misc=["Reason: goods returned", "Refund for damaged items", "Price adjustment", "Amount credited to your account",
+                            "This credit will be applied to your next invoice", "Refund", "Returned goods"],
+               stmt=["STATEMENT OF ACCOUNT", "Bank Statement", "Account Statement", "Monthly Statement", "Current Account Statement"],
+               stmt_misc=["Opening balance", "Closing balance", "Balance brought forward", "Statement period", "Account number", "Sort code",
+                          "Total credits", "Total debits", "Available balance", "Page 1 of 2", "Branch"],
+               stmt_cols=["Date", "Description", "Debit", "Credit", "Balance", "Paid out", "Paid in", "Withdrawals", "Deposits"],
+               stmt_tx=["Direct debit", "Card payment", "Transfer to savings", "Salary", "ATM withdrawal", "Standing order", "Interest",
+                        "Bank charges", "POS purchase", "Online transfer", "Cheque deposit", "Refund"],
+               receipt=["RECEIPT", "Receipt", "CASH RECEIPT", "SALES RECEIPT", "CASH BILL", "TAX INVOICE", "SIMPLIFIED TAX INVOICE",
+                        "OFFICIAL RECEIPT", "Customer copy", "INVOICE"],
+               r_misc=["Cashier", "CASHIER", "Counter", "Table", "Server", "Terminal", "Receipt No", "Bill No", "Trans No", "Member"],
+               r_pay=["CASH", "Cash", "CHANGE", "Change", "VISA", "MASTERCARD", "Card", "Tendered", "Debit card", "Rounding Adj"],
+               r_end=["THANK YOU", "Thank you, please come again", "GOODS SOLD ARE NOT RETURNABLE", "Please keep this receipt",
+                      "EXCHANGE WITHIN 7 DAYS WITH RECEIPT", "Have a nice day!", "STRICTLY NO CASH REFUND", "Powered by POS"]),
+    "de": dict(invoice=["RECHNUNG", "Rechnung", "Rechnung Nr.", "Proforma-Rechnung"], inv_no=["Rechnungsnr.", "Rechnungsnummer", "Rechnung Nr."],
+               date=["Datum", "Rechnungsdatum"], due=["Fallig am", "Zahlbar bis", "Zahlungsziel"], bill_to=["Rechnungsempfanger", "Kunde", "An"],
+               ship_to=["Lieferadresse", "Lieferanschrift"], qty=["Menge", "Anz."], desc=["Beschreibung", "Bezeichnung", "Artikel"],
+               unit=["Einzelpreis", "VK-Preis", "Preis"], amount=["Betrag", "Gesamt", "Zeilenbetrag"], subtotal=["Zwischensumme", "Nettobetrag", "Summe netto"],
+               tax=["MwSt. 19%", "USt. 19%", "MwSt 7%", "Umsatzsteuer"], total=["Gesamtbetrag", "Summe", "Rechnungsbetrag", "Endbetrag", "Zu zahlen"],
+               terms=["Zahlbar innerhalb von 14 Tagen ohne Abzug.", "Bitte uberweisen Sie den Betrag auf unser Konto.", "Vielen Dank fur Ihren Auftrag.",
+                      "Leistungsdatum entspricht Rechnungsdatum."],
+               taxid=["USt-IdNr.", "Steuernummer", "HRB"], customer_no=["Kundennr.", "Kundennummer"], order_no=["Auftragsnr.", "Bestellnr.", "Ihre Bestellung"],
+               po=["BESTELLUNG", "Bestellung", "Einkaufsbestellung", "Auftrag"], po_no=["Bestellnummer", "Bestell-Nr.", "Bestellung Nr."],
+               po_misc=["Besteller", "Lieferant", "Liefertermin", "Genehmigt von", "Versandart", "Ansprechpartner"],
+               po_terms=["Bitte bestatigen Sie diese Bestellung.", "Bitte geben Sie unsere Bestellnummer auf allen Dokumenten an.",
+                         "Lieferung frei Haus", "Es gelten unsere Einkaufsbedingungen."],
+               credit=["GUTSCHRIFT", "Gutschrift", "Rechnungskorrektur", "Stornorechnung"], credit_no=["Gutschrift Nr.", "Gutschriftsnummer"],
+               credit_ref=["Zur Rechnung", "Bezug Rechnung", "Ursprungliche Rechnung"],
+               credit_misc=["Grund: Rucksendung", "Wir schreiben Ihnen folgenden Betrag gut", "Erstattung", "Preisminderung", "Der Betrag wird verrechnet"],
+               stmt=["KONTOAUSZUG", "Kontoauszug", "Kontoauszug Nr."], stmt_misc=["Alter Kontostand", "Neuer Kontostand", "Kontonummer", "BLZ",
+               "Auszug", "Blatt 1", "Zeitraum", "Summe Soll", "Summe Haben"], stmt_cols=["Buchung", "Valuta", "Vorgang", "Soll", "Haben", "Saldo"],
+               stmt_tx=["Lastschrift", "Gutschrift", "Uberweisung", "Kartenzahlung", "Dauerauftrag", "Gehalt", "Bargeldauszahlung", "Entgelt", "Zinsen"],
+               receipt=["Kassenbon", "KASSENBON", "Quittung", "Beleg", "Rechnung", "Bon"], r_misc=["Kasse", "Bediener", "Beleg-Nr.", "Tisch", "Bon-Nr."],
+               r_pay=["BAR", "Bar", "Gegeben", "Ruckgeld", "EC-Karte", "Kartenzahlung"], r_end=["Vielen Dank fur Ihren Einkauf", "Auf Wiedersehen",
+               "Bitte Bon aufbewahren", "Umtausch nur mit Bon"]),
+    "fr": dict(invoice=["FACTURE", "Facture", "Facture N°", "Facture d'acompte"], inv_no=["Numero de facture", "Facture n°", "N° facture"],
+               date=["Date", "Date de facture", "Date d'emission"], due=["Echeance", "Date d'echeance", "A payer avant le"],
+               bill_to=["Facture a", "Client", "Destinataire"], ship_to=["Adresse de livraison", "Livre a"], qty=["Qte", "Quantite"],
+               desc=["Designation", "Description", "Libelle"], unit=["Prix unitaire", "PU HT"], amount=["Montant", "Total HT", "Montant HT"],
+               subtotal=["Total HT", "Sous-total", "Montant HT"], tax=["TVA 20%", "TVA", "TVA 5,5%"], total=["Total TTC", "Net a payer", "Montant TTC", "TOTAL"],
+               terms=["Paiement a 30 jours", "Penalites de retard: 3 fois le taux legal", "Merci de votre confiance.", "Reglement par virement bancaire",
+                      "Escompte pour paiement anticipe: neant"],
+               taxid=["SIRET", "N° TVA intracommunautaire", "RCS", "TVA"], customer_no=["N° client", "Reference client", "Numero abonne"],
+               order_no=["N° commande", "Votre commande", "Reference"],
+               po=["BON DE COMMANDE", "Bon de commande", "Commande fournisseur"], po_no=["N° de commande", "Commande n°", "Bon de commande n°"],
+               po_misc=["Demandeur", "Fournisseur", "Date de livraison souhaitee", "Approuve par", "Acheteur", "Mode de livraison"],
+               po_terms=["Merci de rappeler ce numero sur votre facture.", "Livraison franco de port", "Conditions generales d'achat applicables",
+                         "Bon pour accord", "Signature de l'acheteur"],
+               credit=["AVOIR", "Avoir", "Facture d'avoir", "Note de credit"], credit_no=["Avoir n°", "Numero d'avoir"],
+               credit_ref=["Facture d'origine", "Sur facture", "Reference facture"],
+               credit_misc=["Motif: retour de marchandise", "Remboursement", "Geste commercial", "Montant a deduire", "Annulation partielle"],
+               stmt=["RELEVE DE COMPTE", "Releve de compte", "Releve bancaire", "Extrait de compte"],
+               stmt_misc=["Ancien solde", "Nouveau solde", "Solde crediteur", "Numero de compte", "Periode du", "Total des operations", "Agence"],
+               stmt_cols=["Date", "Libelle", "Debit", "Credit", "Valeur", "Solde"],
+               stmt_tx=["Prelevement", "Virement recu", "Paiement par carte", "Retrait DAB", "Cotisation carte", "Virement emis", "Frais bancaires", "Cheque"],
+               receipt=["TICKET DE CAISSE", "Ticket", "Recu", "RECU", "Ticket client", "Facturette"], r_misc=["Caisse", "Caissier", "Ticket n°", "Table", "Vendeur"],
+               r_pay=["ESPECES", "Especes", "Rendu", "CB", "Carte bancaire", "Monnaie rendue"],
+               r_end=["Merci de votre visite", "A bientot", "Conservez ce ticket", "Ni repris ni echange"]),
+    "es": dict(invoice=["FACTURA", "Factura", "Factura N°", "Factura simplificada"], inv_no=["N° de factura", "Numero de factura", "Factura n°"],
+               date=["Fecha", "Fecha de emision", "Fecha factura"], due=["Vencimiento", "Fecha de vencimiento"], bill_to=["Cliente", "Facturar a"],
+               ship_to=["Direccion de envio", "Enviar a"], qty=["Cant.", "Cantidad", "Uds."], desc=["Descripcion", "Concepto", "Articulo"],
+               unit=["Precio unitario", "Precio"], amount=["Importe", "Total"], subtotal=["Base imponible", "Subtotal"],
+               tax=["IVA 21%", "IVA", "IVA 10%"], total=["Total factura", "TOTAL", "Total a pagar", "Importe total"],
+               terms=["Forma de pago: transferencia bancaria", "Pago a 30 dias", "Gracias por su confianza.", "Vencimiento a 60 dias"],
+               taxid=["CIF", "NIF", "N.I.F."], customer_no=["N° cliente", "Codigo cliente"], order_no=["N° pedido", "Su pedido", "Referencia"],
+               po=["ORDEN DE COMPRA", "Orden de compra", "PEDIDO", "Pedido de compra", "Hoja de pedido"], po_no=["N° de pedido", "Orden n°", "Pedido n°"],
+               po_misc=["Solicitante", "Proveedor", "Fecha de entrega", "Aprobado por", "Comprador", "Condiciones de entrega"],
+               po_terms=["Indique este numero de pedido en su factura.", "Entrega en nuestro almacen", "Firma autorizada", "Confirme la recepcion de este pedido."],
+               credit=["NOTA DE CREDITO", "Nota de credito", "Factura rectificativa", "Abono", "Nota de abono"], credit_no=["N° nota de credito", "Rectificativa n°"],
+               credit_ref=["Factura original", "Rectifica a la factura", "Factura de referencia"],
+               credit_misc=["Motivo: devolucion de mercancia", "Reembolso", "Descuento comercial", "Importe abonado", "Anulacion"],
+               stmt=["EXTRACTO BANCARIO", "Extracto de cuenta", "Extracto de movimientos"],
+               stmt_misc=["Saldo anterior", "Saldo final", "Saldo disponible", "Numero de cuenta", "Periodo", "Oficina", "Titular"],
+               stmt_cols=["Fecha", "Concepto", "Cargo", "Abono", "Saldo", "F. valor"],
+               stmt_tx=["Recibo domiciliado", "Transferencia recibida", "Compra con tarjeta", "Reintegro cajero", "Nomina", "Comision", "Bizum", "Intereses"],
+               receipt=["TICKET", "Ticket de compra", "RECIBO", "Recibo", "Factura simplificada", "Comprobante"],
+               r_misc=["Caja", "Cajero", "Le atendio", "Mesa", "Ticket n°"], r_pay=["EFECTIVO", "Efectivo", "Cambio", "Entregado", "TARJETA", "Tarjeta"],
+               r_end=["Gracias por su visita", "Vuelva pronto", "Conserve este ticket", "IVA incluido"]),
+    "nl": dict(invoice=["FACTUUR", "Factuur", "FACTUUR."], inv_no=["Factuurnummer", "Factuur nr.", "Factuurnr."], date=["Datum", "Factuurdatum"],
+               due=["Vervaldatum", "Te betalen voor"], bill_to=["Klant", "Factuuradres", "Aan"], ship_to=["Afleveradres", "Leveradres"],
+               qty=["Aantal", "Aant."], desc=["Omschrijving", "Artikel"], unit=["Prijs", "Stukprijs", "Eenheidsprijs"], amount=["Bedrag", "Totaal"],
+               subtotal=["Subtotaal", "Totaal excl. BTW"], tax=["BTW 21%", "BTW", "BTW 9%"], total=["Totaal", "Totaal incl. BTW", "Te betalen", "TOTAAL"],
+               terms=["Wij verzoeken u het bedrag binnen 14 dagen over te maken.", "Betaling binnen 30 dagen", "Bedankt voor uw bestelling.",
+                      "Dat betaal ik zelf wel."],
+               taxid=["BTW-nummer", "KvK", "BTW nr."], customer_no=["Klantnummer", "Debiteurnummer"], order_no=["Ordernummer", "Orderdatum", "Uw referentie"],
+               po=["INKOOPORDER", "Inkooporder", "BESTELBON", "Bestelbon", "Bestelling"], po_no=["Ordernummer", "Inkoopordernummer", "Bestelnummer"],
+               po_misc=["Besteld door", "Leverancier", "Gewenste leverdatum", "Goedgekeurd door", "Inkoper", "Verzendwijze"],
+               po_terms=["Vermeld ons ordernummer op uw factuur.", "Levering franco", "Onze inkoopvoorwaarden zijn van toepassing", "Handtekening"],
+               credit=["CREDITNOTA", "Creditnota", "Creditfactuur", "Credit factuur"], credit_no=["Creditnotanummer", "Creditnota nr."],
+               credit_ref=["Originele factuur", "Betreft factuur", "Factuur referentie"],
+               credit_misc=["Reden: retourzending", "Terugbetaling", "Wij crediteren u het volgende bedrag", "Prijscorrectie", "Retour ontvangen"],
+               stmt=["REKENINGAFSCHRIFT", "Rekeningafschrift", "Bankafschrift", "Afschrift"],
+               stmt_misc=["Beginsaldo", "Eindsaldo", "Vorig saldo", "Nieuw saldo", "Rekeningnummer", "Periode", "Afschrift nummer", "Totaal bij", "Totaal af"],
+               stmt_cols=["Datum", "Omschrijving", "Af", "Bij", "Saldo", "Rentedatum"],
+               stmt_tx=["Incasso", "Overboeking", "Betaalautomaat", "Geldautomaat", "Salaris", "iDEAL betaling", "Rente", "Kosten", "Periodieke overboeking"],
+               receipt=["KASSABON", "Kassabon", "Bon", "Betaalbewijs", "Klantenticket"], r_misc=["Kassa", "Kassier", "Bonnummer", "Tafel", "Medewerker"],
+               r_pay=["CONTANT", "Contant", "Wisselgeld", "PIN", "Pinnen", "Terug"], r_end=["Bedankt voor uw bezoek", "Tot ziens", "Bewaar deze bon",
+               "Ruilen alleen met kassabon"]),
+}
+
+CURRENCIES = {"en": ["USD", "$", "GBP", "£", "RM", "MYR", "Rs", "INR", "SGD", "AUD", "EUR"], "de": ["EUR", "€", "CHF"],
+              "fr": ["EUR", "€", "CHF"], "es": ["EUR", "€", "MXN"], "nl": ["EUR", "€"]}
+MONTHS = {
+    "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"],
+    "de": ["Januar", "Februar", "Marz", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"],
+    "fr": ["janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre", "novembre", "decembre"],
+    "es": ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"],
+    "nl": ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"],
+}
+
+# ---------------------------------------------------------------- "other": prose and forms
+
+PROSE = {
+    "en": [
+        "The meeting was moved to Thursday afternoon because several members of the committee were travelling.",
+        "This manual describes the installation and operation of the device; read it carefully before use.",
+        "In the early years of the century the town grew rapidly along the river and the new railway line.",
+        "We are pleased to inform you that your application has been received and will be reviewed shortly.",
+        "The results of the experiment suggest that temperature has a significant effect on the reaction rate.",
+        "Chapter three discusses the history of printing and the spread of literacy in northern Europe.",
+        "Please find attached the minutes of the last meeting and the agenda for the next session.",
+        "Each of the tracks may be assigned to one of sixteen channels and played back in real time.",
+        "Preheat the oven, mix the flour with the butter and add the eggs one at a time.",
+        "The tenant agrees to keep the premises in good repair and to allow inspection with notice.",
+        "Figure 2 shows the distribution of responses across the three groups of participants.",
+        "Dear Sir or Madam, I am writing to you regarding the proposed changes to the timetable.",
+        "The committee voted to support the proposal, with a small number of members opposed.",
+        "Press the record button to start, and press stop when the performance is complete.",
+        "He looked out of the window at the grey sky and wondered whether the train would be late.",
+        "Abstract: we present a simple method for the estimation of parameters in noisy systems.",
+        "All rights reserved. No part of this publication may be reproduced without permission.",
+        "The patient should take one tablet twice a day after meals for a period of ten days.",
+        "Table 1 lists the percentage of votes for each option in the survey conducted last year.",
+        "The museum is open daily from ten until six, except on public holidays.",
+    ],
+    "de": [
+        "Die Sitzung wurde auf Donnerstag verschoben, da mehrere Mitglieder verreist waren.",
+        "Diese Anleitung beschreibt die Installation und den Betrieb des Gerates.",
+        "Im neunzehnten Jahrhundert wuchs die Stadt entlang des Flusses und der neuen Eisenbahnlinie.",
+        "Wir freuen uns, Ihnen mitzuteilen, dass Ihre Bewerbung eingegangen ist.",
+        "Die Ergebnisse zeigen, dass die Temperatur einen deutlichen Einfluss auf die Reaktion hat.",
+        "Sehr geehrte Damen und Herren, ich schreibe Ihnen wegen der geplanten Anderungen.",
+        "Der Mieter verpflichtet sich, die Raume in gutem Zustand zu halten.",
+        "Das Museum ist taglich von zehn bis achtzehn Uhr geoffnet.",
+        "Kapitel drei behandelt die Geschichte des Buchdrucks in Mitteleuropa.",
+        "Den Ofen vorheizen, das Mehl mit der Butter vermischen und die Eier hinzufugen.",
+        "Mit freundlichen Grussen, Ihr Team der Stadtverwaltung",
+        "Protokoll der Mitgliederversammlung vom vergangenen Montag",
+    ],
+    "fr": [
+        "La reunion a ete reportee a jeudi car plusieurs membres du comite etaient en deplacement.",
+        "Ce manuel decrit l'installation et l'utilisation de l'appareil; lisez-le attentivement.",
+        "Au debut du siecle, la ville s'est developpee le long du fleuve et de la nouvelle ligne de chemin de fer.",
+        "Nous avons le plaisir de vous informer que votre candidature a bien ete recue.",
+        "Les resultats de l'experience montrent que la temperature influence fortement la reaction.",
+        "Madame, Monsieur, je vous ecris au sujet des modifications prevues de l'horaire.",
+        "Le locataire s'engage a maintenir les lieux en bon etat.",
+        "Le musee est ouvert tous les jours de dix heures a dix-huit heures.",
+        "Le chapitre trois traite de l'histoire de l'imprimerie en Europe.",
+        "Prechauffer le four, melanger la farine avec le beurre et ajouter les oeufs.",
+        "Veuillez agreer, Madame, Monsieur, l'expression de mes salutations distinguees.",
+        "Compte rendu de l'assemblee generale de l'association",
+    ],
+    "es": [
+        "La reunion se aplazo al jueves porque varios miembros del comite estaban de viaje.",
+        "Este manual describe la instalacion y el funcionamiento del aparato.",
+        "A principios de siglo la ciudad crecio a lo largo del rio y de la nueva linea de ferrocarril.",
+        "Nos complace informarle de que hemos recibido su solicitud.",
+        "Los resultados indican que la temperatura tiene un efecto importante en la reaccion.",
+        "Estimados senores, les escribo en relacion con los cambios propuestos en el horario.",
+        "El arrendatario se compromete a mantener el inmueble en buen estado.",
+        "El museo abre todos los dias de diez a seis, excepto los festivos.",
+        "El capitulo tres trata de la historia de la imprenta en Europa.",
+        "Precalentar el horno, mezclar la harina con la mantequilla y anadir los huevos.",
+        "Atentamente, el equipo de atencion al cliente",
+        "Acta de la reunion ordinaria de la junta directiva",
+    ],
+    "nl": [
+        "De vergadering is verplaatst naar donderdag omdat meerdere leden op reis waren.",
+        "Deze handleiding beschrijft de installatie en het gebruik van het apparaat.",
+        "In het begin van de eeuw groeide de stad langs de rivier en de nieuwe spoorlijn.",
+        "Wij laten u graag weten dat uw aanvraag in goede orde is ontvangen.",
+        "De resultaten laten zien dat de temperatuur een duidelijk effect heeft op de reactie.",
+        "Geachte heer, mevrouw, ik schrijf u naar aanleiding van de voorgestelde wijzigingen.",
+        "De huurder verplicht zich het pand in goede staat te houden.",
+        "Het museum is dagelijks geopend van tien tot zes uur.",
+        "Hoofdstuk drie behandelt de geschiedenis van de boekdrukkunst in Europa.",
+        "Verwarm de oven voor, meng de bloem met de boter en voeg de eieren toe.",
+        "Met vriendelijke groet, namens het bestuur",
+        "Notulen van de algemene ledenvergadering",
+    ],
+}
+PROSE_WORDS = {
+    lang: sorted({w.strip(".,;:").lower() for s in sents for w in s.split() if len(w.strip(".,;:")) > 1})
+    for lang, sents in PROSE.items()
+}
+OTHER_TITLES = {
+    "en": ["MEETING MINUTES", "User Manual", "Chapter 3", "Memorandum", "Application Form", "Table of Contents", "Abstract",
+           "Press Release", "Agenda", "Lease Agreement", "Certificate of Completion", "Newsletter", "Recipe", "Delivery Note",
+           "Curriculum Vitae", "Technical Specification", "Notice", "Report", "Program", "Letter"],
+    "de": ["Protokoll", "Bedienungsanleitung", "Kapitel 3", "Mitteilung", "Antrag", "Inhaltsverzeichnis", "Mietvertrag", "Lebenslauf", "Einladung"],
+    "fr": ["Compte rendu", "Mode d'emploi", "Chapitre 3", "Note de service", "Formulaire", "Sommaire", "Contrat de location", "Invitation"],
+    "es": ["Acta", "Manual de usuario", "Capitulo 3", "Circular", "Solicitud", "Indice", "Contrato de alquiler", "Invitacion"],
+    "nl": ["Notulen", "Handleiding", "Hoofdstuk 3", "Mededeling", "Aanvraagformulier", "Inhoudsopgave", "Huurovereenkomst", "Uitnodiging"],
+}
+FORM_FIELDS = {
+    "en": ["Name", "Address", "Date of birth", "Phone", "Email", "Signature", "Department", "Employee ID", "Reason", "Start date"],
+    "de": ["Name", "Anschrift", "Geburtsdatum", "Telefon", "E-Mail", "Unterschrift", "Abteilung", "Grund"],
+    "fr": ["Nom", "Adresse", "Date de naissance", "Telephone", "Courriel", "Signature", "Service", "Motif"],
+    "es": ["Nombre", "Direccion", "Fecha de nacimiento", "Telefono", "Correo", "Firma", "Departamento", "Motivo"],
+    "nl": ["Naam", "Adres", "Geboortedatum", "Telefoon", "E-mail", "Handtekening", "Afdeling", "Reden"],
+}
+
+
+# ---------------------------------------------------------------- small helpers
+
+def pick(r: random.Random, xs):
+    return xs[r.randrange(len(xs))]
+
+
+def vendor(r: random.Random, lang: str) -> str:
+    parts = [pick(r, NAME_PARTS_A)]
+    if r.random() < 0.5:
+        parts.append(pick(r, NAME_PARTS_A))
+    parts.append(pick(r, NAME_PARTS_B))
+    name = " ".join(parts)
+    if r.random() < 0.8:
+        name += " " + pick(r, LEGAL[lang if r.random() < 0.8 else pick(r, LANGS)])
+    return name.upper() if r.random() < 0.35 else name
+
+
+def address(r: random.Random, lang: str) -> list[str]:
+    no = str(r.randint(1, 400))
+    street = pick(r, STREETS[lang])
+    line1 = f"{street} {no}" if lang in ("de", "nl", "es") else f"{no} {street}" if r.random() < 0.6 else f"NO.{no}, {street} {r.randint(1, 30)},"
+    zipc = str(r.randint(10000, 99999)) if lang != "nl" else f"{r.randint(1000, 9999)} {pick(r, ['AB', 'CN', 'RX', 'KL', 'TT'])}"
+    lines = [line1, f"{zipc} {pick(r, CITIES[lang])}"]
+    c = pick(r, COUNTRIES[lang])
+    if c:
+        lines.append(c)
+    return lines
+
+
+def money(r: random.Random, lo=1.0, hi=2000.0, lang="en") -> str:
+    v = round(r.uniform(lo, hi) if r.random() < 0.7 else r.uniform(lo, hi / 20), 2)
+    s = f"{v:,.2f}"
+    if lang in ("de", "es", "nl") or (lang == "fr" and r.random() < 0.7):
+        s = s.replace(",", "X").replace(".", ",").replace("X", "." if lang != "fr" else " ")
+    if r.random() < 0.3:
+        s = s.replace(",", "") if lang == "en" else s.replace(".", "")
+    return s
+
+
+def date(r: random.Random, lang: str) -> str:
+    d, m, y = r.randint(1, 28), r.randint(1, 12), r.randint(2012, 2026)
+    k = r.randrange(6)
+    if k == 0:
+        return f"{d:02d}/{m:02d}/{y}"
+    if k == 1:
+        return f"{y}-{m:02d}-{d:02d}"
+    if k == 2:
+        return f"{d}. {MONTHS[lang][m - 1]} {y}" if lang == "de" else f"{d} {MONTHS[lang][m - 1]} {y}"
+    if k == 3:
+        return f"{d:02d}.{m:02d}.{y}"
+    if k == 4:
+        return f"{d:02d}-{m:02d}-{str(y)[2:]}" if r.random() < 0.5 else f"{m:02d}/{d:02d}/{y}"
+    return f"{MONTHS[lang][m - 1][:3]} {d}, {y}" if lang == "en" else f"{d:02d}/{m:02d}/{str(y)[2:]}"
+
+
+def code(r: random.Random, prefix_opts=("INV", "", "F", "2023/", "BLR_")) -> str:
+    p = pick(r, list(prefix_opts))
+    digits = "".join(r.choice(string.digits) for _ in range(r.randint(4, 10)))
+    sep = pick(r, ["", "-", "/", ""]) if p else ""
+    return f"{p}{sep}{digits}"
+
+
+def taxid(r: random.Random, lang: str) -> str:
+    cc = {"en": pick(r, ["GB", "", "", "MY"]), "de": "DE", "fr": "FR", "es": "ES", "nl": "NL"}[lang]
+    return cc + "".join(r.choice(string.digits) for _ in range(r.randint(8, 11))) + (pick(r, ["B01", "", "-W", "-D"]) if r.random() < 0.4 else "")
+
+
+def iban(r: random.Random, lang: str) -> str:
+    cc = {"en": "GB", "de": "DE", "fr": "FR", "es": "ES", "nl": "NL"}[lang]
+    body = "".join(r.choice(string.digits) for _ in range(18))
+    s = f"{cc}{r.randint(10, 99)}{body}"
+    return " ".join(s[i:i + 4] for i in range(0, len(s), 4)) if r.random() < 0.5 else s
+
+
+def kv(r: random.Random, k: str, v: str) -> str:
+    return pick(r, [f"{k}: {v}", f"{k} {v}", f"{k}:\n{v}", f"{k} : {v}", f"{k}\t{v}"])
+
+
+def layout_join(r: random.Random, left: list[str], right: list[str]) -> list[str]:
+    """Two text columns side by side as `pdftotext -layout` prints them, or one after the other."""
+    if r.random() < 0.5:
+        return left + right if r.random() < 0.5 else right + left
+    out = []
+    for i in range(max(len(left), len(right))):
+        a = left[i] if i < len(left) else ""
+        b = right[i] if i < len(right) else ""
+        out.append(a + " " * r.randint(4, 60) + b)
+    return out
+
+
+def table(r: random.Random, header: list[str], rows: list[list[str]], fragment_lines: bool) -> list[str]:
+    if fragment_lines:  # SROIE / tesseract sparse style: one cell per line
+        cells = list(header) if r.random() < 0.8 else []
+        for row in rows:
+            cells += row
+        return cells
+    sep = " " * r.randint(2, 10)
+    out = [sep.join(header)] if r.random() < 0.9 else []
+    for row in rows:
+        out.append(sep.join(row))
+    return out
+
+
+def currency_fmt(r: random.Random, cur: str, amt: str) -> str:
+    return pick(r, [f"{cur} {amt}", f"{amt} {cur}", amt, f"{cur}{amt}"])
+
+
+# ---------------------------------------------------------------- document generators
+
+def gen_invoice(r: random.Random, lang: str) -> str:
+    w = WORDS[lang]
+    v = vendor(r, lang)
+    cur = pick(r, CURRENCIES[lang])
+    frag = r.random() < 0.35
+    head = [v] + address(r, lang)
+    if r.random() < 0.7:
+        head.append(kv(r, pick(r, w["taxid"]), taxid(r, lang)))
+    if r.random() < 0.4:
+        head.append(pick(r, ["Tel", "Phone", "Tel.", "Telefoon", "Telefon"]) + f": +{r.randint(1, 99)} {r.randint(100, 999)} {r.randint(100000, 9999999)}")
+    if r.random() < 0.3:
+        head.append(f"www.{v.split()[0].lower()}.{pick(r, ['com', 'de', 'fr', 'es', 'nl', 'co.uk', 'my'])}")
+    cust = [pick(r, w["bill_to"]) + (":" if r.random() < 0.5 else "")] + [pick(r, PERSONS)] + address(r, lang)
+    meta = [kv(r, pick(r, w["inv_no"]), code(r)), kv(r, pick(r, w["date"]), date(r, lang))]
+    if r.random() < 0.6:
+        meta.append(kv(r, pick(r, w["due"]), date(r, lang)))
+    if r.random() < 0.5:
+        meta.append(kv(r, pick(r, w["customer_no"]), code(r, ("", "C", "K"))))
+    if r.random() < 0.4:
+        meta.append(kv(r, pick(r, w["order_no"]), code(r, ("", "OD", "PO", "SO"))))
+    r.shuffle(meta)
+    lines = []
+    title = pick(r, w["invoice"])
+    if r.random() < 0.5:
+        lines.append(title)
+    lines += layout_join(r, head, cust)
+    if title not in lines:
+        lines.append(title)
+    lines += meta
+    rows = []
+    for i in range(r.randint(1, 9)):
+        q = r.randint(1, 20)
+        rows.append(([str(i + 1)] if r.random() < 0.3 else []) + [pick(r, ITEMS[lang]), str(q), money(r, 1, 500, lang), money(r, 1, 3000, lang)])
+    hdr = [pick(r, w["desc"]), pick(r, w["qty"]), pick(r, w["unit"]), pick(r, w["amount"])]
+    if rows and len(rows[0]) == 5:
+        hdr = ["#"] + hdr
+    lines += table(r, hdr, rows, frag)
+    sub, tax, tot = money(r, 10, 9000, lang), money(r, 1, 900, lang), money(r, 10, 9900, lang)
+    lines += [kv(r, pick(r, w["subtotal"]), currency_fmt(r, cur, sub)), kv(r, pick(r, w["tax"]), currency_fmt(r, cur, tax)),
+              kv(r, pick(r, w["total"]), currency_fmt(r, cur, tot))]
+    if r.random() < 0.6:
+        lines.append(pick(r, w["terms"]))
+    if r.random() < 0.5:
+        lines.append(kv(r, "IBAN", iban(r, lang)))
+        if r.random() < 0.5:
+            lines.append(kv(r, "BIC", "".join(r.choice(string.ascii_uppercase) for _ in range(8))))
+    if r.random() < 0.3:
+        lines.append(pick(r, ["Page 1 of 1", "Seite 1", "Page 1/1", "Pagina 1", "Pagina 1 van 1"]))
+    if r.random() < 0.2:  # hotel/booking style invoices ("payment receipt" headed, like some marketplaces)
+        lines.insert(0, pick(r, ["PAYMENT RECEIPT", "Booking confirmation", "Order summary"]))
+        lines.append(pick(r, ["Please ask for invoice at check-out.", "This is a computer generated invoice.", "Invoice issued on behalf of the seller."]))
+    return "\n".join(lines)
+
+
+def gen_receipt(r: random.Random, lang: str) -> str:
+    w = WORDS[lang]
+    v = vendor(r, lang)
+    cur = pick(r, CURRENCIES[lang])
+    frag = r.random() < 0.6
+    lines = []
+    if r.random() < 0.3:
+        lines.append(pick(r, PERSONS).upper())
+    lines.append(v)
+    if r.random() < 0.5:
+        lines.append(f"({pick(r, ['CO. REG', 'Co Reg No', 'ROC', 'Company No'])} : {r.randint(100000, 999999)}-{pick(r, ['W', 'D', 'X', 'K'])})")
+    lines += [a.upper() if r.random() < 0.5 else a for a in address(r, lang)]
+    if r.random() < 0.6:
+        lines.append(kv(r, pick(r, ["GST REG NO", "GST ID", "Tax ID", "USt-IdNr.", "TVA", "CIF", "BTW"]), taxid(r, lang)))
+    if r.random() < 0.4:
+        lines.append(f"TEL: {r.randint(10, 99)}-{r.randint(1000000, 9999999)}")
+    lines.append(pick(r, w["receipt"]))
+    meta = [kv(r, pick(r, w["r_misc"]), code(r, ("", "R", "T", "CS"))), kv(r, pick(r, w["date"]), date(r, lang)),
+            f"{r.randint(0, 23):02d}:{r.randint(0, 59):02d}" + (f":{r.randint(0, 59):02d}" if r.random() < 0.5 else "")]
+    if r.random() < 0.5:
+        meta.append(kv(r, pick(r, w["r_misc"]), pick(r, PERSONS).split()[0].upper()))
+    r.shuffle(meta)
+    lines += meta
+    rows = []
+    for _ in range(r.randint(1, 12)):
+        q = r.randint(1, 5)
+        item = pick(r, RECEIPT_ITEMS)
+        if r.random() < 0.3:
+            item = f"{r.randint(1000000000000, 9999999999999)}\n{item}" if frag else f"{item} {r.randint(1000, 99999)}"
+        p = money(r, 0.5, 80, lang)
+        rows.append([item, str(q), pick(r, ["X", "x", "@", ""]), p, money(r, 0.5, 200, lang)] if r.random() < 0.6 else [item, money(r, 0.5, 80, lang)])
+    hdr = pick(r, [["QTY", "DESC", "AMT"], ["Item", "Qty", "Price", "Total"], ["CODE/DESC", "PRICE", "DISC", "AMOUNT", "QTY", cur], ["Art.", "Menge", "Betrag"]])
+    lines += table(r, hdr, rows, frag)
+    tot = money(r, 1, 500, lang)
+    if r.random() < 0.5:
+        lines.append(kv(r, pick(r, ["Sub Total", "SUBTOTAL", "Zwischensumme", "Sous-total", "Subtotal", "Subtotaal"]), money(r, 1, 500, lang)))
+    if r.random() < 0.5:
+        lines.append(kv(r, pick(r, w["tax"] + ["GST", "SR 6%", "Total GST"]), money(r, 0.1, 50, lang)))
+    if r.random() < 0.4:
+        lines.append(kv(r, pick(r, ["ROUNDING ADJUSTMENT", "Rounding", "Rundung", "Arrondi", "Redondeo", "Afronding"]), money(r, 0.01, 0.04, lang)))
+    lines.append(kv(r, pick(r, ["TOTAL", "Total", "TOTAL ROUNDED", "Total Amount", "SUMME", "Summe", "TOTAL TTC", "TOTAL EUR", "Totaal", "Nett Total"]),
+                    currency_fmt(r, cur, tot)))
+    for _ in range(r.randint(1, 3)):
+        lines.append(kv(r, pick(r, w["r_pay"]), currency_fmt(r, cur, money(r, 0, 500, lang))))
+    if r.random() < 0.4:
+        lines.append(f"ITEM(S) : {r.randint(1, 12)}" if r.random() < 0.5 else f"QTY: {r.randint(1, 20)}")
+    if r.random() < 0.3:
+        lines.append(f"{pick(r, ['CARD NO', 'Card', 'Karte', 'Carte'])}: ************{r.randint(1000, 9999)}")
+        lines.append(pick(r, ["APPROVED", "AUTH CODE " + str(r.randint(100000, 999999)), "Contactless", "Signature not required"]))
+    for _ in range(r.randint(0, 3)):
+        lines.append(pick(r, w["r_end"]))
+    return "\n".join(lines)
+
+
+def gen_purchase_order(r: random.Random, lang: str) -> str:
+    w = WORDS[lang]
+    buyer, supplier = vendor(r, lang), vendor(r, lang)
+    cur = pick(r, CURRENCIES[lang])
+    frag = r.random() < 0.3
+    lines = [pick(r, w["po"])] if r.random() < 0.6 else []
+    lines += layout_join(r, [buyer] + address(r, lang), [pick(r, w["po_misc"][1:2] + ["Vendor", "Supplier", "To"]) + ":", supplier] + address(r, lang))
+    if not lines or lines[0] not in w["po"]:
+        lines.append(pick(r, w["po"]))
+    meta = [kv(r, pick(r, w["po_no"]), code(r, ("PO", "P", "", "BE", "4500"))), kv(r, pick(r, w["date"]), date(r, lang))]
+    for k in r.sample(w["po_misc"], r.randint(1, 4)):
+        meta.append(kv(r, k, pick(r, PERSONS) if r.random() < 0.5 else date(r, lang)))
+    if r.random() < 0.5:
+        meta.append(pick(r, w["ship_to"]) + ": " + ", ".join(address(r, lang)))
+    r.shuffle(meta)
+    lines += meta
+    rows = []
+    for i in range(r.randint(1, 9)):
+        rows.append([str(i + 1), code(r, ("", "SKU", "ART")), pick(r, ITEMS[lang]), str(r.randint(1, 200)), money(r, 1, 500, lang), money(r, 1, 5000, lang)])
+    lines += table(r, ["#", "Item", pick(r, w["desc"]), pick(r, w["qty"]), pick(r, w["unit"]), pick(r, w["amount"])], rows, frag)
+    if r.random() < 0.6:
+        lines.append(kv(r, pick(r, w["subtotal"]), currency_fmt(r, cur, money(r, 10, 9000, lang))))
+    lines.append(kv(r, pick(r, w["total"] + ["Order Total", "Total order value", "Bestellwert", "Total commande", "Total pedido", "Totaal order"]),
+                    currency_fmt(r, cur, money(r, 10, 20000, lang))))
+    for t in r.sample(w["po_terms"], r.randint(1, len(w["po_terms"]))):
+        lines.append(t)
+    return "\n".join(lines)
+
+
+def gen_credit_note(r: random.Random, lang: str) -> str:
+    w = WORDS[lang]
+    v = vendor(r, lang)
+    cur = pick(r, CURRENCIES[lang])
+    frag = r.random() < 0.3
+    title = pick(r, w["credit"])
+    lines = [title] if r.random() < 0.5 else []
+    lines += layout_join(r, [v] + address(r, lang), [pick(r, w["bill_to"]), pick(r, PERSONS)] + address(r, lang))
+    if title not in lines:
+        lines.append(title)
+    meta = [kv(r, pick(r, w["credit_no"]), code(r, ("CN", "GS", "AV", "CR", ""))), kv(r, pick(r, w["date"]), date(r, lang)),
+            kv(r, pick(r, w["credit_ref"]), code(r, ("INV", "RE", "F", "")))]
+    if r.random() < 0.5:
+        meta.append(kv(r, pick(r, w["taxid"]), taxid(r, lang)))
+    if r.random() < 0.4:
+        meta.append(kv(r, pick(r, w["customer_no"]), code(r, ("", "C"))))
+    r.shuffle(meta)
+    lines += meta
+    lines.append(pick(r, w["credit_misc"]))
+    rows = []
+    for _ in range(r.randint(1, 5)):
+        neg = "-" if r.random() < 0.6 else ""
+        rows.append([pick(r, ITEMS[lang]), str(r.randint(1, 10)), money(r, 1, 500, lang), neg + money(r, 1, 2000, lang)])
+    lines += table(r, [pick(r, w["desc"]), pick(r, w["qty"]), pick(r, w["unit"]), pick(r, w["amount"])], rows, frag)
+    neg = "-" if r.random() < 0.5 else ""
+    lines += [kv(r, pick(r, w["tax"]), neg + money(r, 1, 400, lang)),
+              kv(r, pick(r, w["total"] + ["Total credit", "Gutschriftsbetrag", "Total avoir", "Total abono", "Totaal credit"]),
+                 currency_fmt(r, cur, neg + money(r, 1, 5000, lang)))]
+    if r.random() < 0.5:
+        lines.append(pick(r, w["credit_misc"]))
+    return "\n".join(lines)
+
+
+def gen_bank_statement(r: random.Random, lang: str) -> str:
+    w = WORDS[lang]
+    bank = pick(r, ["Bank", "Banque", "Banco", "Sparkasse", "Volksbank", "Caja", "Credit", "Savings Bank"]) + " " + pick(r, NAME_PARTS_A)
+    bank = bank.upper() if r.random() < 0.4 else bank
+    frag = r.random() < 0.3
+    lines = [bank] + (address(r, lang) if r.random() < 0.6 else [])
+    lines.append(pick(r, w["stmt"]))
+    lines += [pick(r, PERSONS)] + address(r, lang)
+    meta = [kv(r, pick(r, w["stmt_misc"][:]), code(r, ("", "", "00"))), kv(r, "IBAN", iban(r, lang))]
+    if r.random() < 0.6:
+        meta.append(kv(r, pick(r, w["stmt_misc"]), f"{date(r, lang)} - {date(r, lang)}"))
+    r.shuffle(meta)
+    lines += meta
+    lines.append(kv(r, pick(r, w["stmt_misc"][:2] + w["stmt_misc"]), money(r, 0, 20000, lang)))
+    cols = r.sample(w["stmt_cols"], min(len(w["stmt_cols"]), r.randint(3, 6)))
+    rows = []
+    for _ in range(r.randint(3, 18)):
+        tx = pick(r, w["stmt_tx"])
+        if r.random() < 0.6:
+            tx += " " + pick(r, [vendor(r, lang), pick(r, PERSONS), code(r, ("REF", "", "SEPA")), pick(r, CITIES[lang])])
+        row = [date(r, lang) if r.random() < 0.5 else f"{r.randint(1, 28):02d}.{r.randint(1, 12):02d}", tx, money(r, 0.5, 3000, lang)]
+        if r.random() < 0.7:
+            row.append(money(r, 0, 20000, lang))
+        rows.append(row)
+    lines += table(r, cols, rows, frag)
+    lines.append(kv(r, pick(r, w["stmt_misc"][:2] + w["stmt_misc"]), money(r, 0, 20000, lang)))
+    if r.random() < 0.4:
+        lines.append(pick(r, w["stmt_misc"]))
+    return "\n".join(lines)
+
+
+def gen_other(r: random.Random, lang: str) -> str:
+    k = r.random()
+    lines: list[str] = []
+    if k < 0.05:  # blank or nearly blank page
+        return pick(r, ["", " ", "\n", "1", "-", "Page 2", ".", "|", "~"])
+    if k < 0.12:  # garbage OCR of an image or a font without a unicode map
+        n = r.randint(5, 80)
+        pool = string.ascii_letters + string.digits + string.punctuation + " \n" + "\u4e00\u4e8c\u4e09\u6c34\u706b\u6728\u91d1\u571f\u4f60\u597d\u7a7a\u98a8\u96f2\u00e9\u00e8\u00fc\u00df\u2014"
+        return "".join(r.choice(pool) for _ in range(n))
+    if k < 0.2:  # chart / figure labels
+        for _ in range(r.randint(3, 15)):
+            lines.append(pick(r, [str(r.randint(0, 500)), pick(r, PROSE_WORDS[lang]).capitalize(), "Figure " + str(r.randint(1, 9)),
+                                  f"[note {r.randint(1, 5)}]", f"{r.randint(0, 100)}%", "+", "|", "Percentage", "Total", "Year " + str(r.randint(1900, 2025))]))
+        return "\n".join(lines)
+    if k < 0.32:  # a form
+        lines.append(pick(r, OTHER_TITLES[lang]))
+        for f in r.sample(FORM_FIELDS[lang], r.randint(3, len(FORM_FIELDS[lang]))):
+            lines.append(f + ": " + pick(r, ["__________", pick(r, PERSONS), date(r, lang), ", ".join(address(r, lang)), ""]))
+        return "\n".join(lines)
+    # letters, articles, manuals, minutes: prose (sentences plus word salad from the same language)
+    if r.random() < 0.7:
+        lines.append(pick(r, OTHER_TITLES[lang]))
+    if r.random() < 0.3:
+        lines += [vendor(r, lang)] + address(r, lang) + [date(r, lang)]
+    for _ in range(r.randint(2, 14)):
+        if r.random() < 0.6:
+            s = pick(r, PROSE[lang])
+        else:
+            ws = [pick(r, PROSE_WORDS[lang]) for _ in range(r.randint(4, 16))]
+            s = " ".join(ws).capitalize() + "."
+        if r.random() < 0.15:
+            s = f"{r.randint(1, 12)}. " + s
+        if r.random() < 0.1:
+            s += f" {r.randint(1, 300)} {pick(r, ['km', 'kg', 'mm', 'ms', '%', 'MB', 'Hz'])}"
+        lines.append(s)
+    if r.random() < 0.3:
+        lines.append(str(r.randint(1, 300)))  # page number
+    if r.random() < 0.15:  # a price mention in ordinary prose
+        lines.append(pick(r, ["Tickets cost 12.50 at the door.", "Der Eintritt kostet 8 Euro.", "Le prix est de 20 euros.",
+                              "La entrada cuesta 10 euros.", "De toegang kost 7,50 euro."]))
+    text = "\n".join(lines)
+    if r.random() < 0.5:  # book scans: hard line wrapping at a fixed width
+        import textwrap
+        text = "\n".join(textwrap.wrap(text.replace("\n", " "), r.randint(40, 100)))
+    return text
+
+
+GENERATORS = {
+    "invoice": gen_invoice,
+    "receipt": gen_receipt,
+    "purchase_order": gen_purchase_order,
+    "credit_note": gen_credit_note,
+    "bank_statement": gen_bank_statement,
+    "other": gen_other,
+}
+
+# ---------------------------------------------------------------- OCR-like noise
+
+CONFUSIONS = [("0", "O"), ("O", "0"), ("1", "l"), ("l", "1"), ("I", "l"), ("1", "I"), ("5", "S"), ("S", "5"), ("8", "B"),
+              ("B", "8"), ("m", "rn"), ("rn", "m"), ("e", "c"), ("c", "e"), ("a", "o"), ("u", "v"), ("h", "b"), ("i", "l"),
+              (",", "."), (".", ","), (":", ";"), ("g", "q"), ("2", "Z"), ("6", "b"), ("D", "O"), ("H", "N"), ("R", "K")]
+
+
+def ocr_noise(r: random.Random, text: str, level: float) -> str:
+    """Character confusions, dropped/merged spaces, random case, broken and merged lines, junk."""
+    if level <= 0 or not text:
+        return text
+    out_lines = []
+    for line in text.split("\n"):
+        if r.random() < 0.05 * level:
+            continue  # a line the OCR missed
+        chars = list(line)
+        i = 0
+        buf = []
+        while i < len(chars):
+            c = chars[i]
+            x = r.random()
+            if x < 0.03 * level:
+                for a, b in CONFUSIONS:
+                    if line.startswith(a, i):
+                        buf.append(b)
+                        i += len(a)
+                        break
+                else:
+                    buf.append(c)
+                    i += 1
+                continue
+            if c == " " and x < 0.08 * level:
+                i += 1  # dropped space
+                continue
+            if x > 1 - 0.01 * level:
+                buf.append(pick(r, [" ", "'", ".", ",", "~", "|", "-", "_"]))  # speck
+            if x > 1 - 0.005 * level:
+                i += 1  # dropped char
+                continue
+            buf.append(c)
+            i += 1
+        s = "".join(buf)
+        if r.random() < 0.05 * level:
+            s = s.upper() if r.random() < 0.5 else s.lower()
+        if r.random() < 0.04 * level and len(s) > 8:
+            cut = r.randrange(1, len(s) - 1)
+            out_lines += [s[:cut], s[cut:]]  # broken line
+            continue
+        out_lines.append(s)
+    if len(out_lines) > 3 and r.random() < 0.3 * level:  # two lines read as one
+        j = r.randrange(len(out_lines) - 1)
+        out_lines[j:j + 2] = [out_lines[j] + " " + out_lines[j + 1]]
+    if r.random() < 0.2 * level:
+        out_lines = [l.strip() for l in out_lines if l.strip()]
+    return "\n".join(out_lines)
+
+
+def generate(r: random.Random, label: str) -> str:
+    lang = pick(r, LANGS) if r.random() < 0.75 else "en"
+    text = GENERATORS[label](r, lang)
+    level = pick(r, [0.0, 0.0, 0.5, 1.0, 1.5, 2.5])
+    return ocr_noise(r, text, level)
+
+
+if __name__ == "__main__":
+    rr = random.Random(1)
+    for lab in GENERATORS:
+        print("=" * 20, lab)
+        print(generate(rr, lab)[:800])
