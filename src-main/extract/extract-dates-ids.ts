@@ -126,6 +126,9 @@ function extractTaxId(rows: TextRow[]): ExtractedField | undefined {
     maxBelow: 2,
   });
   const scored = labelled.filter((c) => !checkIban(c.value).valid && !/^(?:IBAN|BIC|SWIFT)\b/i.test(c.value)).map((c) => {
+    // OCR adds stray characters at the ends ("O06AABCO6063D1ZQ"); a format that then checks out wins.
+    const trimmed = [c.value.slice(1), c.value.slice(0, -1)].find((v) => !checkTaxId(c.value).valid && checkTaxId(v).valid);
+    if (trimmed) c = { ...c, value: trimmed, note: 'a stray character at the end was dropped' };
     const check = checkTaxId(c.value);
     return { c, valid: check.valid, score: c.score + (check.valid ? 0.3 : 0) };
   });
@@ -144,12 +147,19 @@ function extractTaxId(rows: TextRow[]): ExtractedField | undefined {
   return { ...field, value: best.c.value.replace(/\s{2,}/g, ' ') };
 }
 
-const IBAN_TOKEN = /\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,3})?\b/g;
+const IBAN_TOKEN = /\b[A-Z]{2}[0-9OSIBZ]{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,3})?\b/g;
+const DIGIT_LOOKALIKE: Record<string, string> = { O: '0', S: '5', I: '1', B: '8', Z: '2' };
+
+/** The check digits misread as letters ("NLSO…" for "NL50…"); mod 97 confirms the repair. */
+function repairIbanCheckDigits(token: string): string {
+  const compact = token.replace(/\s/g, '');
+  return compact.slice(0, 2) + compact.slice(2, 4).replace(/[OSIBZ]/g, (c) => DIGIT_LOOKALIKE[c]!) + compact.slice(4);
+}
 
 function extractIban(rows: TextRow[]): ExtractedField | undefined {
   for (const row of rows) {
     for (const m of row.text.matchAll(IBAN_TOKEN)) {
-      const check = checkIban(m[0]);
+      const check = checkIban(repairIbanCheckDigits(m[0]));
       if (check.valid) {
         const c = candidate(row, { value: check.iban, raw: m[0], start: m.index, end: m.index + m[0].length }, 1, 'a valid IBAN (mod 97)');
         return toField(c, confidenceFrom(1, 1, c.ocr), []);
