@@ -63,6 +63,8 @@ const E = String.raw`(?![\w/]|[.-]\d)`;
 const PATTERNS: { re: RegExp; kind: 'ymd' | 'numeric' | 'dmonthy' | 'monthdy' | 'compact' }[] = [
   { re: new RegExp(String.raw`${B}(\d{4})\s?[-./]\s?(\d{1,2})\s?[-./]\s?(\d{1,2})${E}`, 'g'), kind: 'ymd' },
   { re: new RegExp(String.raw`${B}(\d{1,2})\s?([-./])\s?(\d{1,2})\s?\2\s?(\d{4}|\d{2})${E}`, 'g'), kind: 'numeric' },
+  // OCR drops the first separator: "2804/2017".
+  { re: new RegExp(String.raw`${B}(\d{2})()(\d{2})/(\d{4})${E}`, 'g'), kind: 'numeric' },
   {
     re: new RegExp(String.raw`${B}(\d{1,2})(?:st|nd|rd|th|er)?\.?[\s\-/]*(${MONTH_ALT})\.?,?[\s\-/]*'?(\d{4}|\d{2})(?![\w]|[.-]\d)`, 'gi'),
     kind: 'dmonthy',
@@ -79,7 +81,7 @@ const PATTERNS: { re: RegExp; kind: 'ymd' | 'numeric' | 'dmonthy' | 'monthdy' | 
  */
 export function findDates(input: string, order: DateOrder = 'unknown'): DateMatch[] {
   // OCR reads 0 as O inside numbers ("25/12/2O18"); same length, so positions stay valid.
-  const text = input.replace(/(?<=\d)[Oo](?=\d|[\s/.-]|$)|(?<=[/.-])[Oo](?=\d)/g, '0');
+  const text = input.replace(/(?<=\d)[Oo](?=\d|[\s/.-]|$)|(?<=[/.-])[Oo](?=\d)|(?<![\w])[Oo](?=\d[/.-])/g, '0');
   const out: DateMatch[] = [];
   const taken: [number, number][] = [];
   const overlaps = (s: number, e: number) => taken.some(([a, b]) => s < b && e > a);
