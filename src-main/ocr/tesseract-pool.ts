@@ -88,7 +88,7 @@ export async function createTesseractEngine(opts: TesseractEngineOptions = {}): 
     async recognize(image: OcrImage, recognizeOpts?: { signal?: AbortSignal }): Promise<OcrResult> {
       if (closed) throw new PipelineError('ocr_failed', 'The OCR engine is closed');
       const signal = recognizeOpts?.signal;
-      signal?.throwIfAborted();
+      if (signal?.aborted) throw new PipelineError('timeout', 'OCR was stopped before it started');
       // Without a resolution tesseract guesses one from the text height; telling it the scan's (or 300) reads better.
       const dpi = String(Math.round(Math.min(1200, Math.max(70, image.dpi ?? DEFAULT_DPI))));
       const job = scheduler.addJob('recognize', Buffer.from(encodeForTesseract(image)), { user_defined_dpi: dpi } as never, { text: true, blocks: true });

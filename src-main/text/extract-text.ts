@@ -78,7 +78,7 @@ export async function renderPageImage(input: TextInput, pageNo: number, maxWidth
     if (pageNo > pages) throw new PipelineError('no_pages', `Page ${pageNo} does not exist; the image has ${pages}`);
     return renderImagePng(input.bytes, pageNo - 1, width);
   }
-  const doc = await openPdf(input.bytes);
+  const doc = await openPdf(input.bytes, { forDisplay: true });
   try {
     if (pageNo > doc.numPages) throw new PipelineError('no_pages', `Page ${pageNo} does not exist; the PDF has ${doc.numPages}`);
     const page = await getPdfPage(doc, pageNo);

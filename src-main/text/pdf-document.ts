@@ -24,14 +24,15 @@ function assetDir(name: string): string {
   return path.join(path.dirname(require.resolve('pdfjs-dist/package.json')), name) + path.sep;
 }
 
-export async function openPdf(bytes: Uint8Array): Promise<PDFDocumentProxy> {
+export async function openPdf(bytes: Uint8Array, opts: { forDisplay?: boolean } = {}): Promise<PDFDocumentProxy> {
   const pdfjs = await loadPdfjs();
   const task = pdfjs.getDocument({
     // pdfjs transfers the buffer to its worker; hand it a copy so the caller's bytes stay usable.
     data: bytes.slice(),
     cMapUrl: assetDir('cmaps'),
     cMapPacked: true,
-    standardFontDataUrl: assetDir('standard_fonts'),
+    // The 14 standard fonts' outlines only matter for drawing; text extraction has their metrics built in.
+    ...(opts.forDisplay ? { standardFontDataUrl: assetDir('standard_fonts') } : {}),
     wasmUrl: assetDir('wasm'),
     iccUrl: assetDir('iccs'),
     isEvalSupported: false,
