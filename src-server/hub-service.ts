@@ -285,9 +285,18 @@ export class HubService {
   async listTasks(a: { siteId?: number; queueId?: number; status?: string; offset: number; limit: number }) {
     const conds: string[] = [];
     const params: (string | number)[] = [];
-    if (a.siteId !== undefined) (conds.push('t.site_id = ?'), params.push(a.siteId));
-    if (a.queueId !== undefined) (conds.push('t.queue_id = ?'), params.push(a.queueId));
-    if (a.status !== undefined) (conds.push('t.status = ?'), params.push(a.status));
+    if (a.siteId !== undefined) {
+      conds.push('t.site_id = ?');
+      params.push(a.siteId);
+    }
+    if (a.queueId !== undefined) {
+      conds.push('t.queue_id = ?');
+      params.push(a.queueId);
+    }
+    if (a.status !== undefined) {
+      conds.push('t.status = ?');
+      params.push(a.status);
+    }
     const w = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
     const total = (await this.db.get<{ n: number }>(`SELECT count(*) AS n FROM hub_tasks t ${w}`, params))!.n;
     const rows = await this.db.all<TaskRow>(`${TASK_SELECT} ${w} ORDER BY t.priority DESC, t.id LIMIT ? OFFSET ?`, [...params, a.limit, a.offset]);

@@ -286,8 +286,14 @@ export class SyncService {
   hubTasks(q: { status?: string | undefined; taskIds?: number[] | undefined; offset: number; limit: number }) {
     const conds: string[] = [];
     const params: (string | number)[] = [];
-    if (q.status) (conds.push('h.status = ?'), params.push(q.status));
-    if (q.taskIds) (conds.push(`h.hub_task_id IN (${q.taskIds.map(() => '?').join(',') || 'NULL'})`), params.push(...q.taskIds));
+    if (q.status) {
+      conds.push('h.status = ?');
+      params.push(q.status);
+    }
+    if (q.taskIds) {
+      conds.push(`h.hub_task_id IN (${q.taskIds.map(() => '?').join(',') || 'NULL'})`);
+      params.push(...q.taskIds);
+    }
     const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
     const total = (this.o.db.prepare(`SELECT count(*) AS n FROM sync_hub_tasks h ${where}`).get(...params) as { n: number }).n;
     const rows = this.o.db

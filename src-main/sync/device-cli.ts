@@ -1,0 +1,63 @@
+import { Command } from 'commander';
+import path from 'node:path';
+import { ApiError } from '../../src-shared/contract/dispatch.ts';
+import { AuditLog } from '../audit/audit-log.ts';
+import type { SecretStore } from '../blob/key-provider.ts';
+import { openDatabase } from '../store/database.ts';
+import { DeviceSecretVault } from './device-identity.ts';
+import { SyncService } from './sync-service.ts';
+
+type Out = (value: unknown) => void;
+
+/**
+ * The device's hub commands over a data directory: connect (enroll), sync, status, hub tasks, decide.
+ * `countersign hub <command>` can mount it; `tsx src-main/sync/device-cli.ts` runs it on its own.
+ */
+export async function main(argv: string[], opts: { out?: Out; secretStore?: SecretStore | null; fetch?: typeof fetch } = {}): Promise<number> {
+  const out = opts.out ?? ((v: unknown) => process.stdout.write(`${JSON.stringify(v, null, 2)}\n`));
+  const program = new Command('countersign hub').option('--data-dir <dir>', 'the app data directory', 'countersign-data').exitOverride();
+  const withSync = async (fn: (s: SyncService) => Promise<unknown>) => {
+    const dataDir = path.resolve(program.opts<{ dataDir: string }>().dataDir);
+    const db = openDatabase(path.join(dataDir, 'countersign.db'));
+    try {
+      const vault = await DeviceSecretVault.open(dataDir, opts.secretStore);
+      if (vault.warning) process.stderr.write(`warning: ${vault.warning}\n`);
+      out(await fn(new SyncService({ db, audit: new AuditLog(db), vault, ...(opts.fetch ? { fetch: opts.fetch } : {}) })));
+    } finally {
+      db.close();
+    }
+  };
+  program
+    .command('connect <hubUrl> <enrollmentCode>')
+    .option('--name <name>', 'this device name', 'countersign-device')
+    .action((hubUrl: string, code: string, o: { name: string }) => withSync((s) => s.handlers['sync.connect']({ hubUrl, enrollmentCode: code, deviceName: o.name })));
+  program.command('sync').action(() => withSync(async (s) => ({ report: await s.syncOnce(), status: s.status() })));
+  program.command('status').action(() => withSync(async (s) => s.status()));
+  program
+    .command('tasks')
+    .option('--status <s>', 'open, decided or cancelled')
+    .action((o: { status?: 'open' | 'decided' | 'cancelled' }) => withSync(async (s) => s.hubTasks({ status: o.status, offset: 0, limit: 1000 })));
+  program
+    .command('decide <taskId> <action>')
+    .requiredOption('--actor <name>', 'reviewer')
+    .option('--reason <text>', 'for a rejection')
+    .option('--set <field=value...>', 'corrections')
+    .action((taskId: string, action: string, o: { actor: string; reason?: string; set?: string[] }) =>
+      withSync(async (s) => {
+        const corrections = o.set ? Object.fromEntries(o.set.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])) : undefined;
+        return { mutationId: s.decideHubTask({ taskId: Number(taskId), action: action as 'approve' | 'correct' | 'reject', actor: o.actor, reason: o.reason, corrections }) };
+      }),
+    );
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (err) {
+    const e = err as { code?: string; exitCode?: number; message?: string; cause?: { code?: string } };
+    if (typeof e.code === 'string' && e.code.startsWith('commander.')) return e.exitCode ?? 1;
+    process.stderr.write(`countersign hub: ${err instanceof ApiError ? `${e.code}: ${e.message}` : e.cause?.code ? `hub unreachable (${e.cause.code})` : e.message}\n`);
+    return 1;
+  }
+}
+
+const isEntry = process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname);
+if (isEntry) process.exitCode = await main(process.argv.slice(2));
