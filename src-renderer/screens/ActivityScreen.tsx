@@ -3,6 +3,8 @@ import type { AuditEntry, AuditVerifyResult } from '../../src-shared/contract/au
 import { client } from '../stores/app-stores.ts';
 
 const PAGE = 200;
+/** Offered in the event filter, which matches an event name exactly. */
+const KNOWN_EVENTS = ['task.created', 'task.approved', 'task.corrected', 'task.rejected', 'task.undone', 'document.ingested', 'text.extracted', 'document.classified', 'document.routed', 'document.processed', 'document.failed', 'document.duplicate'];
 
 function summary(e: AuditEntry): string {
   const d = e.data as { changes?: { field: string; oldValue: string | null; newValue: string | null }[]; reason?: string; fileName?: string; timeSpentMs?: number; taskId?: number };
@@ -75,7 +77,12 @@ export function ActivityScreen() {
       <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="Filter the audit log">
         <label>
           Event
-          <input type="search" value={event} onChange={(e) => setEvent(e.target.value)} placeholder="task.approved" />
+          <input type="search" list="audit-events" value={event} onChange={(e) => setEvent(e.target.value)} placeholder="task.approved" />
+          <datalist id="audit-events">
+            {KNOWN_EVENTS.map((e) => (
+              <option key={e} value={e} />
+            ))}
+          </datalist>
         </label>
         <label>
           Actor

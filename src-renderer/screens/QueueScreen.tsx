@@ -173,6 +173,11 @@ function TaskQueue() {
   const batchable = useMemo(() => view.filter((t) => t.batchApprovable && t.status === 'open').length, [view]);
 
   useEffect(() => setActive((a) => Math.min(a, Math.max(0, rows.length - 1))), [rows.length]);
+  // The grid takes the keyboard as soon as there is something in it: arrows and Enter work at once.
+  const hasRows = rows.length > 0;
+  useEffect(() => {
+    if (hasRows && document.activeElement === document.body) scrollRef.current?.focus();
+  }, [hasRows]);
   useEffect(() => virtualizer.scrollToIndex(active), [active, virtualizer]);
 
   const onKey = (e: KeyboardEvent) => {

@@ -1,0 +1,45 @@
+import type { Page } from 'playwright-core';
+
+export interface QueueRow {
+  fileName: string;
+  status: string;
+}
+
+export class QueuePage {
+  constructor(readonly page: Page) {}
+
+  rows() {
+    return this.page.getByTestId('queue-rows');
+  }
+
+  /** "N of M tasks shown", as the count above the grid says it. */
+  async shownCount(): Promise<{ shown: number; total: number }> {
+    const text = (await this.page.getByTestId('queue-count').textContent()) ?? '';
+    const m = /(\d+) of (\d+) tasks shown/.exec(text);
+    return m ? { shown: Number(m[1]), total: Number(m[2]) } : { shown: -1, total: -1 };
+  }
+
+  async waitForLoaded(): Promise<void> {
+    await this.page.getByTestId('queue-count').filter({ hasText: /tasks shown/ }).waitFor();
+  }
+
+  async filterStatus(status: '' | 'open' | 'decided'): Promise<void> {
+    await this.page.getByLabel('Status').selectOption(status);
+  }
+
+  /** Every row, read by walking the virtualized grid with the keyboard (only visible rows are in the page). */
+  async readAllRows(): Promise<Map<string, QueueRow>> {
+    const out = new Map<string, QueueRow>();
+    const { shown } = await this.shownCount();
+    await this.rows().focus();
+    await this.page.keyboard.press('Home');
+    for (let guard = 0; guard < shown + 2 && out.size < shown; guard += 1) {
+      for (const row of await this.rows().locator('[role=row]').all()) {
+        const cells = await row.locator('[role=gridcell]').allTextContents();
+        out.set(cells[1] ?? '', { fileName: cells[1] ?? '', status: cells[7] ?? '' });
+      }
+      await this.page.keyboard.press('PageDown');
+    }
+    return out;
+  }
+}
