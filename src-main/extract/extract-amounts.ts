@@ -107,10 +107,12 @@ export function extractAmounts(rows: TextRow[], decimal: DecimalSeparator | unde
     if (max) totals.push(derived(max.cents, 0.15, 'the largest amount on the document (no total label found)', max.row));
   }
   // Amounts that are a round sum tendered minus change: a - b = c with a whole.
+  // Bounded to the last 300 amounts (the payment block is at the end) so long documents stay fast.
+  const tail = all.slice(-300);
   const tendered = new Set<number>();
-  for (const a of all) {
+  for (const a of tail) {
     if (a.cents % 100 !== 0) continue;
-    for (const b of all) if (b.cents > 0 && a.cents - b.cents > 0) tendered.add(a.cents - b.cents);
+    for (const b of tail) if (b.cents > 0 && a.cents - b.cents > 0) tendered.add(a.cents - b.cents);
   }
 
   const maxPrinted = all.filter((a) => !CASH.test(a.row.text)).reduce((m, a) => Math.max(m, a.cents), 0);

@@ -65,7 +65,8 @@ function strongest(cs: Candidate[]): Candidate | undefined {
 }
 
 /** Tokens that look like a document or order number: a run with at least one digit. */
-const ID_TOKEN = /[#:]?\s*([A-Z0-9][A-Z0-9_\-/.]*\d[A-Z0-9_\-/.]*|\d+)/gi;
+// Bounded repeats: an unbounded run before the required digit is quadratic on long letter runs.
+const ID_TOKEN = /[#:]?\s*([A-Z0-9][A-Z0-9_\-/.]{0,40}?\d[A-Z0-9_\-/.]{0,40}|\d{1,40})/gi;
 
 const idFinder: ValueFinder = (text) => {
   const out = [];
