@@ -107,6 +107,33 @@ describe('extractDocument (generic)', () => {
     expect(fields.currency?.value).toBe('USD');
   });
 
+  it.each([
+    [
+      'French',
+      ['Boulangerie Martin SARL', '12 rue de la Paix, 75002 Paris', 'FACTURE', 'N° de facture : F-2023-117', 'Date de facture : 05/03/2023', "Date d'échéance : 04/04/2023", 'N° TVA intracommunautaire : FR60421938861', 'Total HT   100,00 €', 'TVA 20 %   20,00 €', 'Total TTC   120,00 €'],
+      { vendor: 'Boulangerie Martin SARL', documentNumber: 'F-2023-117', issueDate: '2023-03-05', dueDate: '2023-04-04', vendorTaxId: 'FR60421938861', subtotal: '100.00', tax: '20.00', total: '120.00', currency: 'EUR' },
+    ],
+    [
+      'Spanish',
+      ['Distribuciones García S.L.', 'Factura nº: 2023/0456', 'Fecha de factura: 7 de marzo de 2023', 'Base imponible   500,00 €', 'IVA 21%   105,00 €', 'Importe total   605,00 €', 'NIF: ESB12345678'],
+      { vendor: 'Distribuciones García S.L.', documentNumber: '2023/0456', issueDate: '2023-03-07', total: '605.00', subtotal: '500.00', tax: '105.00', vendorTaxId: 'ESB12345678' },
+    ],
+    [
+      'Italian',
+      ['Rossi S.r.l.', 'Fattura n. 88/2023', 'Data fattura 15/03/2023', 'Imponibile   1.000,00', 'IVA 22%   220,00', 'Totale fattura   1.220,00 EUR', 'P.IVA IT12345678901'],
+      { vendor: 'Rossi S.r.l.', documentNumber: '88/2023', issueDate: '2023-03-15', total: '1220.00', subtotal: '1000.00', tax: '220.00', vendorTaxId: 'IT12345678901' },
+    ],
+    [
+      'British',
+      ['Northwind Traders Ltd', 'United Kingdom', 'VAT Reg No: GB123456789', 'Invoice Number: NW-5541', 'Invoice Date: 14 February 2024', 'Due Date: 15 March 2024', 'PO Number: PO-7781', 'Subtotal   £200.00', 'VAT 20%   £40.00', 'Total Due   £240.00'],
+      { vendor: 'Northwind Traders Ltd', documentNumber: 'NW-5541', poNumber: 'PO-7781', issueDate: '2024-02-14', dueDate: '2024-03-15', total: '240.00', tax: '40.00', currency: 'GBP', vendorTaxId: 'GB123456789' },
+    ],
+  ])('reads a %s invoice', (_language, lines, want) => {
+    const { fields } = extractDocument(pagesFromLines(lines), { docType: 'invoice' });
+    const got = Object.fromEntries(Object.keys(want).map((k) => [k, fields[k as keyof typeof fields]?.value]));
+    expect(got).toEqual(want);
+  });
+
   it('returns nothing rather than guessing on an empty page', () => {
     const { fields, lineItems } = extractDocument(pagesFromLines([]), { docType: 'other' });
     expect(fields).toEqual({});

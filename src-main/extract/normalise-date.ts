@@ -66,7 +66,10 @@ const PATTERNS: { re: RegExp; kind: 'ymd' | 'numeric' | 'dmonthy' | 'monthdy' | 
   // OCR drops the first separator: "2804/2017".
   { re: new RegExp(String.raw`${B}(\d{2})()(\d{2})/(\d{4})${E}`, 'g'), kind: 'numeric' },
   {
-    re: new RegExp(String.raw`${B}(\d{1,2})(?:st|nd|rd|th|er)?\.?[\s\-/]*(${MONTH_ALT})\.?,?[\s\-/]*'?(\d{4}|\d{2})(?![\w]|[.-]\d)`, 'gi'),
+    re: new RegExp(
+      String.raw`${B}(\d{1,2})(?:st|nd|rd|th|er)?\.?[\s\-/]*(?:de\s+|of\s+)?(${MONTH_ALT})\.?,?[\s\-/]*(?:de\s+|del\s+)?'?(\d{4}|\d{2})(?![\w]|[.-]\d)`,
+      'gi',
+    ),
     kind: 'dmonthy',
   },
   {
