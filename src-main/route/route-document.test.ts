@@ -69,6 +69,10 @@ describe('routeDocument', () => {
     const ignored = { id: 'line-items-sum', passed: false, severity: 'warning' as const, detail: 'x' };
     const notRun = { id: 'iban-valid', passed: true, status: 'not_evaluated', severity: 'info' as const, detail: 'Could not check the IBAN: none was found.' };
     expect(routeDocument(input({ rules: [ignored, notRun] }), policy, never).action).toBe('auto_approve');
+    const requiredNotRun = { id: 'iban-valid', passed: false, status: 'not_evaluated', severity: 'error' as const, detail: 'Could not check the IBAN: none was found. This check is required.' };
+    const r = routeDocument(input({ rules: [requiredNotRun] }), policy, never);
+    expect(r.action).toBe('review');
+    expect(r.reasons).toContain('Check failed: Could not check the IBAN: none was found. This check is required.');
   });
 
   it('reviews totals over the limit, rejects over the hard limit', () => {

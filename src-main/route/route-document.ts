@@ -12,7 +12,7 @@ export interface RouteInput {
   /** Calibrated classifier score for docType, 0..1. */
   docTypeScore: number;
   fields: Partial<Record<FieldName, ExtractedField>>;
-  /** Rule results; a `status: 'not_evaluated'` from the rules engine is never a failure here. */
+  /** Rule results; only `passed: false` counts (a check that could not run fails only when required). */
   rules: (RuleResult & { status?: string })[];
   /** Documents from this vendor seen before this one. */
   vendorHistoryCount: number;
@@ -94,7 +94,8 @@ export function routeDocument(input: RouteInput, policy: Policy, rng: () => numb
   }
 
   for (const r of input.rules) {
-    if (r.passed || r.status === 'not_evaluated') continue;
+    // The rules engine marks a check it could not run as passed unless the rule is required.
+    if (r.passed) continue;
     const action = p.ruleActions[r.id] ?? p.severityActions[r.severity ?? 'error'];
     if (action === 'ignore') continue;
     if (action === 'reject') {
