@@ -174,7 +174,8 @@ describe('vendor templates', () => {
     const generic = extractDocument(pagesFromLines(lines), { docType: 'invoice' });
     const withTemplate = extractDocument(pagesFromLines(lines), { docType: 'invoice', templates: [template] });
     expect(withTemplate.template).toBe('example-telecom');
-    expect(withTemplate.fields.total).toMatchObject({ value: '1234.56', source: 'template:example-telecom' });
+    expect(withTemplate.fields.total).toMatchObject({ value: '1234.56', source: 'template:example-telecom', page: 1 });
+    expect(withTemplate.fields.total!.box).toHaveLength(4);
     expect(withTemplate.fields.documentNumber?.value).toBe('T-99');
     expect(withTemplate.fields.issueDate?.value).toBe('2024-02-01');
     expect(withTemplate.fields.vendor?.value).toBe('Example Telecom');

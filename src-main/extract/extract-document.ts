@@ -3,7 +3,7 @@
  * vendor template. Pure: pages in, fields out.
  */
 import type { DocType, ExtractedField, FieldName, LineItem, PageText } from '../../src-shared/document-model.ts';
-import { rowsOf } from './page-layout.ts';
+import { boxOfSpan, rowsOf } from './page-layout.ts';
 import { detectLocale } from './detect-locale.ts';
 import type { DateOrder } from './normalise-date.ts';
 import { extractAmounts } from './extract-amounts.ts';
@@ -44,7 +44,14 @@ export function extractDocument(pages: PageText[], opts: { docType: DocType; tem
     // Template values win, but the generic box and page stay when both read the same value.
     for (const [name, field] of Object.entries(applyTemplate(template, text)) as [FieldName, ExtractedField][]) {
       const generic = fields[name];
-      fields[name] = generic && generic.value === field.value ? { ...generic, ...field, box: generic.box, page: generic.page } : field;
+      if (generic && generic.value === field.value) {
+        fields[name] = { ...generic, ...field, box: generic.box, page: generic.page };
+        continue;
+      }
+      // Point the reviewer at the words the template read.
+      const row = field.raw ? rows.find((r) => r.text.includes(field.raw!)) : undefined;
+      const at = row ? row.text.indexOf(field.raw!) : -1;
+      fields[name] = row && at >= 0 ? { ...field, page: row.page, box: boxOfSpan(row, at, at + field.raw!.length) } : field;
     }
   }
   for (const name of ['issueDate', 'dueDate'] as const) {
