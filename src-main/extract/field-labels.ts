@@ -29,7 +29,8 @@ export function matchLabel(
 export const TOTAL_LABELS: LabelRule[] = [
   { re: /grand\s*total|total\s*payable|amount\s*payable|total\s*amt\s*payable|nett?\s*total|total\s*amount\s*due|amount\s*due|balance\s*due|total\s*due|total\s*to\s*pay|final\s*total/i, strength: 1 },
   { re: /round(?:ed|ing)?\s*\w?\s*total|total\s*(?:amt\s*)?(?:after\s*)?(?:round|adj)\w*/i, strength: 1 },
-  { re: /total\s*(?:sales\s*|amt\s*|amount\s*|rm\s*)?\(?\s*(?:incl|inclusive|inc\b|with|after)[\w.\s]*(?:gst|tax|vat|sst)?/i, strength: 0.95 },
+  // Letters only after "incl": a greedy [\w.\s]* would swallow the amount that follows the label.
+  { re: /total\s*(?:sales\s*|amt\s*|amount\s*|rm\s*)?\(?\s*(?:incl\w*|inc\b|with|after)\.?(?:\s*(?:of\s*)?(?:gst|tax|vat|sst)\b)?/i, strength: 0.95 },
   { re: /total\s*\(?(?:gst|tax)\s*incl/i, strength: 0.95 },
   { re: /gesamtbetrag|rechnungsbetrag|gesamtsumme|endbetrag|zu\s*zahlen|zahlbetrag|bruttobetrag/i, strength: 1 },
   { re: /montant\s*(?:total\s*)?(?:eur\s*)?ttc|total\s*ttc|net\s*à\s*payer|somme\s*à\s*payer|montant\s*à\s*payer|total\s*facture/i, strength: 1 },
