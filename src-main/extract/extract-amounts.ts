@@ -78,6 +78,8 @@ export function extractAmounts(rows: TextRow[], decimal: DecimalSeparator | unde
   const labelled = [...totals];
   // Total before rounding plus a small rounding adjustment (Malaysian 5-sen rounding, Swiss 5 rappen).
   for (const t of labelled) {
+    // A total whose label already says "rounded" is not rounded again.
+    if (/round/i.test(t.labelRow?.text ?? '')) continue;
     for (const r of rounding) {
       if (r !== 0 && Math.abs(r) <= 10) totals.push(derived(toCents(t.value) + r, t.score, `${t.how}, plus the rounding adjustment`, t.row));
     }
