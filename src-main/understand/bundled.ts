@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FieldName, PageText } from '../../src-shared/document-model.ts';
@@ -98,9 +100,25 @@ export class PipelineUnderstanding implements Understanding {
   }
 }
 
+/**
+ * GPU first where this install can load it: onnxruntime-node lists CUDA even where its provider
+ * library was never installed, and trying it then only prints a native error before falling back.
+ */
+export function defaultExecutionProviders(): string[] {
+  const require = createRequire(import.meta.url);
+  try {
+    const dir = path.join(path.dirname(require.resolve('onnxruntime-node/package.json')), 'bin', 'napi-v6', process.platform, process.arch);
+    if (fs.existsSync(path.join(dir, 'libonnxruntime_providers_cuda.so'))) return ['cuda', 'cpu'];
+    if (process.platform === 'win32' && fs.existsSync(path.join(dir, 'DirectML.dll'))) return ['dml', 'cpu'];
+  } catch {
+    // not resolvable: CPU it is
+  }
+  return ['cpu'];
+}
+
 export async function loadUnderstanding(config: UnderstandingConfig): Promise<PipelineUnderstanding> {
   const [classifier, templates] = await Promise.all([
-    loadClassifier(config.modelDir, { quantized: config.quantized ?? true, executionProviders: config.executionProviders ?? ['cuda', 'cpu'] }),
+    loadClassifier(config.modelDir, { quantized: config.quantized ?? true, executionProviders: config.executionProviders ?? defaultExecutionProviders() }),
     loadTemplates(config.templatesDir),
   ]);
   return new PipelineUnderstanding(classifier, loadPolicy(config.policyFile), loadRuleSet(config.rulesFile), templates, config.classifyPages);
