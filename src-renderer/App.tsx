@@ -29,11 +29,19 @@ export function App() {
     void queueStore.getState().load();
     void queueStore.getState().loadSavedFilters();
     let timer: ReturnType<typeof setTimeout> | undefined;
-    return listen('changed', (payload) => {
+    const offChanged = listen('changed', (payload) => {
       if (!RELOADING_CALLS.has((payload as { call?: string }).call ?? '')) return;
       clearTimeout(timer);
       timer = setTimeout(() => void queueStore.getState().load(), 500);
     });
+    // The desktop menu moves between screens.
+    const offNavigate = listen('navigate', (hash) => {
+      if (typeof hash === 'string' && hash.startsWith('#/')) window.location.hash = hash;
+    });
+    return () => {
+      offChanged();
+      offNavigate();
+    };
   }, []);
 
   useEffect(() => {

@@ -34,13 +34,26 @@ export function createAppClient(bridge: PreloadBridge | undefined = globalThis.w
   return createClient<AppContract>(bridge ? (name, arg) => bridge.invoke(name, arg) : httpTransport);
 }
 
-/** Engine notifications (`changed` after any write); Server-Sent Events in browser mode. */
+let events: EventSource | null = null;
+const subscribers = new Set<(msg: { channel: string; payload: unknown }) => void>();
+
+/** Engine notifications (`changed` after any write); one Server-Sent Events stream in browser mode. */
 export function listen(channel: string, callback: (payload: unknown) => void, bridge: PreloadBridge | undefined = globalThis.window?.countersign): () => void {
   if (bridge) return bridge.listen(channel, callback);
-  const source = new EventSource('/events');
-  source.onmessage = (e) => {
-    const msg = JSON.parse(e.data as string) as { channel: string; payload: unknown };
-    if (msg.channel === channel) callback(msg.payload);
+  if (!events) {
+    events = new EventSource('/events');
+    events.onmessage = (e) => {
+      const msg = JSON.parse(e.data as string) as { channel: string; payload: unknown };
+      for (const s of subscribers) s(msg);
+    };
+  }
+  const sub = (msg: { channel: string; payload: unknown }) => msg.channel === channel && callback(msg.payload);
+  subscribers.add(sub);
+  return () => {
+    subscribers.delete(sub);
+    if (!subscribers.size) {
+      events?.close();
+      events = null;
+    }
   };
-  return () => source.close();
 }
