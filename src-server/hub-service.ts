@@ -40,6 +40,8 @@ const isUniqueViolation = (err: unknown): boolean => {
  * can serve one PostgreSQL. Each handler gets the authenticated principal; roles were checked already.
  */
 export class HubService {
+  private readonly pendingFeed = new WeakMap<Sql, { siteId: number; type: 'task' | 'artifact'; payload: string }[]>();
+
   constructor(
     private readonly db: SqlDb,
     private readonly clock: () => Date = () => new Date(),
@@ -111,7 +113,7 @@ export class HubService {
     if (a.siteId !== null) await this.requireSite(this.db, a.siteId);
     const token = newSecret('user');
     try {
-      const user = await this.db.tx(async (t) => {
+      const user = await this.tx(async (t) => {
         const r = await t.get<{ id: number }>('INSERT INTO hub_users (name, role, site_id, created_at) VALUES (?, ?, ?, ?) RETURNING id', [a.name, a.role, a.siteId, this.now()]);
         await t.run('INSERT INTO hub_credentials (token_hash, user_id, device_id, created_at) VALUES (?, ?, NULL, ?)', [hashSecret(token), r!.id, this.now()]);
         return (await t.get<UserRow>('SELECT * FROM hub_users WHERE id = ?', [r!.id]))!;
@@ -151,7 +153,7 @@ export class HubService {
       throw new ApiError('invalid_argument', 'publicKey must be an Ed25519 public key (SPKI DER, base64)');
     }
     const credential = newSecret('device');
-    return this.db.tx(async (t) => {
+    return this.tx(async (t) => {
       // Claim the code inside the transaction: a code used twice at once enrolls one device.
       const claimed = await t.run('UPDATE hub_enrollment_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL', [this.now(), p.codeHash!]);
       if (claimed.changes !== 1) throw new ApiError('unauthenticated', 'This enrollment code was used already');
@@ -188,7 +190,7 @@ export class HubService {
     const sha256 = createHash('sha256').update(json).digest('hex');
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.db.tx(async (t) => {
+        return await this.tx(async (t) => {
           const last = await t.get<{ v: number | null }>('SELECT max(version) AS v FROM hub_artifacts WHERE kind = ? AND name = ?', [a.kind, a.name]);
           const version = (last?.v ?? 0) + 1;
           const createdAt = this.now();
@@ -203,7 +205,7 @@ export class HubService {
   }
 
   async assignArtifact(a: Arg<'artifacts.assign'>): Promise<Artifact> {
-    return this.db.tx(async (t) => {
+    return this.tx(async (t) => {
       await this.requireSite(t, a.siteId);
       const row = await t.get<ArtifactRow>('SELECT * FROM hub_artifacts WHERE kind = ? AND name = ? AND version = ?', [a.kind, a.name, a.version]);
       if (!row) throw new ApiError('not_found', `No ${a.kind} ${a.name} version ${a.version}`);
@@ -256,8 +258,7 @@ export class HubService {
   }
 
   async createTasks(tasks: Arg<'tasks.create'>['tasks'], p: Principal) {
-    return this.db.tx(async (t) => {
-      await lockChangeFeed(t);
+    return this.tx(async (t) => {
       const items: HubTask[] = [];
       const allowedBySite = new Map<number, Set<string>>();
       for (const input of tasks) {
@@ -343,8 +344,33 @@ export class HubService {
     return this.toTask(row);
   }
 
+  /** Feed rows wait in memory and are written at the end of the transaction (see \`tx\`). */
   private async appendChange(t: Sql, siteId: number, type: 'task' | 'artifact', payload: Record<string, unknown>): Promise<void> {
-    await t.run('INSERT INTO hub_changes (site_id, type, payload_json, created_at) VALUES (?, ?, ?, ?)', [siteId, type, JSON.stringify(payload), this.now()]);
+    const list = this.pendingFeed.get(t) ?? [];
+    list.push({ siteId, type, payload: JSON.stringify(payload) });
+    this.pendingFeed.set(t, list);
+  }
+
+  /**
+   * A transaction whose change-feed rows are written last, under each site's feed lock (sites in
+   * order, so two writers never deadlock): the lock covers only those inserts and the commit.
+   */
+  private tx<T>(fn: (t: Sql) => Promise<T>): Promise<T> {
+    return this.db.tx(async (t) => {
+      try {
+        const result = await fn(t);
+        const feed = this.pendingFeed.get(t) ?? [];
+        for (const siteId of [...new Set(feed.map((f) => f.siteId))].sort((a, b) => a - b)) await lockChangeFeed(t, siteId);
+        const now = this.now();
+        for (let i = 0; i < feed.length; i += 200) {
+          const chunk = feed.slice(i, i + 200);
+          await t.run(`INSERT INTO hub_changes (site_id, type, payload_json, created_at) VALUES ${chunk.map(() => '(?, ?, ?, ?)').join(', ')}`, chunk.flatMap((f) => [f.siteId, f.type, f.payload, now]));
+        }
+        return result;
+      } finally {
+        this.pendingFeed.delete(t);
+      }
+    });
   }
 
   private async touchTask(t: Sql, taskId: number, siteId: number): Promise<HubTask> {
@@ -357,8 +383,7 @@ export class HubService {
   // ---- leases ----------------------------------------------------------------------------------
 
   async acquireLease(taskId: number, ttlSeconds: number, p: Principal) {
-    return this.db.tx(async (t) => {
-      await lockChangeFeed(t);
+    return this.tx(async (t) => {
       const task = await t.get<{ site_id: number; status: string }>(`SELECT site_id, status FROM hub_tasks WHERE id = ?${forUpdate(t)}`, [taskId]);
       if (!task || task.site_id !== p.siteId) throw new ApiError('not_found', `No task ${taskId} at your site`);
       if (task.status !== 'open') throw new ApiError('already_decided', `Task ${taskId} is ${task.status}`);
@@ -379,8 +404,7 @@ export class HubService {
   }
 
   async releaseLease(taskId: number, p: Principal) {
-    return this.db.tx(async (t) => {
-      await lockChangeFeed(t);
+    return this.tx(async (t) => {
       const r = await t.run('DELETE FROM hub_leases WHERE task_id = ? AND device_id = ?', [taskId, p.deviceId!]);
       const task = await t.get<{ site_id: number }>('SELECT site_id FROM hub_tasks WHERE id = ?', [taskId]);
       if (r.changes && task) await this.touchTask(t, taskId, task.site_id);
@@ -390,14 +414,15 @@ export class HubService {
 
   // ---- sync --------------------------------------------------------------------------------------
 
-  async pull(cursor: number, limit: number, p: Principal) {
+  /** The cursor is opaque to devices (today the last \`seq\` returned). */
+  async pull(cursor: string, limit: number, p: Principal) {
     const rows = await this.db.all<{ seq: number; type: 'task' | 'artifact'; payload_json: string }>(
       'SELECT seq, type, payload_json FROM hub_changes WHERE site_id = ? AND seq > ? ORDER BY seq LIMIT ?',
-      [p.siteId!, cursor, limit + 1],
+      [p.siteId!, Number(cursor), limit + 1],
     );
     const page = rows.slice(0, limit);
     const changes = page.map((r) => ({ seq: r.seq, type: r.type, ...(JSON.parse(r.payload_json) as object) })) as z.output<HubContract['sync.pull']['output']>['changes'];
-    return { changes, cursor: page.at(-1)?.seq ?? cursor, hasMore: rows.length > limit };
+    return { changes, cursor: page.length ? String(page.at(-1)!.seq) : cursor, hasMore: rows.length > limit };
   }
 
   /**
@@ -405,7 +430,7 @@ export class HubService {
    * transaction that records the client's last applied id. A replay is acknowledged, a gap refused.
    */
   async push(clientId: string, mutations: Mutation[], p: Principal) {
-    return this.db.tx(async (t) => {
+    return this.tx(async (t) => {
       await t.run(`INSERT INTO hub_clients (client_id, device_id, last_mutation_id, updated_at) VALUES (?, ?, 0, ?) ON CONFLICT (client_id) DO NOTHING`, [clientId, p.deviceId!, this.now()]);
       const client = (await t.get<{ device_id: number; last_mutation_id: number }>(`SELECT device_id, last_mutation_id FROM hub_clients WHERE client_id = ?${forUpdate(t)}`, [clientId]))!;
       if (client.device_id !== p.deviceId) throw new ApiError('forbidden', `Client ${clientId} belongs to another device`);
@@ -417,7 +442,6 @@ export class HubService {
         }
       });
       const results: MutationResult[] = mutations.filter((m) => m.id <= last).map((m) => ({ id: m.id, status: 'duplicate', message: `Mutation ${m.id} was applied before` }));
-      if (fresh.length) await lockChangeFeed(t);
       for (const m of fresh) {
         results.push(await this.applyMutation(t, clientId, m, p));
         last = m.id;
@@ -477,7 +501,7 @@ export class HubService {
         if (e.prevHash !== prev.hash) throw new ApiError('audit_fork', `Entry ${e.seq} does not link to entry ${prev.seq}; nothing was stored.`);
       }
     }
-    return this.db.tx(async (t) => {
+    return this.tx(async (t) => {
       // One upload per device at a time: lock the device row.
       await t.get(`SELECT id FROM hub_devices WHERE id = ?${forUpdate(t)}`, [p.deviceId!]);
       const head = await t.get<{ seq: number; hash: string }>('SELECT seq, hash FROM hub_audit WHERE device_id = ? ORDER BY seq DESC LIMIT 1', [p.deviceId!]);

@@ -5,6 +5,7 @@ import { generateDeviceKey, signBytes } from '../src-main/sync/device-identity.t
 import { ApiError } from '../src-shared/contract/dispatch.ts';
 import { hubContract, type AuditBatch } from '../src-shared/contract/hub.ts';
 import { auditBatchBytes } from './hub-service.ts';
+import { lockChangeFeed, type Sql } from './store/sql.ts';
 import { BACKENDS, hubClient, makeTasks, seedHub, startHub, type RunningHub } from './testing/hub-fixture.ts';
 
 async function raw(url: string, name: string, token: string | null, body: unknown = {}) {
@@ -130,7 +131,7 @@ for (const { backend, skip, label } of BACKENDS) {
       const code = (await hub.service.createEnrollmentCode({ siteId: site.id, userId: reviewer.user.id, ttlMinutes: 5 })).code;
       const dev = await hubClient(hub.url, code).call('device.enroll', { name: 'p', publicKey: key.publicKey });
       const device = hubClient(hub.url, dev.credential);
-      const page1 = await device.call('sync.pull', { cursor: 0, limit: 2 });
+      const page1 = await device.call('sync.pull', { limit: 2 });
       expect(page1.hasMore).toBe(true);
       const page2 = await device.call('sync.pull', { cursor: page1.cursor, limit: 100 });
       expect(page2.hasMore).toBe(false);
@@ -144,6 +145,34 @@ for (const { backend, skip, label } of BACKENDS) {
       expect((await device.call('sync.pull', { cursor: page2.cursor, limit: 100 })).changes).toEqual([]);
       // Another site's reviewer sees none of it.
       expect((await hubClient(hub.url, seed.reviewer.token).call('tasks.list', { limit: 100 })).items.every((x) => x.siteId === seed.site.id)).toBe(true);
+    });
+
+    it.skipIf(backend.name !== 'postgres')('never lets a pull skip a change committed after a later one (several writers)', async () => {
+      const site = await hub.service.createSite('feed-order');
+      const p = { kind: 'device' as const, role: 'reviewer' as const, userId: 1, userName: 'x', siteId: site.id, deviceId: 1 };
+      // As HubService writes the feed: the site's feed lock, then the rows, then commit.
+      const insert = async (t: Sql, n: string) => {
+        await lockChangeFeed(t, site.id);
+        await t.run(`INSERT INTO hub_changes (site_id, type, payload_json, created_at) VALUES (?, 'artifact', ?, ?)`, [site.id, JSON.stringify({ artifact: { name: n } }), new Date().toISOString()]);
+      };
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      let started!: () => void;
+      const inserted = new Promise<void>((r) => (started = r));
+      const slow = hub.db.tx(async (t) => {
+        await insert(t, 'first-written');
+        started();
+        await gate;
+      });
+      await inserted;
+      const fast = hub.db.tx((t) => insert(t, 'second-written'));
+      await new Promise((r) => setTimeout(r, 100));
+      const before = await hub.service.pull('0', 100, p);
+      expect(before.changes).toEqual([]);
+      release();
+      await Promise.all([slow, fast]);
+      const after = await hub.service.pull(before.cursor, 100, p);
+      expect(after.changes.map((c) => (c as unknown as { artifact: { name: string } }).artifact.name)).toEqual(['first-written', 'second-written']);
     });
 
     it('leases a task to one device and reviewer, renews it, and returns it to the queue when it expires', async () => {

@@ -75,7 +75,8 @@ CREATE TABLE hub_assignments (
   site_id ${ref} NOT NULL REFERENCES hub_sites(id), kind TEXT NOT NULL, name TEXT NOT NULL, version INTEGER NOT NULL, assigned_at TEXT NOT NULL,
   PRIMARY KEY (site_id, kind, name)
 );
--- The change feed devices pull: the new state of an entity, per site, in commit order.
+-- The change feed devices pull: the new state of an entity, per site, in commit order (writers
+-- take the site's feed lock just before inserting here, and hold it to commit).
 CREATE TABLE hub_changes (seq ${pk}, site_id ${ref} NOT NULL, type TEXT NOT NULL, payload_json TEXT NOT NULL, created_at TEXT NOT NULL);
 CREATE INDEX hub_changes_site ON hub_changes (site_id, seq);
 CREATE TABLE hub_audit (

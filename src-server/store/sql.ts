@@ -178,9 +178,13 @@ export async function openHubSql(opts: { database?: string; dataDir?: string; sc
   return SqliteDb.open(path.join(opts.dataDir ?? 'hub-data', 'hub.db'));
 }
 
-/** Appended in transactions that write to the change feed: one writer at a time keeps `seq` in commit order. */
-export async function lockChangeFeed(t: Sql): Promise<void> {
-  if (t.dialect === 'postgres') await t.run('SELECT pg_advisory_xact_lock(730173)');
+/**
+ * Taken just before a transaction writes a site's change-feed rows and held to its commit, so rows
+ * become visible in \`seq\` order and a device's cursor never skips one committed late. Only the
+ * feed inserts and the commit run under it. SQLite has one writer anyway.
+ */
+export async function lockChangeFeed(t: Sql, siteId: number): Promise<void> {
+  if (t.dialect === 'postgres') await t.run('SELECT pg_advisory_xact_lock(730173, ?)', [siteId]);
 }
 
 export const forUpdate = (t: Sql): string => (t.dialect === 'postgres' ? ' FOR UPDATE' : '');
