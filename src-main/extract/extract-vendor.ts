@@ -40,7 +40,7 @@ function looksLikeOcrJunk(text: string): boolean {
 
 /** Cuts registration numbers and trailing separators off a name. */
 export function cleanVendorName(name: string): string {
-  return repairLegalForm(name)
+  return repairLegalForm(name.replace(/¥/g, 'Y'))
     .replace(/^#\d+\s+/, '') // till or receipt counters printed before the name
     .replace(/\s*[({[](?:co\.?\s*(?:no|reg)\.?\s*:?\s*)?[\dA-Z]*\d{3,}[\dA-Z]*[-\s]?[A-Z]?[)}\]]\s*$/i, '')
     .replace(/\s*\(?\b(?:co\.?\s*(?:no|reg)|company\s*no)\b.*$/i, '')
@@ -67,7 +67,7 @@ export function extractVendor(rows: TextRow[]): ExtractedField | undefined {
   // The top of the page: the first rows, or the top fifth for tall layouts.
   const top = firstPage.filter((r, i) => i < 10 || r.box[1] < 0.2).slice(0, 14);
   const domains = domainsOf(rows);
-  type Option = { name: string; row: TextRow; firstRow: TextRow; score: number; why: string };
+  type Option = { name: string; row: TextRow; firstRow: TextRow; lastRow: TextRow; score: number; why: string };
   const options: Option[] = [];
   top.forEach((row, i) => {
     for (const rawSeg of segments(row.text)) {
@@ -90,6 +90,13 @@ export function extractVendor(rows: TextRow[]): ExtractedField | undefined {
       } else if (seg.split(/\s+/).length > 8 || /^\W*\d/.test(seg) || (seg.match(/\d/g) ?? []).length > seg.length * 0.3) {
         score -= 0.2;
       }
+      // A name that ends in "&" or an open bracket goes on on the next line.
+      let k = i;
+      while (k + 1 < top.length && /(?:&|\([^)]*)\s*$/.test(name) && !isNoise(top[k + 1]!.text) && k - i < 2) {
+        k++;
+        name = `${name} ${segments(top[k]!.text)[0] ?? ''}`;
+      }
+      const lastRow = top[k]!;
       const compact = seg.toLowerCase().replace(/[^a-z0-9]/g, '');
       const firstWord = seg.toLowerCase().split(/[^a-z0-9]+/)[0] ?? '';
       if (segments(row.text).length >= 3) score -= 0.1; // a table header or a row of columns
@@ -99,7 +106,7 @@ export function extractVendor(rows: TextRow[]): ExtractedField | undefined {
       }
       // Rows OCR was unsure of are less likely to be the printed name.
       score -= 0.4 * (1 - row.confidence);
-      options.push({ name: cleanVendorName(name), row, firstRow, score, why });
+      options.push({ name: cleanVendorName(name), row, firstRow, lastRow, score, why });
     }
   });
   // An explicit "Sold by: …" names the vendor outright.
@@ -107,13 +114,13 @@ export function extractVendor(rows: TextRow[]): ExtractedField | undefined {
     const m = VENDOR_LABEL.exec(row.text);
     const name = m ? cleanVendorName(segments(row.text.slice(m.index + m[0].length))[0] ?? '') : '';
     if (m && name.length >= 2 && !isNoise(name)) {
-      options.push({ name, row, firstRow: row, score: 0.95, why: `next to the label "${m[0].replace(/[\s:]+$/, '')}"` });
+      options.push({ name, row, firstRow: row, lastRow: row, score: 0.95, why: `next to the label "${m[0].replace(/[\s:]+$/, '')}"` });
       break;
     }
   }
   const best = options.filter((o) => o.name.length >= 2).sort((a, b) => b.score - a.score)[0];
   if (!best) return undefined;
-  const box = best.firstRow === best.row ? best.row.box : unionOf(best.firstRow.box, best.row.box);
+  const box = unionOf(best.firstRow.box, best.lastRow.box);
   const confidence = Math.round(Math.min(0.9, Math.max(0.1, best.score)) * best.row.confidence * 100) / 100;
   return { value: best.name, confidence, page: best.row.page, box, raw: best.row.text.trim(), source: 'generic', note: best.why };
 }
