@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { corpusAvailable, measureCorpus } from './measure-corpus.ts';
 
@@ -9,5 +10,24 @@ describe.skipIf(!corpusAvailable())('extraction on the shared corpus transcripts
     expect(score('total')).toBeGreaterThanOrEqual(0.9);
     expect(score('issueDate')).toBeGreaterThanOrEqual(0.9);
     expect(score('vendor')).toBeGreaterThanOrEqual(0.8);
+  });
+});
+
+const hasPdftotext = (() => {
+  try {
+    execFileSync('pdftotext', ['-v'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+describe.skipIf(!corpusAvailable() || !hasPdftotext)('extraction on the invoice2data PDFs (pdftotext layout)', () => {
+  it('reads totals, dates and numbers of the digital invoices without templates', () => {
+    const { groups } = measureCorpus({ templates: [] });
+    const score = (f: string) => groups.invoice2data!.find((s) => s.field === f)!.exactMatch;
+    expect(score('total')).toBeGreaterThanOrEqual(0.85);
+    expect(score('issueDate')).toBeGreaterThanOrEqual(0.85);
+    expect(score('documentNumber')).toBeGreaterThanOrEqual(0.7);
   });
 });

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { rowsOf, pagesFromLines } from './page-layout.ts';
+import { cleanVendorName, extractVendor, extractVendorAddress } from './extract-vendor.ts';
+
+const vendorOf = (lines: string[]) => extractVendor(rowsOf(pagesFromLines(lines)))?.value;
+
+describe('extractVendor', () => {
+  it('skips titles, phone numbers and registration numbers', () => {
+    expect(vendorOf(['TAX INVOICE', 'TEL: 03-7805 7889', '(1095514-X)', 'KEDAI RUNCIT AH HOCK', 'NO 5, JALAN SS2/10'])).toBe('KEDAI RUNCIT AH HOCK');
+    expect(vendorOf(['GOODS SOLD ARE NOT RETURNABLE THANK YOU', 'SLF CASH & CARRY', '(002107265-V)'])).toBe('SLF CASH & CARRY');
+  });
+  it('prefers a line with a legal form and joins names broken over lines', () => {
+    expect(vendorOf(['GEOVENTURE', 'TASTE OF THE WORLD SDN BHD', '965857-A'])).toBe('TASTE OF THE WORLD SDN BHD');
+    expect(vendorOf(['POPULAR BOOK', 'CO. (M) SDN BHD', '(CO. NO. 113825-W)'])).toBe('POPULAR BOOK CO. (M) SDN BHD');
+    expect(vendorOf(['HOME MASTER HARDWARE &', 'ELECTRICAL', 'NO.113G & 115G, JALAN SETIA'])).toBe('HOME MASTER HARDWARE & ELECTRICAL');
+  });
+  it('cuts registration numbers and till counters', () => {
+    expect(vendorOf(['99 SPEED MART S/B (519537-X)', 'LOT P.T. 2811, JALAN ANGSA'])).toBe('99 SPEED MART S/B');
+    expect(vendorOf(['#000002 BAIFU (M) SDN BHD', 'COMPANY NO(814198-X)'])).toBe('BAIFU (M) SDN BHD');
+    expect(cleanVendorName('DION REALTIES SDN BHD (CO. NO:20154-T)')).toBe('DION REALTIES SDN BHD');
+    expect(cleanVendorName('QualityHosting AG - Uferweg 40-42 - D-63571 Gelnhausen')).toBe('QualityHosting AG');
+  });
+  it('takes an explicit "Sold by" label', () => {
+    expect(vendorOf(['Retail Invoices/Bill', 'Sold By : WS Retail Services Pvt. Ltd.,', 'Order ID: OD1234'])).toBe('WS Retail Services Pvt. Ltd.');
+  });
+  it('skips OCR junk from logos', () => {
+    expect(vendorOf(['Pa A < 4 3 3', 'i j { Kg ee { te', 'SELASIH EKSLUSIF SDN BHD'])).toBe('SELASIH EKSLUSIF SDN BHD');
+  });
+  it('finds the address under the vendor', () => {
+    const rows = rowsOf(pagesFromLines(['INDAH GIFT & HOME DECO', '27,JALAN DEDAP 13,', 'TAMAN JOHOR JAYA,', '81100 JOHOR BAHRU,JOHOR.', 'TEL:07-3507405']));
+    const vendor = extractVendor(rows);
+    expect(extractVendorAddress(rows, vendor)?.value).toBe('27,JALAN DEDAP 13, TAMAN JOHOR JAYA, 81100 JOHOR BAHRU,JOHOR.');
+  });
+});
