@@ -9,6 +9,8 @@ export interface DocumentLocale {
   dateOrder: DateOrder;
   evidence: string[];
   decimal?: DecimalSeparator;
+  /** How sure the date order is: 'strong' with a proven date or a clear margin of cues. */
+  strength: 'strong' | 'weak' | 'none';
 }
 
 interface Cue {
@@ -74,7 +76,10 @@ export function detectLocale(text: string): DocumentLocale {
     dateOrder = 'YMD';
     evidence.push('dates written year first');
   }
-  return { dateOrder, evidence, decimal: detectDecimal(text) };
+  const margin = Math.abs(dmy - mdy);
+  const proven = dateOrder === 'DMY' ? provenDmy : dateOrder === 'MDY' ? provenMdy : 0;
+  const strength = dateOrder === 'unknown' ? 'none' : proven > 0 || margin >= 3 ? 'strong' : 'weak';
+  return { dateOrder, evidence, decimal: detectDecimal(text), strength };
 }
 
 /** The decimal separator most amounts with two decimals use. */

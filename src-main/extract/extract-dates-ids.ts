@@ -23,7 +23,14 @@ function dateFinder(order: DateOrder): ValueFinder {
   return (text) => findDates(text, order).map((d) => ({ value: d.iso, raw: d.raw, start: d.start, end: d.end, note: d.note }));
 }
 
-export function extractDates(rows: TextRow[], order: DateOrder): { issueDate?: ExtractedField; dueDate?: ExtractedField } {
+/** How much an ambiguous day/month reading costs in confidence, by how sure the locale is. */
+const AMBIGUITY_FACTOR = { strong: 0.97, weak: 0.85, none: 0.7 } as const;
+
+export function extractDates(
+  rows: TextRow[],
+  order: DateOrder,
+  localeStrength: keyof typeof AMBIGUITY_FACTOR = 'weak',
+): { issueDate?: ExtractedField; dueDate?: ExtractedField } {
   const finder = dateFinder(order);
   const due = labelledValues(rows, (t) => matchLabel(t, DUE_DATE_LABELS), finder, { pick: 'first' });
   const labelled = labelledValues(rows, (t) => matchLabel(t, ISSUE_DATE_LABELS, ISSUE_DATE_NEGATIVE), finder, {
@@ -49,7 +56,7 @@ export function extractDates(rows: TextRow[], order: DateOrder): { issueDate?: E
     const agreeing = new Set(issue.filter((c) => c.value === best.value && c.score >= 0.4).map((c) => c.how));
     if (agreeing.size > 1) why.push('both the label and the position point to it');
     const others = new Set(issue.filter((c) => c.score >= 0.6 && c.value !== best.value).map((c) => c.value));
-    const confidence = confidenceFrom(best.score, why.length - others.size, best.ocr) * (best.note ? 0.85 : 1);
+    const confidence = confidenceFrom(best.score, why.length - others.size, best.ocr) * (best.note ? AMBIGUITY_FACTOR[localeStrength] : 1);
     out.issueDate = toField(best, Math.round(Math.max(0.05, confidence) * 100) / 100, why);
   }
   const bestDue = strongest(due.filter((d) => !out.issueDate || d.value >= out.issueDate.value));

@@ -35,7 +35,7 @@ export function extractDocument(pages: PageText[], opts: { docType: DocType; tem
     for (const [k, v] of Object.entries(f)) if (v) fields[k as FieldName] = v;
   };
   put(extractAmounts(rows, decimal));
-  put(extractDates(rows, detected.dateOrder));
+  put(extractDates(rows, detected.dateOrder, detected.strength));
   put(extractIdentifiers(rows));
   const vendor = extractVendor(rows);
   put({ vendor, vendorAddress: extractVendorAddress(rows, vendor), currency: extractCurrency(rows) });
