@@ -41,9 +41,13 @@ describe('totals_add_up', () => {
 
 describe('line_items_sum', () => {
   const items: LineItem[] = [{ description: 'a', amount: '10.00' }, { description: 'b', amount: '5.50' }];
-  it('compares with the subtotal, else the total', () => {
+  it('compares with the subtotal or the total', () => {
     expect(one('line_items_sum', undefined, { fields: { subtotal: '15.50', total: '18.00' }, lineItems: items }).status).toBe('passed');
+    expect(one('line_items_sum', undefined, { fields: { subtotal: '13.00', total: '15.50' }, lineItems: items }).detail).toBe('The 2 line item(s) add up to 15.50, which matches the total 15.50.');
     expect(one('line_items_sum', undefined, { fields: { total: '15.50' }, lineItems: items }).status).toBe('passed');
+    expect(one('line_items_sum', undefined, { fields: { subtotal: '10.00', total: '12.00' }, lineItems: items }).detail).toBe(
+      'The 2 line item(s) add up to 15.50, but the subtotal is 10.00 or the total 12.00 (off by 5.50).',
+    );
     const bad = one('line_items_sum', { compareTo: 'total' }, { fields: { subtotal: '15.50', total: '18.00' }, lineItems: items });
     expect(bad.status).toBe('failed');
     expect(bad.detail).toBe('The 2 line item(s) add up to 15.50, but the total is 18.00 (off by 2.50).');

@@ -90,16 +90,22 @@ const CHECKS: { [K in Rule['kind']]: (rule: Extract<Rule, { kind: K }>, input: R
 
   line_items_sum(rule, { fields, lineItems }) {
     if (lineItems.length === 0) return { status: 'not_evaluated', detail: 'Could not check the line items: none were found.' };
-    const target =
-      rule.params.compareTo === 'total' ? 'total' : rule.params.compareTo === 'subtotal' ? 'subtotal' : fields.subtotal ? 'subtotal' : 'total';
-    const expected = cents(fields[target]?.value);
-    if (expected === null) return { status: 'not_evaluated', detail: `Could not check the line items: no ${target} was found.` };
+    // Line prices may be net (summing to the subtotal) or gross (summing to the total).
+    const targets = (rule.params.compareTo === 'subtotal_or_total' ? (['subtotal', 'total'] as const) : ([rule.params.compareTo] as const)).filter(
+      (t) => cents(fields[t]?.value) !== null,
+    );
+    if (targets.length === 0) {
+      return { status: 'not_evaluated', detail: `Could not check the line items: no ${rule.params.compareTo.replace(/_/g, ' ')} was found.` };
+    }
     const sum = lineItems.reduce((s, li) => s + (cents(li.amount) ?? 0), 0);
-    const diff = Math.abs(sum - expected);
     const text = `The ${lineItems.length} line item(s) add up to ${formatMoney(sum / 100)}`;
-    return diff <= Math.round(rule.params.tolerance * 100)
-      ? { status: 'passed', detail: `${text}, which matches the ${target} ${formatMoney(expected / 100)}.` }
-      : { status: 'failed', detail: `${text}, but the ${target} is ${formatMoney(expected / 100)} (off by ${formatMoney(diff / 100)}).` };
+    const tol = Math.round(rule.params.tolerance * 100);
+    const hit = targets.find((t) => Math.abs(sum - cents(fields[t]!.value)!) <= tol);
+    if (hit) return { status: 'passed', detail: `${text}, which matches the ${hit} ${formatMoney(cents(fields[hit]!.value)! / 100)}.` };
+    const first = targets[0]!;
+    const expected = cents(fields[first]!.value)!;
+    const others = targets.slice(1).map((t) => ` or the ${t} ${formatMoney(cents(fields[t]!.value)! / 100)}`).join('');
+    return { status: 'failed', detail: `${text}, but the ${first} is ${formatMoney(expected / 100)}${others} (off by ${formatMoney(Math.abs(sum - expected) / 100)}).` };
   },
 
   dates_plausible(rule, { fields }, ctx) {
