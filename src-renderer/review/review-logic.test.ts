@@ -20,17 +20,24 @@ const doc = {
 };
 
 describe('what the reviewer sees of a document', () => {
-  it('orders fields and marks those below threshold or named by a failing rule as in question', () => {
+  it('orders fields and puts in question those a failing rule or a reason names (whole words: "subtotal" is not "total")', () => {
     const fields = reviewFields(doc);
     expect(fields.map((x) => x.name)).toEqual(['vendor', 'issueDate', 'total', 'vendorTaxId', 'iban', 'extraThing']);
-    expect(fields.filter((x) => x.inQuestion).map((x) => x.name)).toEqual(['vendor', 'issueDate', 'total']);
+    expect(fields.filter((x) => x.inQuestion).map((x) => x.name)).toEqual(['vendor', 'total']);
+    const subtotalOnly = reviewFields({ ...doc, rules: [{ id: 'r', passed: false, detail: 'the subtotal is missing' }], route: null });
+    expect(subtotalOnly.filter((x) => x.inQuestion).map((x) => x.name)).toEqual(['issueDate', 'total']);
+  });
+
+  it('falls back to confidence below the threshold when no reason names a field', () => {
+    const fields = reviewFields({ ...doc, rules: [], route: { action: 'review', reasons: ['QA sample'], policyVersion: 'p1' } });
+    expect(fields.filter((x) => x.inQuestion).map((x) => x.name)).toEqual(['issueDate', 'total']);
   });
 
   it('masks IBAN and tax ID unless a reason asks about them; a masked field is never in question', () => {
     const plain = reviewFields(doc);
     expect(plain.find((x) => x.name === 'iban')).toMatchObject({ masked: true, inQuestion: false });
     expect(plain.find((x) => x.name === 'vendorTaxId')).toMatchObject({ masked: true });
-    const asked = reviewFields(doc, ['IBAN changed since the last invoice from this vendor']);
+    const asked = reviewFields(doc, ['The IBAN changed since the last invoice from this vendor']);
     expect(asked.find((x) => x.name === 'iban')).toMatchObject({ masked: false, inQuestion: true });
     expect(maskValue('DE89 3704 0044 0532 0130 00')).toMatch(/^•+3000$/);
   });
@@ -38,7 +45,7 @@ describe('what the reviewer sees of a document', () => {
   it('moves focus only between fields in question, wrapping', () => {
     const fields = reviewFields(doc);
     expect(stepFocus(fields, null, 1)).toBe('vendor');
-    expect(stepFocus(fields, 'vendor', 1)).toBe('issueDate');
+    expect(stepFocus(fields, 'vendor', 1)).toBe('total');
     expect(stepFocus(fields, 'total', 1)).toBe('vendor');
     expect(stepFocus(fields, 'vendor', -1)).toBe('total');
     expect(stepFocus(reviewFields({ ...doc, fields: { vendor: f('A', 0.99) }, rules: [], route: null }), null, 1)).toBeNull();

@@ -36,11 +36,12 @@ export interface ReviewField {
 
 type Explained = Pick<DocumentDetail, 'fields' | 'rules' | 'route'>;
 
-/** Words a rule or reason may use for a field: its name, its label, and the label's words joined. */
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Whether a rule or reason speaks of a field: its name or its label as whole words ("total" is not "subtotal"). */
 function mentions(text: string, name: string): boolean {
-  const t = text.toLowerCase();
-  const label = (FIELD_LABELS[name] ?? name).toLowerCase();
-  return t.includes(name.toLowerCase()) || t.includes(label) || (name === 'vendorTaxId' && /\b(tax id|vat)\b/.test(t));
+  const words = [name, FIELD_LABELS[name] ?? name, ...(name === 'vendorTaxId' ? ['tax id', 'vat'] : [])];
+  return words.some((w) => new RegExp(`\\b${escape(w.toLowerCase())}\\b`).test(text.toLowerCase()));
 }
 
 /** What explains the routing: the failing rules' details and the policy's reasons. */
@@ -48,22 +49,21 @@ export function explanations(d: Explained, taskReasons: string[] = []): string[]
   return [...d.rules.filter((r) => !r.passed).map((r) => `${r.id} ${r.detail}`), ...(d.route?.reasons ?? []), ...taskReasons];
 }
 
-/** The fields to show, in order, each marked in question or masked. */
+/**
+ * The fields to show, in order, each marked in question or masked. The policy's reasons and the
+ * failing rules say which fields fell below their thresholds; only when they name none does a
+ * field's own confidence below `threshold` put it in question.
+ */
 export function reviewFields(d: Explained, taskReasons: string[] = [], threshold = DEFAULT_FIELD_THRESHOLD): ReviewField[] {
   const texts = explanations(d, taskReasons);
   const names = [...FIELD_ORDER.filter((n) => d.fields[n]), ...Object.keys(d.fields).filter((n) => !FIELD_ORDER.includes(n)).sort()];
+  const named = new Set(names.filter((n) => texts.some((t) => mentions(t, n))));
   return names.map((name) => {
     const field = d.fields[name] ?? null;
-    const named = texts.some((t) => mentions(t, name));
     // A sensitive field nobody asks about is not needed for the decision: masked, and never in question.
-    const masked = (SENSITIVE_FIELDS as readonly string[]).includes(name) && !named;
-    return {
-      name,
-      label: FIELD_LABELS[name] ?? name,
-      field,
-      inQuestion: named || (!masked && field !== null && field.confidence < threshold),
-      masked,
-    };
+    const masked = (SENSITIVE_FIELDS as readonly string[]).includes(name) && !named.has(name);
+    const lowConfidence = !masked && field !== null && field.confidence < threshold;
+    return { name, label: FIELD_LABELS[name] ?? name, field, inQuestion: named.has(name) || (named.size === 0 && lowConfidence), masked };
   });
 }
 

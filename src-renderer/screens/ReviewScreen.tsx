@@ -148,8 +148,8 @@ export function ReviewScreen({ taskId }: { taskId: number | null }) {
               )}
               {item.detail.model && <span className="muted"> · {item.detail.model.name} {item.detail.model.version}</span>}
             </p>
-            <FieldTable fields={item.fields} focus={r.focus} editing={r.editing} edits={r.edits} />
             <Reasons reasons={explanations({ fields: {}, rules: item.detail.rules, route: null }, [])} routeReasons={task.reasons} />
+            <FieldTable fields={item.fields} focus={r.focus} editing={r.editing} edits={r.edits} />
           </div>
         </div>
       )}
