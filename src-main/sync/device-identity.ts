@@ -5,6 +5,16 @@ import { loadKeytar, type SecretStore } from '../blob/key-provider.ts';
 
 const SERVICE = 'Countersign';
 
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`the OS keychain did not answer within ${ms} ms`)), ms);
+    p.then(
+      (v) => (clearTimeout(t), resolve(v)),
+      (e: unknown) => (clearTimeout(t), reject(e instanceof Error ? e : new Error(String(e)))),
+    );
+  });
+}
+
 /** What must stay secret on the device: the hub credential and the Ed25519 key that signs audit batches. */
 export interface DeviceSecrets {
   credential: string;
@@ -48,9 +58,18 @@ export class DeviceSecretVault {
   static async open(dataDir: string, secretStore?: SecretStore | null): Promise<DeviceSecretVault> {
     const account = `hub-device:${createHash('sha256').update(path.resolve(dataDir)).digest('hex').slice(0, 16)}`;
     const store = secretStore === undefined ? await loadKeytar() : secretStore;
-    if (store) return new DeviceSecretVault(store, account, 'keychain', null);
+    let problem = store ? null : 'keytar is not installed';
+    if (store) {
+      try {
+        // keytar loads on a headless machine and then fails on first use: find out now.
+        await withTimeout(store.get(SERVICE, account), 4000);
+        return new DeviceSecretVault(store, account, 'keychain', null);
+      } catch (err) {
+        problem = (err as Error).message;
+      }
+    }
     const file = path.join(dataDir, 'keys', 'hub-device.json');
-    return new DeviceSecretVault(new FileSecretStore(file), account, 'file', `No OS keychain available: the hub credential and device signing key are kept in ${file}.`);
+    return new DeviceSecretVault(new FileSecretStore(file), account, 'file', `No OS keychain available (${problem}): the hub credential and device signing key are kept in ${file}, readable by anyone who can read this data directory.`);
   }
 
   async load(): Promise<DeviceSecrets | null> {
