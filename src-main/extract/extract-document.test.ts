@@ -134,6 +134,13 @@ describe('extractDocument (generic)', () => {
     expect(got).toEqual(want);
   });
 
+  it('does not read a table header "Total" column as the document total', () => {
+    const lines = ['Acme Ltd', 'Invoice No: 77', 'Description   Qty   Unit Price   Total', 'Widget   2   5.00   10.00', 'Gadget   1   990.00   990.00', 'Total   1,000.00'];
+    expect(extractDocument(pagesFromLines(lines), { docType: 'invoice' }).fields.total?.value).toBe('1000.00');
+    const noFinal = ['Acme Ltd', 'Description   Qty   Unit Price   Total', 'Widget   2   5.00   10.00', 'Amount due   10.00'];
+    expect(extractDocument(pagesFromLines(noFinal), { docType: 'invoice' }).fields.total?.value).toBe('10.00');
+  });
+
   it('returns nothing rather than guessing on an empty page', () => {
     const { fields, lineItems } = extractDocument(pagesFromLines([]), { docType: 'other' });
     expect(fields).toEqual({});

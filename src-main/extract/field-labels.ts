@@ -52,6 +52,8 @@ export const TOTAL_NEGATIVE: RegExp[] = [
   /taxable|zero\s*rated|exempt/i,
   /\bcash\b|\bchange\b|tender|\bpaid\b|card|visa|master|credit|debit|payment/i,
   /ohne\s*mwst|netto|\bHT\b|exclusief|zonder\s*btw/i,
+  // Table headers ("Description  Qty  Unit Price  Total") name a column, not the document total.
+  /\b(?:qty|quantity|description|unit\s*price|menge|aantal|quantité)\b.*\b(?:total|amount|betrag|bedrag|montant)\b|\b(?:total|amount)\b.*\b(?:qty|quantity|unit\s*price)\b/i,
 ];
 
 export const SUBTOTAL_LABELS: LabelRule[] = [
