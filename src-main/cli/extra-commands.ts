@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { resolveDataDir } from '../config/data-dir.ts';
 import { Engine } from '../engine/engine.ts';
 import { runProcess } from './main.ts';
-import { registerServeCommand } from './serve-command.ts';
+import { registerServeCommand, startApp } from './serve-command.ts';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const SAMPLES_DIR = path.join(REPO_ROOT, 'resources', 'samples');
@@ -32,6 +32,73 @@ export function registerExtraCommands(program: Command, state: { exitCode: numbe
       process.stdout.write(`${text}`);
       if (o.out) fs.writeFileSync(o.out, text);
       if (o.json) fs.writeFileSync(o.json, JSON.stringify(report, null, 2));
+    });
+
+  registerServeCommand(program, state, dataDirOption);
+  program
+    .command('policy')
+    .description('Routing policies')
+    .command('replay')
+    .description('Re-route the documents already recorded under a candidate policy and show what would change')
+    .argument('<policy-file>', 'candidate policy (YAML or JSON)')
+    .addOption(dataDirOption())
+    .option('--current <file>', 'policy to compare with (default: the bundled policy)')
+    .option('--json', 'print the full report as JSON')
+    .action(async (file: string, o: { dataDir?: string; current?: string; json?: boolean }) => {
+      const { loadPolicy } = await import('../route/policy.ts');
+      const { replayRecorded, formatReplay } = await import('../engine/policy-replay.ts');
+      const { BUNDLED } = await import('../understand/bundled.ts');
+      const { rngForDocument } = await import('../understand/seeded-rng.ts');
+      const candidate = loadPolicy(file);
+      const current = loadPolicy(o.current ?? BUNDLED.policyFile);
+      const engine = await Engine.open({ dataDir: resolveDataDir(o.dataDir), understanding: null });
+      try {
+        const report = replayRecorded(engine.db, candidate, current, rngForDocument('replay', candidate.version));
+        process.stdout.write(o.json ? `${JSON.stringify(report, null, 2)}\n` : formatReplay(report));
+      } finally {
+        await engine.close();
+      }
+    });
+
+  /** Processes the samples and reports; shared by `demo` (stops there) and `start` (then opens the app). */
+  const processSamples = async (dataDir: string): Promise<boolean> => {
+    process.stdout.write(`Countersign: processing the bundled samples in ${path.relative(process.cwd(), SAMPLES_DIR) || SAMPLES_DIR}\nData directory: ${dataDir}\n\n`);
+    const engine = await Engine.open({ dataDir });
+    try {
+      await runProcess(engine, [SAMPLES_DIR], false);
+      const stats = await engine.handlers['system.stats']({});
+      const verify = await engine.handlers['audit.verify']({});
+      process.stdout.write(
+        `\n${stats.documents.total} documents recorded: ${stats.documents.processed} processed, ${stats.documents.failed} failed, ${stats.documents.duplicate} duplicate; ${stats.tasks.open} waiting for review.\n` +
+          `Audit chain: ${verify.ok ? `intact, ${verify.entries} entries` : `BROKEN at ${verify.firstBad?.seq}: ${verify.firstBad?.problem}`}\n` +
+          `(A sample that fails is expected: truncated.pdf and README.md show how bad input is recorded. Run again and every sample is a duplicate.)\n`,
+      );
+      return verify.ok;
+    } finally {
+      await engine.close();
+    }
+  };
+
+  program
+    .command('demo')
+    .description('Process the bundled sample documents and say what happened to each')
+    .addOption(dataDirOption())
+    .action(async (o: { dataDir?: string }) => {
+      state.exitCode = (await processSamples(resolveDataDir(o.dataDir))) ? 0 : 1;
+    });
+
+  program
+    .command('start')
+    .description('What `npm start` runs: process the bundled samples, then open the app (Electron where installed, else browser mode)')
+    .addOption(dataDirOption())
+    .option('--port <n>', 'browser-mode port (default: a free one)', (v) => Number(v))
+    .option('--no-open', 'only process the samples')
+    .action(async (o: { dataDir?: string; port?: number; open: boolean }) => {
+      const dataDir = resolveDataDir(o.dataDir);
+      const ok = await processSamples(dataDir);
+      if (!o.open) return void (state.exitCode = ok ? 0 : 1);
+      process.stdout.write('\nOpening the reviewer\'s desk (Ctrl+C to stop) ...\n');
+      state.exitCode = await startApp({ dataDir, ...(o.port ? { port: o.port } : {}) });
     });
 
   registerServeCommand(program, state, dataDirOption);
