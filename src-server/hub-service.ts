@@ -431,8 +431,12 @@ export class HubService {
    */
   async push(clientId: string, mutations: Mutation[], p: Principal) {
     return this.tx(async (t) => {
-      await t.run(`INSERT INTO hub_clients (client_id, device_id, last_mutation_id, updated_at) VALUES (?, ?, 0, ?) ON CONFLICT (client_id) DO NOTHING`, [clientId, p.deviceId!, this.now()]);
-      const client = (await t.get<{ device_id: number; last_mutation_id: number }>(`SELECT device_id, last_mutation_id FROM hub_clients WHERE client_id = ?${forUpdate(t)}`, [clientId]))!;
+      // One round trip: creates the client on its first push and, either way, locks its row to commit.
+      const client = (await t.get<{ device_id: number; last_mutation_id: number }>(
+        `INSERT INTO hub_clients (client_id, device_id, last_mutation_id, updated_at) VALUES (?, ?, 0, ?)
+         ON CONFLICT (client_id) DO UPDATE SET updated_at = excluded.updated_at RETURNING device_id, last_mutation_id`,
+        [clientId, p.deviceId!, this.now()],
+      ))!;
       if (client.device_id !== p.deviceId) throw new ApiError('forbidden', `Client ${clientId} belongs to another device`);
       let last = client.last_mutation_id;
       const fresh = mutations.filter((m) => m.id > last);

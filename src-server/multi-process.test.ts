@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { FileSecretStore } from '../src-main/sync/device-identity.ts';
 import { FlakyFetch, openTestDevice, type TestDevice } from '../src-main/sync/testing.ts';
 import { HubService } from './hub-service.ts';
 import { BACKENDS, hubClient, makeTasks, seedHub, type RunningHub } from './testing/hub-fixture.ts';
@@ -73,6 +76,40 @@ for (const { backend, skip, label } of BACKENDS) {
       expect(rows.map((r) => r.task_id)).toEqual(tasks.map((t) => t.id));
       expect(rows.every((r) => r.status === 'accepted')).toBe(true);
       expect(await hubClient(b.url, seed.auditor.token).call('audit.verify', { deviceId })).toMatchObject({ ok: true, entries: x.audit.count() });
+    });
+
+    it('device process killed mid-push: restarted from its data directory, it sends the rest and nothing twice', async () => {
+      const tasks = await makeTasks(local(), seed.queue.id, 400, 5000);
+      const first = await openTestDevice();
+      const store = new FileSecretStore(path.join(first.dataDir, 'keys', 'hub-device.json'));
+      await first.close();
+      let d = await openTestDevice({ dataDir: first.dataDir, store });
+      await d.sync.connect({ hubUrl: b.url, enrollmentCode: await seed.code(seed.reviewer.user.id), deviceName: 'killed' });
+      await d.sync.syncOnce();
+      for (const t of tasks) d.sync.decideHubTask({ taskId: t.id, action: 'approve', actor: 'k' });
+      const deviceId = d.sync.status().deviceId!;
+      await d.close();
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src-main/sync/device-cli.ts', '--data-dir', first.dataDir, 'sync', '--push-batch', '10'], {
+        cwd: path.resolve(import.meta.dirname, '..'),
+        env: { ...process.env, COUNTERSIGN_KEY_STORAGE: 'file' },
+        stdio: 'ignore',
+      });
+      const exited = new Promise((r) => child.once('exit', r));
+      const count = async () => Number((await db.get<{ n: number }>('SELECT count(*) AS n FROM hub_decisions WHERE device_id = ?', [deviceId]))!.n);
+      const deadline = Date.now() + 60_000;
+      while ((await count()) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      child.kill('SIGKILL');
+      await exited;
+      const landed = await count();
+      expect(landed).toBeGreaterThan(0);
+      expect(landed).toBeLessThan(tasks.length); // killed with pushes still to send
+      d = await openTestDevice({ dataDir: first.dataDir, store });
+      devices.push(d);
+      await d.sync.syncOnce();
+      const rows = await db.all<{ task_id: number }>('SELECT task_id FROM hub_decisions WHERE device_id = ? ORDER BY id', [deviceId]);
+      expect(rows.map((r) => r.task_id)).toEqual(tasks.map((t) => t.id));
+      expect(d.sync.status()).toMatchObject({ outboxLength: 0, auditPending: 0 });
+      expect(await hubClient(b.url, seed.auditor.token).call('audit.verify', { deviceId })).toMatchObject({ ok: true, entries: d.audit.count() });
     });
   });
 }

@@ -16,13 +16,13 @@ type Out = (value: unknown) => void;
 export async function main(argv: string[], opts: { out?: Out; secretStore?: SecretStore | null; fetch?: typeof fetch } = {}): Promise<number> {
   const out = opts.out ?? ((v: unknown) => process.stdout.write(`${JSON.stringify(v, null, 2)}\n`));
   const program = new Command('countersign hub').option('--data-dir <dir>', 'the app data directory', 'countersign-data').exitOverride();
-  const withSync = async (fn: (s: SyncService) => Promise<unknown>) => {
+  const withSync = async (fn: (s: SyncService) => Promise<unknown>, tuning: { pushBatch?: number } = {}) => {
     const dataDir = path.resolve(program.opts<{ dataDir: string }>().dataDir);
     const db = openDatabase(path.join(dataDir, 'countersign.db'));
     try {
       const vault = await DeviceSecretVault.open(dataDir, opts.secretStore);
       if (vault.warning) process.stderr.write(`warning: ${vault.warning}\n`);
-      out(await fn(new SyncService({ db, audit: new AuditLog(db), vault, ...(opts.fetch ? { fetch: opts.fetch } : {}) })));
+      out(await fn(new SyncService({ db, audit: new AuditLog(db), vault, ...tuning, ...(opts.fetch ? { fetch: opts.fetch } : {}) })));
     } finally {
       db.close();
     }
@@ -31,7 +31,10 @@ export async function main(argv: string[], opts: { out?: Out; secretStore?: Secr
     .command('connect <hubUrl> <enrollmentCode>')
     .option('--name <name>', 'this device name', 'countersign-device')
     .action((hubUrl: string, code: string, o: { name: string }) => withSync((s) => s.handlers['sync.connect']({ hubUrl, enrollmentCode: code, deviceName: o.name })));
-  program.command('sync').action(() => withSync(async (s) => ({ report: await s.syncOnce(), status: s.status() })));
+  program
+    .command('sync')
+    .option('--push-batch <n>', 'mutations per push request', (v) => Number.parseInt(v, 10), 200)
+    .action((o: { pushBatch: number }) => withSync(async (s) => ({ report: await s.syncOnce(), status: s.status() }), { pushBatch: o.pushBatch }));
   program.command('status').action(() => withSync(async (s) => s.status()));
   program
     .command('tasks')

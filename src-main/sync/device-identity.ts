@@ -57,8 +57,10 @@ export class DeviceSecretVault {
 
   static async open(dataDir: string, secretStore?: SecretStore | null): Promise<DeviceSecretVault> {
     const account = `hub-device:${createHash('sha256').update(path.resolve(dataDir)).digest('hex').slice(0, 16)}`;
-    const store = secretStore === undefined ? await loadKeytar() : secretStore;
-    let problem = store ? null : 'keytar is not installed';
+    // COUNTERSIGN_KEY_STORAGE=file (as for the document key) skips the keychain on purpose.
+    const wantFile = secretStore === undefined && process.env.COUNTERSIGN_KEY_STORAGE === 'file';
+    const store = wantFile ? null : secretStore === undefined ? await loadKeytar() : secretStore;
+    let problem = store ? null : wantFile ? 'COUNTERSIGN_KEY_STORAGE=file' : 'keytar is not installed';
     if (store) {
       try {
         // keytar loads on a headless machine and then fails on first use: find out now.

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { AuditLog } from '../audit/audit-log.ts';
+import type { SecretStore } from '../blob/key-provider.ts';
 import { openDatabase } from '../store/database.ts';
 import { DeviceSecretVault, MemorySecretStore } from './device-identity.ts';
 import { SyncService } from './sync-service.ts';
@@ -9,7 +10,7 @@ import { SyncService } from './sync-service.ts';
 export type TestDevice = Awaited<ReturnType<typeof openTestDevice>>;
 
 /** A device data directory (its own SQLite with every migration) and a sync service over it. */
-export async function openTestDevice(opts: { dataDir?: string; store?: MemorySecretStore; fetch?: typeof fetch; clock?: () => Date } = {}) {
+export async function openTestDevice(opts: { dataDir?: string; store?: SecretStore; fetch?: typeof fetch; clock?: () => Date } = {}) {
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cs-dev-'));
   const db = openDatabase(path.join(dataDir, 'countersign.db'));
   const audit = new AuditLog(db, opts.clock);
