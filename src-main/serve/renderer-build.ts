@@ -29,6 +29,12 @@ export async function ensureRendererBuilt(opts: { outDir?: string; force?: boole
   opts.log?.(`Building the renderer into ${path.relative(process.cwd(), outDir) || outDir} ...`);
   const { build } = await import('vite');
   const { rendererViteConfig } = await import('./renderer-vite-config.ts');
-  await build({ ...rendererViteConfig(), configFile: false, logLevel: 'warn', build: { ...rendererViteConfig().build, outDir, emptyOutDir: true } });
+  // Built aside and swapped in, so a server already serving the old bundle never sees a half-written one.
+  const tmp = `${outDir}.build-${process.pid}`;
+  await build({ ...rendererViteConfig(), configFile: false, logLevel: 'warn', build: { ...rendererViteConfig().build, outDir: tmp, emptyOutDir: true } });
+  const old = `${outDir}.old-${process.pid}`;
+  if (fs.existsSync(outDir)) fs.renameSync(outDir, old);
+  fs.renameSync(tmp, outDir);
+  fs.rmSync(old, { recursive: true, force: true });
   return outDir;
 }

@@ -24,95 +24,101 @@ export function SettingsScreen() {
       )}
       {saved && <p role="status">{saved}</p>}
 
-      <h2>Reviewer</h2>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void s.save({ actor: actor.trim() }).then((ok) => ok && setSaved(`Decisions are now recorded as ${actor.trim()}.`));
-        }}
-      >
-        <label>
-          Name recorded with each decision
-          <input value={actor} onChange={(e) => setActor(e.target.value)} required maxLength={200} />
-        </label>{' '}
-        <button type="submit">Save</button>
-      </form>
-      <label>
-        Theme
-        <select value={settings.theme} onChange={(e) => void s.save({ theme: e.target.value as typeof settings.theme })}>
-          <option value="system">as the system</option>
-          <option value="light">light</option>
-          <option value="dark">dark</option>
-        </select>
-      </label>
+      <div className="settings-grid">
+        <div>
+          <h2>Reviewer</h2>
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              void s.save({ actor: actor.trim() }).then((ok) => ok && setSaved(`Decisions are now recorded as ${actor.trim()}.`));
+            }}
+          >
+            <label>
+              Name recorded with each decision
+              <input value={actor} onChange={(e) => setActor(e.target.value)} required maxLength={200} />
+            </label>{' '}
+            <button type="submit">Save</button>
+          </form>
+          <label>
+            Theme
+            <select value={settings.theme} onChange={(e) => void s.save({ theme: e.target.value as typeof settings.theme })}>
+              <option value="system">as the system</option>
+              <option value="light">light</option>
+              <option value="dark">dark</option>
+            </select>
+          </label>
 
-      <h2>Review keys</h2>
-      <p className="muted">Choose Change, then press the new key. Esc and Tab stay reserved. The defaults are stable across upgrades.</p>
-      <table className="plain keys" data-testid="keymap">
-        <tbody>
-          {REVIEW_ACTIONS.map((a) => (
-            <tr key={a.action}>
-              <th scope="row">{a.label}</th>
-              <td>
-                <kbd>{keyLabel(keymap[a.action])}</kbd>
-                {keymap[a.action] !== DEFAULT_KEYMAP[a.action] && <span className="muted"> (default {keyLabel(DEFAULT_KEYMAP[a.action])})</span>}
-              </td>
-              <td>
-                {capturing === a.action ? (
-                  <button
-                    type="button"
-                    autoFocus
-                    onKeyDown={(e) => {
-                      if (['Shift', 'Control', 'Alt', 'Meta'].includes(e.key)) return;
-                      e.preventDefault();
-                      const key = keyName(e.nativeEvent);
-                      setCapturing(null);
-                      if (!RESERVED_KEYS.has(key)) void s.remap(a.action, key);
-                    }}
-                    onBlur={() => setCapturing(null)}
-                  >
-                    Press a key…
-                  </button>
-                ) : (
-                  <button type="button" onClick={() => setCapturing(a.action)} aria-label={`Change the key for: ${a.label}`}>
-                    Change
-                  </button>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <button type="button" onClick={() => void s.save({ keymap: {} })}>
-        Restore default keys
-      </button>
+          <h2>Engine</h2>
+          <dl data-testid="system-info">
+            <dt>Data directory</dt>
+            <dd className="mono">{info?.dataDir ?? '—'}</dd>
+            <dt>OCR engine</dt>
+            <dd>{info?.ocrEngine ?? '—'}</dd>
+            <dt>Model</dt>
+            <dd>{info?.model ? `${info.model.name} ${info.model.version} (sha256 ${info.model.sha256.slice(0, 12)}…)` : 'none loaded (text only)'}</dd>
+            <dt>Execution provider</dt>
+            <dd>{info?.model?.executionProvider ?? '—'}</dd>
+            <dt>Policy version</dt>
+            <dd>{info?.policyVersion ?? '—'}</dd>
+            <dt>Key storage</dt>
+            <dd>{info?.keyStorage ?? '—'}</dd>
+            <dt>Engine version</dt>
+            <dd>{info?.version ?? '—'}</dd>
+          </dl>
 
-      <h2>Engine</h2>
-      <dl data-testid="system-info">
-        <dt>Data directory</dt>
-        <dd className="mono">{info?.dataDir ?? '—'}</dd>
-        <dt>OCR engine</dt>
-        <dd>{info?.ocrEngine ?? '—'}</dd>
-        <dt>Model</dt>
-        <dd>{info?.model ? `${info.model.name} ${info.model.version} (sha256 ${info.model.sha256.slice(0, 12)}…)` : 'none loaded (text only)'}</dd>
-        <dt>Execution provider</dt>
-        <dd>{info?.model?.executionProvider ?? '—'}</dd>
-        <dt>Policy version</dt>
-        <dd>{info?.policyVersion ?? '—'}</dd>
-        <dt>Key storage</dt>
-        <dd>{info?.keyStorage ?? '—'}</dd>
-        <dt>Engine version</dt>
-        <dd>{info?.version ?? '—'}</dd>
-      </dl>
+          <h2 id="hub-title">Hub connection</h2>
+          <section aria-labelledby="hub-title" className="hub-placeholder" data-testid="hub-section">
+            <p className="muted">Reserved for the hub (team review and sync). Not connected.</p>
+            <dl>
+              <dt>Hub URL</dt>
+              <dd>{settings.hubUrl ?? '—'}</dd>
+            </dl>
+          </section>
+        </div>
+        <div>
+          <h2>Review keys</h2>
+          <p className="muted">Choose Change, then press the new key. Esc and Tab stay reserved. The defaults are stable across upgrades.</p>
+          <table className="plain keys" data-testid="keymap">
+            <tbody>
+              {REVIEW_ACTIONS.map((a) => (
+                <tr key={a.action}>
+                  <th scope="row">{a.label}</th>
+                  <td>
+                    <kbd>{keyLabel(keymap[a.action])}</kbd>
+                    {keymap[a.action] !== DEFAULT_KEYMAP[a.action] && <span className="muted"> (default {keyLabel(DEFAULT_KEYMAP[a.action])})</span>}
+                  </td>
+                  <td>
+                    {capturing === a.action ? (
+                      <button
+                        type="button"
+                        autoFocus
+                        onKeyDown={(e) => {
+                          if (['Shift', 'Control', 'Alt', 'Meta'].includes(e.key)) return;
+                          e.preventDefault();
+                          const key = keyName(e.nativeEvent);
+                          setCapturing(null);
+                          if (!RESERVED_KEYS.has(key)) void s.remap(a.action, key);
+                        }}
+                        onBlur={() => setCapturing(null)}
+                      >
+                        Press a key…
+                      </button>
+                    ) : (
+                      <button type="button" onClick={() => setCapturing(a.action)} aria-label={`Change the key for: ${a.label}`}>
+                        Change
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <button type="button" onClick={() => void s.save({ keymap: {} })}>
+            Restore default keys
+          </button>
 
-      <h2 id="hub-title">Hub connection</h2>
-      <section aria-labelledby="hub-title" className="hub-placeholder" data-testid="hub-section">
-        <p className="muted">Reserved for the hub (team review and sync). Not connected.</p>
-        <dl>
-          <dt>Hub URL</dt>
-          <dd>{settings.hubUrl ?? '—'}</dd>
-        </dl>
-      </section>
+        </div>
+      </div>
     </section>
   );
 }
