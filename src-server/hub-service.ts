@@ -126,10 +126,9 @@ export class HubService {
   }
 
   async revokeUser(userId: number) {
-    const r = await this.db.run('UPDATE hub_users SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL', [this.now(), userId]);
+    await this.db.run('UPDATE hub_users SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL', [this.now(), userId]);
     const row = await this.db.get<UserRow>('SELECT * FROM hub_users WHERE id = ?', [userId]);
     if (!row) throw new ApiError('not_found', `No user ${userId}`);
-    void r;
     return toUser(row);
   }
 
