@@ -20,6 +20,8 @@ export function PageView(props: {
   showText?: boolean;
   alt: string;
   zoom?: number;
+  /** Scale down so the whole region fits this height (a CSS length). */
+  fitHeight?: string;
 }) {
   const r = props.region ?? [0, 0, 1, 1];
   const rw = r[2] - r[0];
@@ -28,7 +30,10 @@ export function PageView(props: {
   return (
     <div
       className="page-view"
-      style={{ aspectRatio: `${rw * props.width} / ${rh * props.height}`, width: props.zoom ? `${props.zoom * 100}%` : '100%' }}
+      style={{
+        aspectRatio: `${rw * props.width} / ${rh * props.height}`,
+        width: props.zoom ? `${props.zoom * 100}%` : props.fitHeight ? `min(100%, calc(${props.fitHeight} * ${(rw * props.width) / (rh * props.height)}))` : '100%',
+      }}
       data-testid="page-view"
     >
       <div className="page-inner" style={{ width: pct(1 / rw), height: pct(1 / rh), left: pct(-r[0] / rw), top: pct(-r[1] / rh) }}>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ExtractedField } from '../../src-shared/document-model.ts';
-import { corrections, cropRegion, maskValue, reviewFields, stepFocus, wordsInBox } from './review-logic.ts';
+import { corrections, cropRegion, focusRegion, maskValue, reviewFields, stepFocus, wordsInBox } from './review-logic.ts';
 
 const f = (value: string, confidence: number, box?: [number, number, number, number]): ExtractedField => ({ value, confidence, page: 1, ...(box ? { box } : {}) });
 const doc = {
@@ -61,6 +61,17 @@ describe('what the reviewer sees of a document', () => {
     const small = cropRegion(reviewFields({ ...doc, fields: { total: f('1', 0.1, [0.5, 0.5, 0.6, 0.52]) } }));
     expect(small.box![3] - small.box![1]).toBeGreaterThanOrEqual(0.33);
     expect(cropRegion(reviewFields({ ...doc, fields: { total: f('1', 0.1) } })).box).toBeNull();
+  });
+
+  it('follows the focused field with a band a third of the page tall, kept inside the page', () => {
+    const fields = reviewFields(doc);
+    const crop = cropRegion(fields);
+    const atTotal = focusRegion(fields, 'total', crop)!;
+    expect(atTotal[1]).toBeLessThanOrEqual(0.8);
+    expect(atTotal[3]).toBeGreaterThanOrEqual(0.83);
+    expect(atTotal[3] - atTotal[1]).toBeCloseTo(0.33);
+    expect(focusRegion(fields, 'vendor', crop)![1]).toBe(0);
+    expect(focusRegion(fields, 'iban', crop)).toEqual(crop.box);
   });
 
   it('highlights the words inside a field box', () => {

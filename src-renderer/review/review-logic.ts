@@ -100,6 +100,19 @@ export function cropRegion(fields: ReviewField[], margin = 0.06): { page: number
   return { page, box: [0, y0, 1, y1] };
 }
 
+/**
+ * The region to show while one field has the focus: a band a third of the page tall around it, so
+ * the crop follows the reviewer from field to field; the whole crop when the focus has no box there.
+ */
+export function focusRegion(fields: ReviewField[], focus: string | null, crop: { page: number; box: Box | null }, height = 0.33): Box | null {
+  const f = fields.find((x) => x.name === focus)?.field;
+  if (!f?.box || (f.page ?? 1) !== crop.page) return crop.box;
+  const mid = (f.box[1] + f.box[3]) / 2;
+  const h = Math.max(height, f.box[3] - f.box[1] + 0.1);
+  const y0 = Math.min(Math.max(0, mid - h / 2), Math.max(0, 1 - h));
+  return [0, y0, 1, Math.min(1, y0 + h)];
+}
+
 /** The words on a page that fall inside a field's box, to highlight them. */
 export function wordsInBox(words: { text: string; box: Box }[], box: Box): { text: string; box: Box }[] {
   const pad = 0.004;

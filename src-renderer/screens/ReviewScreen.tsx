@@ -4,7 +4,7 @@ import { PageView, type Highlight } from '../components/PageView.tsx';
 import { noteItemRendered, noteKey } from '../components/perf-marks.ts';
 import { navigate } from '../components/router.ts';
 import { actionFor, keyName, REJECT_REASONS } from '../review/keymap.ts';
-import { explanations, maskValue, wordsInBox, type ReviewField } from '../review/review-logic.ts';
+import { explanations, focusRegion, maskValue, wordsInBox, type ReviewField } from '../review/review-logic.ts';
 import { queueStore, reviewStore, useQueue, useReview, useSettings } from '../stores/app-stores.ts';
 
 /** Keys typed into a text box or a dialog belong to it, not to the review shortcuts. */
@@ -124,7 +124,8 @@ export function ReviewScreen({ taskId }: { taskId: number | null }) {
                 url={item.image.url}
                 width={item.image.width}
                 height={item.image.height}
-                region={r.fullPage ? null : item.crop.box}
+                region={r.fullPage ? null : focusRegion(item.fields, r.focus, item.crop)}
+                fitHeight="calc(100vh - 230px)"
                 highlights={highlights(item.fields, r.focus, item.crop.page, item.detail.pages.find((p) => p.pageNo === item.crop.page)?.words ?? [])}
                 alt={`Page ${item.crop.page} of ${task.fileName}${r.fullPage ? '' : ', cropped to the fields in question'}`}
               />
