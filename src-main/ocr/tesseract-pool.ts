@@ -16,7 +16,7 @@ export interface TesseractEngineOptions {
   workers?: number;
   /** Folder holding eng.traineddata.gz; default: the @tesseract.js-data/eng package. */
   langPath?: string;
-  /** Which bundled model: 'fast' (4.0.0, the default) or 'best_int' (4.0.0_best_int). */
+  /** Which bundled model: 'best_int' (4.0.0_best_int, LSTM only: the default, smallest and as accurate) or 'fast' (4.0.0, LSTM + legacy). */
   traineddata?: Traineddata;
   /** Where tesseract.js caches the unzipped model; default: a folder under the OS temp dir. */
   cachePath?: string;
@@ -41,7 +41,7 @@ function tesseractVersion(): string {
 
 /** A pool of tesseract.js workers behind one scheduler; each job goes to the next idle worker. */
 export async function createTesseractEngine(opts: TesseractEngineOptions = {}): Promise<OcrEngine> {
-  const traineddata = opts.traineddata ?? 'fast';
+  const traineddata = opts.traineddata ?? 'best_int';
   const langPath = path.resolve(opts.langPath ?? localLangPath(traineddata));
   const modelFile = path.join(langPath, 'eng.traineddata.gz');
   // tesseract.js downloads from a CDN when the file is missing or langPath looks like a URL; refuse instead.
@@ -72,7 +72,8 @@ export async function createTesseractEngine(opts: TesseractEngineOptions = {}): 
     );
     for (const worker of created) {
       workers.push(worker);
-      await worker.setParameters({ ...opts.parameters, tessedit_pageseg_mode: psm });
+      // debug_file: tesseract's progress notes ("Detected 88 diacritics") would otherwise go to stderr.
+      await worker.setParameters({ debug_file: '/dev/null', ...opts.parameters, tessedit_pageseg_mode: psm });
       scheduler.addWorker(worker);
     }
   } catch (err) {

@@ -82,8 +82,9 @@ describe('PDF text layer', () => {
     const ms = performance.now() - started;
     expect(result.source).toBe('pdf_text');
     expect(result.pages[0]!.text).toMatch(/^Total \$ 279\.84$/m);
-    // The target is under 20 ms a page; this bound only catches regressions on a busy test machine.
-    expect(ms / result.pages.length).toBeLessThan(250);
+    // The target is under 20 ms a page (tools/bench/ocr.bench.ts measures it); on a test machine
+    // shared with OCR workers this only catches gross regressions such as a render per page.
+    expect(ms / result.pages.length).toBeLessThan(2000);
   });
 
   it('counts pages and renders one as PNG for display', async () => {

@@ -59,7 +59,7 @@ export async function extractText(input: TextInput, opts: ExtractTextOptions): P
 /** Pages in a PDF or image (multi-page TIFF); 1 for a PNG or JPEG. */
 export async function pageCount(input: TextInput): Promise<number> {
   const kind = detectKind(input);
-  if (kind !== 'pdf') return (await readImageInfo(input.bytes)).pages;
+  if (kind !== 'pdf') return imagePages(kind, await readImageInfo(input.bytes));
   const doc = await openPdf(input.bytes);
   try {
     return doc.numPages;
@@ -74,7 +74,7 @@ export async function renderPageImage(input: TextInput, pageNo: number, maxWidth
   if (!Number.isInteger(pageNo) || pageNo < 1) throw new PipelineError('no_pages', `Page ${pageNo} does not exist`);
   const width = Math.max(1, Math.min(Math.floor(maxWidth), TEXT_LIMITS.maxSide));
   if (kind !== 'pdf') {
-    const { pages } = await readImageInfo(input.bytes);
+    const pages = imagePages(kind, await readImageInfo(input.bytes));
     if (pageNo > pages) throw new PipelineError('no_pages', `Page ${pageNo} does not exist; the image has ${pages}`);
     return renderImagePng(input.bytes, pageNo - 1, width);
   }
@@ -98,6 +98,11 @@ export async function renderPageImage(input: TextInput, pageNo: number, maxWidth
   } finally {
     await doc.destroy();
   }
+}
+
+/** Only TIFF carries pages we read; an animated PNG is read as its first frame. */
+function imagePages(kind: Exclude<DocumentKind, 'pdf'>, info: { pages: number }): number {
+  return kind === 'tiff' ? info.pages : 1;
 }
 
 function detectKind(input: TextInput): DocumentKind {
@@ -152,9 +157,7 @@ async function pdfPageText(doc: PDFDocumentProxy, pageNo: number, pdfEngine: str
 
 async function extractImage(bytes: Uint8Array, kind: Exclude<DocumentKind, 'pdf'>, opts: ExtractTextOptions): Promise<PageText[]> {
   const timeoutMs = opts.pageTimeoutMs ?? TEXT_LIMITS.pageTimeoutMs;
-  const first = await readImageInfo(bytes, 0);
-  // Only TIFF carries pages we read; an animated PNG is read as its first frame.
-  const total = kind === 'tiff' ? first.pages : 1;
+  const total = imagePages(kind, await readImageInfo(bytes, 0));
   checkPageCount(total, opts.maxPages ?? TEXT_LIMITS.maxPages);
   return forEachPage(total, opts, (pageNo) =>
     withTimeout(
