@@ -53,6 +53,9 @@ export async function renderPdfPage(
     throw pdfError(err);
   }
   const rgba = ctx.getImageData(0, 0, width, height).data;
+  // Free the native bitmap now rather than at the next GC: pages of a batch render back to back.
+  canvas.width = 0;
+  canvas.height = 0;
   page.cleanup();
   return { rgba, width, height, dpi: scale * 72 };
 }
