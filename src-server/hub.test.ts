@@ -147,7 +147,7 @@ for (const { backend, skip, label } of BACKENDS) {
       expect((await hubClient(hub.url, seed.reviewer.token).call('tasks.list', { limit: 100 })).items.every((x) => x.siteId === seed.site.id)).toBe(true);
     });
 
-    it.skipIf(backend.name !== 'postgres')('never lets a pull skip a change committed after a later one (several writers)', async () => {
+    it.skipIf(backend.name !== 'postgres')('never lets a pull skip a change committed after a later one (several writers; PostgreSQL only, SQLite has one writer)', async () => {
       const site = await hub.service.createSite('feed-order');
       const p = { kind: 'device' as const, role: 'reviewer' as const, userId: 1, userName: 'x', siteId: site.id, deviceId: 1 };
       // As HubService writes the feed: the site's feed lock, then the rows, then commit.

@@ -68,7 +68,7 @@ export const PG_AVAILABLE = await postgresReachable();
 /** Both backends; PostgreSQL marked to skip when unreachable. */
 export const BACKENDS: { backend: Backend; skip: boolean; label: string }[] = [
   { backend: sqliteBackend, skip: false, label: 'sqlite' },
-  { backend: postgresBackend, skip: !PG_AVAILABLE, label: PG_AVAILABLE ? 'postgres' : 'postgres (unreachable at 127.0.0.1:5432: skipped)' },
+  { backend: postgresBackend, skip: !PG_AVAILABLE, label: PG_AVAILABLE ? 'postgres' : `postgres (unreachable at ${new URL(PG_URL).host}: skipped)` },
 ];
 
 export type HubClient = ReturnType<typeof createClient<HubContract>>;
