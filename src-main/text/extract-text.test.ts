@@ -191,6 +191,27 @@ describe('OCR path', () => {
     expect([second.width, second.height]).toEqual([600, 200]);
   });
 
+  it('turns a photo upright by its EXIF orientation and survives degenerate images', async () => {
+    const upright = await sharp(
+      Buffer.from(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="900" height="200"><rect width="100%" height="100%" fill="white"/>' +
+          '<text x="40" y="130" font-family="DejaVu Sans, Arial, sans-serif" font-size="70">ROTATED 8642</text></svg>',
+      ),
+    )
+      .jpeg()
+      .toBuffer();
+    // Stored turned a quarter anticlockwise, with EXIF orientation 6 saying how to turn it back.
+    const stored = await sharp(upright).rotate(-90).withMetadata({ orientation: 6 }).jpeg().toBuffer();
+    const result = await extractText({ bytes: new Uint8Array(stored), mime: 'image/jpeg' }, { ocr });
+    expect(result.pages[0]).toMatchObject({ width: 900, height: 200 });
+    expect(result.pages[0]!.text).toContain('8642');
+    for (const [width, height] of [[1, 1], [3, 5000]] as const) {
+      const png = await sharp({ create: { width, height, channels: 3, background: '#888888' } }).png().toBuffer();
+      const blank = await extractText({ bytes: new Uint8Array(png), mime: 'image/png' }, { ocr });
+      expect(blank.pages[0]).toMatchObject({ width, height, text: '' });
+    }
+  });
+
   it('a 20,000 x 20,000 px image is decoded at a bounded resolution', async () => {
     const result = await extractText({ bytes: makeBlankPng(20_000, 20_000), mime: 'image/png' }, { ocr });
     expect(result.pages).toHaveLength(1);
