@@ -33,8 +33,13 @@ export async function ensureRendererBuilt(opts: { outDir?: string; force?: boole
   const tmp = `${outDir}.build-${process.pid}`;
   await build({ ...rendererViteConfig(), configFile: false, logLevel: 'warn', build: { ...rendererViteConfig().build, outDir: tmp, emptyOutDir: true } });
   const old = `${outDir}.old-${process.pid}`;
-  if (fs.existsSync(outDir)) fs.renameSync(outDir, old);
-  fs.renameSync(tmp, outDir);
+  try {
+    if (fs.existsSync(outDir)) fs.renameSync(outDir, old);
+    fs.renameSync(tmp, outDir);
+  } catch {
+    // Another process swapped in its build of the same sources at the same moment: keep that one.
+  }
+  fs.rmSync(tmp, { recursive: true, force: true });
   fs.rmSync(old, { recursive: true, force: true });
   return outDir;
 }
