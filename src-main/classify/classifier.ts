@@ -74,6 +74,8 @@ async function createSession(
         intraOpNumThreads: threads,
         interOpNumThreads: 1,
         graphOptimizationLevel: 'all',
+        // a GPU provider that cannot start logs a native error before we fall back; the fallback is the report
+        ...(provider === 'cpu' ? {} : { logSeverityLevel: 4 as const }),
       });
       return { session, provider };
     } catch (err) {

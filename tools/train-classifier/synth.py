@@ -428,6 +428,44 @@ def currency_fmt(r: random.Random, cur: str, amt: str) -> str:
 
 # ---------------------------------------------------------------- document generators
 
+FOOTERS = {
+    "en": ["Please use the following communication for your payment: {n}", "Due to rising costs our payment terms have changed to 15 days.",
+           "Registered in England and Wales, company number {n}. Registered office as above.", "For questions about this bill, call our customer service on {n}.",
+           "The amount will be debited from your account on or after the due date.", "Goods remain our property until paid in full.",
+           "Interest will be charged on overdue accounts at 2% per month.", "Unit amounts are rounded, so their sum may differ from the total.",
+           "Incoterm: DAP - delivered at place", "This document was generated electronically and is valid without signature.",
+           "Thank you for choosing us. Visit our website to manage your account and download past bills."],
+    "de": ["Bitte geben Sie bei der Zahlung die Rechnungsnummer {n} an.", "Geschaftsfuhrer: {p}, Amtsgericht Frankfurt HRB {n}",
+           "Der Betrag wird zum Falligkeitsdatum von Ihrem Konto abgebucht.", "Bei Fragen zu Ihrer Rechnung erreichen Sie unseren Kundenservice unter {n}.",
+           "Die Ware bleibt bis zur vollstandigen Bezahlung unser Eigentum.", "Es gelten unsere Allgemeinen Geschaftsbedingungen.",
+           "Steuerfreie innergemeinschaftliche Lieferung."],
+    "fr": ["Les montants unitaires etant arrondis, leur somme peut differer du montant total a payer.", "La somme a payer sera prelevee sur le compte designe ci-dessous.",
+           "Pour toute question concernant votre facture, contactez le Service Clients au {n}.", "SAS au capital de {n} euros - RCS Paris - Siege social: 8 rue de la Paix",
+           "En cas de retard de paiement, une indemnite forfaitaire de 40 euros sera appliquee.", "Avis de prelevement automatique", "Au verso, vous trouverez le detail de votre facture."],
+    "es": ["El importe se cargara en su cuenta en la fecha de vencimiento.", "Para cualquier consulta sobre su factura llame al {n}.",
+           "Inscrita en el Registro Mercantil de Madrid, tomo {n}.", "En caso de impago se aplicaran los intereses de demora legales.",
+           "Los importes unitarios estan redondeados."],
+    "nl": ["Het bedrag wordt op de vervaldatum automatisch van uw rekening afgeschreven.", "Voor vragen over deze factuur kunt u bellen met onze klantenservice op {n}.",
+           "Op al onze leveringen zijn de algemene voorwaarden van toepassing.", "Ingeschreven bij de Kamer van Koophandel onder nummer {n}.",
+           "Vermeld bij betaling altijd het factuurnummer."],
+}
+SUBSCRIPTIONS = {
+    "en": ["Monthly subscription", "Broadband 1 Gbit", "Line rental", "Calls", "Data usage", "Electricity consumption 320 kWh", "Standing charge",
+           "Mobile plan unlimited", "Streaming add-on", "One-off services"],
+    "de": ["Grundgebuhr", "Verbindungen", "Stromverbrauch 320 kWh", "Internet Flat", "Einmalige Leistungen", "Mobilfunk Tarif"],
+    "fr": ["Abonnements, forfaits et options", "Communications", "Services ponctuels ou occasionnels", "Consommation electricite", "Forfait mobile"],
+    "es": ["Cuota de abono", "Llamadas", "Consumo de electricidad", "Fibra 600 Mb", "Servicios puntuales"],
+    "nl": ["Abonnement", "Gesprekken", "Stroomverbruik", "Internet glasvezel", "Eenmalige kosten"],
+}
+GOODS = ["Beeswax XL", "Office Chair", "Olive Oil", "Luxury Truffles", "Desk Organizer", "Steel Shelf", "Printer Ink Black", "LED Panel 60x60",
+         "Garden Hose 20m", "Coffee Machine", "Tablet Case", "Laptop 15 inch", "Wooden Table", "Paint Roller", "Copper Pipe 15mm", "Safety Gloves"]
+UNITS = ["Units", "pcs", "kg", "L", "g", "m", "h", "Stk.", "st.", "uds.", "pce"]
+
+
+def footer(r: random.Random, lang: str) -> str:
+    return pick(r, FOOTERS[lang]).format(n=r.randint(10000, 99999999), p=pick(r, PERSONS))
+
+
 def gen_invoice(r: random.Random, lang: str) -> str:
     w = WORDS[lang]
     v = vendor(r, lang)
@@ -441,29 +479,46 @@ def gen_invoice(r: random.Random, lang: str) -> str:
     if r.random() < 0.3:
         head.append(f"www.{v.split()[0].lower()}.{pick(r, ['com', 'de', 'fr', 'es', 'nl', 'co.uk', 'my'])}")
     cust = [pick(r, w["bill_to"]) + (":" if r.random() < 0.5 else "")] + [pick(r, PERSONS)] + address(r, lang)
-    meta = [kv(r, pick(r, w["inv_no"]), code(r)), kv(r, pick(r, w["date"]), date(r, lang))]
+    if r.random() < 0.3:
+        cust = cust[1:]
+    inv_no = code(r, ("INV", "", "F", "2023/", "BLR_", "INV/2024/03/"))
+    meta_kv = [(pick(r, w["inv_no"]), inv_no), (pick(r, w["date"]), date(r, lang))]
     if r.random() < 0.6:
-        meta.append(kv(r, pick(r, w["due"]), date(r, lang)))
+        meta_kv.append((pick(r, w["due"]), date(r, lang)))
     if r.random() < 0.5:
-        meta.append(kv(r, pick(r, w["customer_no"]), code(r, ("", "C", "K"))))
+        meta_kv.append((pick(r, w["customer_no"]), code(r, ("", "C", "K"))))
     if r.random() < 0.4:
-        meta.append(kv(r, pick(r, w["order_no"]), code(r, ("", "OD", "PO", "SO"))))
-    r.shuffle(meta)
-    lines = []
+        meta_kv.append((pick(r, w["order_no"] + ["Reference", "Referenz", "Reference"]), code(r, ("", "OD", "PO", "SO", "CUSTREF"))))
+    r.shuffle(meta_kv)
+    if r.random() < 0.3:  # labels on one line, values on the next, as columns of a PDF
+        gap = " " * r.randint(3, 30)
+        meta = [gap.join(k + ":" for k, _ in meta_kv), gap.join(x for _, x in meta_kv)]
+    else:
+        meta = [kv(r, k, x) for k, x in meta_kv]
     title = pick(r, w["invoice"])
-    if r.random() < 0.5:
-        lines.append(title)
+    lines = [title] if r.random() < 0.4 else []
     lines += layout_join(r, head, cust)
     if title not in lines:
-        lines.append(title)
+        lines.append(title + (f" {inv_no}" if r.random() < 0.3 else ""))
     lines += meta
     rows = []
+    kind = r.random()
     for i in range(r.randint(1, 9)):
-        q = r.randint(1, 20)
-        rows.append(([str(i + 1)] if r.random() < 0.3 else []) + [pick(r, ITEMS[lang]), str(q), money(r, 1, 500, lang), money(r, 1, 3000, lang)])
-    hdr = [pick(r, w["desc"]), pick(r, w["qty"]), pick(r, w["unit"]), pick(r, w["amount"])]
-    if rows and len(rows[0]) == 5:
-        hdr = ["#"] + hdr
+        if kind < 0.25:
+            item = pick(r, SUBSCRIPTIONS[lang])
+        elif kind < 0.5:
+            item = (f"[{code(r, ('', 'FURN_', 'SKU'))}] " if r.random() < 0.5 else "") + pick(r, GOODS)
+        else:
+            item = pick(r, ITEMS[lang])
+        q = str(r.randint(1, 20)) if r.random() < 0.6 else f"{r.randint(1, 20)}.00 {pick(r, UNITS)}"
+        row = ([str(i + 1)] if r.random() < 0.3 else []) + [item, q, money(r, 1, 500, lang)]
+        if kind > 0.8:
+            row += [f"{r.choice([0, 0, 5, 10])}.00", pick(r, ["15.00%", "20%", "19%", "21%", "7%", "0%"])]
+        row.append(currency_fmt(r, cur, money(r, 1, 3000, lang)) if r.random() < 0.3 else money(r, 1, 3000, lang))
+        rows.append(row)
+        if r.random() < 0.1:
+            rows.append([pick(r, ["Our product is delivered in a re-usable container", "incl. installation", "period 01/03 - 31/03", "--- Non Food ---"])])
+    hdr = [pick(r, w["desc"]), pick(r, w["qty"]), pick(r, w["unit"])] + (["Disc.%", pick(r, ["Taxes", "VAT", "MwSt", "TVA", "IVA", "BTW"])] if kind > 0.8 else []) + [pick(r, w["amount"])]
     lines += table(r, hdr, rows, frag)
     sub, tax, tot = money(r, 10, 9000, lang), money(r, 1, 900, lang), money(r, 10, 9900, lang)
     lines += [kv(r, pick(r, w["subtotal"]), currency_fmt(r, cur, sub)), kv(r, pick(r, w["tax"]), currency_fmt(r, cur, tax)),
@@ -474,9 +529,11 @@ def gen_invoice(r: random.Random, lang: str) -> str:
         lines.append(kv(r, "IBAN", iban(r, lang)))
         if r.random() < 0.5:
             lines.append(kv(r, "BIC", "".join(r.choice(string.ascii_uppercase) for _ in range(8))))
+    for _ in range(r.randint(0, 5) if r.random() < 0.6 else 0):
+        lines.append(footer(r, lang))
     if r.random() < 0.3:
-        lines.append(pick(r, ["Page 1 of 1", "Seite 1", "Page 1/1", "Pagina 1", "Pagina 1 van 1"]))
-    if r.random() < 0.2:  # hotel/booking style invoices ("payment receipt" headed, like some marketplaces)
+        lines.append(pick(r, ["Page 1 of 1", "Seite 1", "Page: 1 / 1", "Pagina 1", "Pagina 1 van 1", "Page 2 / 2"]))
+    if r.random() < 0.15:  # hotel/booking style invoices ("payment receipt" headed, like some marketplaces)
         lines.insert(0, pick(r, ["PAYMENT RECEIPT", "Booking confirmation", "Order summary"]))
         lines.append(pick(r, ["Please ask for invoice at check-out.", "This is a computer generated invoice.", "Invoice issued on behalf of the seller."]))
     return "\n".join(lines)
@@ -562,6 +619,8 @@ def gen_purchase_order(r: random.Random, lang: str) -> str:
                     currency_fmt(r, cur, money(r, 10, 20000, lang))))
     for t in r.sample(w["po_terms"], r.randint(1, len(w["po_terms"]))):
         lines.append(t)
+    if r.random() < 0.3:
+        lines.append(footer(r, lang))
     return "\n".join(lines)
 
 
@@ -595,6 +654,8 @@ def gen_credit_note(r: random.Random, lang: str) -> str:
                  currency_fmt(r, cur, neg + money(r, 1, 5000, lang)))]
     if r.random() < 0.5:
         lines.append(pick(r, w["credit_misc"]))
+    for _ in range(r.randint(0, 3) if r.random() < 0.4 else 0):
+        lines.append(footer(r, lang))
     return "\n".join(lines)
 
 
