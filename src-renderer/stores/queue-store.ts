@@ -6,6 +6,7 @@ import type { AppClient } from '../api/client.ts';
 import { cleanFilter, queueView, type QueueSort } from './queue-view.ts';
 
 const PAGE = 1000;
+const FIRST_PAGE = 100;
 
 export interface QueueState {
   tasks: Task[];
@@ -65,8 +66,11 @@ export function createQueueStore(client: AppClient, now: () => number = Date.now
         try {
           // The first page renders at once; the rest streams in behind it.
           const tasks: Task[] = [];
-          for (let offset = 0; ; offset += PAGE) {
-            const page = await client.call('tasks.list', { offset, limit: PAGE, sort: { field: 'createdAt', direction: 'desc' } });
+          for (let offset = 0; ; ) {
+            // A screenful first, so the grid paints at once; then pages of 1,000.
+            const limit = offset === 0 ? FIRST_PAGE : PAGE;
+            const page = await client.call('tasks.list', { offset, limit, sort: { field: 'createdAt', direction: 'desc' } });
+            offset += limit;
             tasks.push(...page.items);
             recompute({ tasks: [...tasks] });
             if (tasks.length >= page.total || page.items.length === 0) break;
