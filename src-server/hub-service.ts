@@ -7,7 +7,7 @@ import type { ParsedInputOf } from '../src-shared/contract/define.ts';
 import { entryHash, GENESIS_HASH } from '../src-main/audit/audit-log.ts';
 import { canonicalJson } from '../src-main/audit/canonical-json.ts';
 import { hashSecret, newSecret, type Principal } from './auth.ts';
-import { forUpdate, lockChangeFeed, type Sql, type SqlDb } from './store/sql.ts';
+import { FEED_WRITER_LOCK, forUpdate, type Sql, type SqlDb } from './store/sql.ts';
 
 type Arg<K extends keyof HubContract> = ParsedInputOf<HubContract, K>;
 
@@ -350,16 +350,12 @@ export class HubService {
     this.pendingFeed.set(t, list);
   }
 
-  /**
-   * A transaction whose change-feed rows are written last, under each site's feed lock (sites in
-   * order, so two writers never deadlock): the lock covers only those inserts and the commit.
-   */
+  /** A transaction whose change-feed rows are written last, in a few multi-row inserts. */
   private tx<T>(fn: (t: Sql) => Promise<T>): Promise<T> {
     return this.db.tx(async (t) => {
       try {
         const result = await fn(t);
         const feed = this.pendingFeed.get(t) ?? [];
-        for (const siteId of [...new Set(feed.map((f) => f.siteId))].sort((a, b) => a - b)) await lockChangeFeed(t, siteId);
         const now = this.now();
         for (let i = 0; i < feed.length; i += 200) {
           const chunk = feed.slice(i, i + 200);
@@ -413,15 +409,36 @@ export class HubService {
 
   // ---- sync --------------------------------------------------------------------------------------
 
-  /** The cursor is opaque to devices (today the last \`seq\` returned). */
+  /**
+   * The cursor is opaque to devices: \`<tx>.<seq>\` of the last row returned. On PostgreSQL several
+   * writers commit in any order, so a row with a lower seq can appear after a higher one; reading in
+   * (tx, seq) order and only rows of transactions older than the oldest feed writer still running at
+   * this statement's snapshot means no row can later appear behind the cursor. A writer still running
+   * is one in the snapshot's in-progress list that holds FEED_WRITER_LOCK, or that has finished since
+   * (counted, to be safe); transactions of other applications never hold the pull back.
+   */
   async pull(cursor: string, limit: number, p: Principal) {
-    const rows = await this.db.all<{ seq: number; type: 'task' | 'artifact'; payload_json: string }>(
-      'SELECT seq, type, payload_json FROM hub_changes WHERE site_id = ? AND seq > ? ORDER BY seq LIMIT ?',
-      [p.siteId!, Number(cursor), limit + 1],
+    const [tx, seq] = cursor.split('.').map(Number) as [number, number];
+    const horizon =
+      this.db.dialect === 'postgres'
+        ? `AND c.tx < coalesce((
+             SELECT min(x::text::bigint) FROM pg_snapshot_xip(pg_current_snapshot()) AS x
+             WHERE xid(x)::text IN (
+                     SELECT a.backend_xid::text FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+                     WHERE l.locktype = 'advisory' AND l.classid = ${FEED_WRITER_LOCK} AND l.objsubid = 2
+                       AND l.objid::text::bigint = (hashtext(current_schema())::bigint & 4294967295) AND a.backend_xid IS NOT NULL)
+                OR xid(x)::text NOT IN (SELECT backend_xid::text FROM pg_stat_activity WHERE backend_xid IS NOT NULL)
+           ), 9223372036854775807)`
+        : '';
+    const rows = await this.db.all<{ seq: number; tx: number; type: 'task' | 'artifact'; payload_json: string }>(
+      `SELECT c.seq, c.tx, c.type, c.payload_json FROM hub_changes c
+       WHERE c.site_id = ? AND (c.tx > ? OR (c.tx = ? AND c.seq > ?)) ${horizon} ORDER BY c.tx, c.seq LIMIT ?`,
+      [p.siteId!, tx, tx, seq, limit + 1],
     );
     const page = rows.slice(0, limit);
     const changes = page.map((r) => ({ seq: r.seq, type: r.type, ...(JSON.parse(r.payload_json) as object) })) as z.output<HubContract['sync.pull']['output']>['changes'];
-    return { changes, cursor: page.length ? String(page.at(-1)!.seq) : cursor, hasMore: rows.length > limit };
+    const last = page.at(-1);
+    return { changes, cursor: last ? `${last.tx}.${last.seq}` : cursor, hasMore: rows.length > limit };
   }
 
   /**

@@ -120,7 +120,7 @@ export class SyncService {
       this.setState('site_id', r.siteId);
       this.setState('client_id', randomUUID());
       // A new enrollment is a new device on the hub: its chain and feed start from the beginning.
-      this.setState('cursor', '0');
+      this.setState('cursor', '0.0');
       this.setState('audit_ack_seq', 0);
       this.setState('last_error', null);
     })();
@@ -247,7 +247,7 @@ export class SyncService {
 
   private async pull(hub: ReturnType<SyncService['hubClient']>, report: SyncReport): Promise<void> {
     for (;;) {
-      const r = await hub.call('sync.pull', { cursor: this.getState('cursor') ?? '0', limit: this.o.pullLimit ?? 500 });
+      const r = await hub.call('sync.pull', { cursor: this.getState('cursor') ?? '0.0', limit: this.o.pullLimit ?? 500 });
       this.o.db.transaction(() => {
         for (const c of r.changes) this.applyChange(c as Change);
         this.setState('cursor', r.cursor);

@@ -75,10 +75,14 @@ CREATE TABLE hub_assignments (
   site_id ${ref} NOT NULL REFERENCES hub_sites(id), kind TEXT NOT NULL, name TEXT NOT NULL, version INTEGER NOT NULL, assigned_at TEXT NOT NULL,
   PRIMARY KEY (site_id, kind, name)
 );
--- The change feed devices pull: the new state of an entity, per site, in commit order (writers
--- take the site's feed lock just before inserting here, and hold it to commit).
-CREATE TABLE hub_changes (seq ${pk}, site_id ${ref} NOT NULL, type TEXT NOT NULL, payload_json TEXT NOT NULL, created_at TEXT NOT NULL);
-CREATE INDEX hub_changes_site ON hub_changes (site_id, seq);
+-- The change feed devices pull: the new state of an entity, per site. On PostgreSQL \`tx\` is the
+-- writing transaction's id and a pull reads in (tx, seq) order only up to the oldest feed writer still
+-- running (see HubService.pull); on SQLite, one writer at a time, \`tx\` is 0 and seq order is commit order.
+CREATE TABLE hub_changes (
+  seq ${pk}, tx ${ref} NOT NULL DEFAULT ${d === 'postgres' ? '(pg_current_xact_id()::text::bigint)' : '0'},
+  site_id ${ref} NOT NULL, type TEXT NOT NULL, payload_json TEXT NOT NULL, created_at TEXT NOT NULL
+);
+CREATE INDEX hub_changes_site ON hub_changes (site_id, tx, seq);
 CREATE TABLE hub_audit (
   device_id ${ref} NOT NULL REFERENCES hub_devices(id), seq ${ref} NOT NULL, ts TEXT NOT NULL, actor TEXT NOT NULL, event TEXT NOT NULL,
   document_sha256 TEXT, data_json TEXT NOT NULL, model_json TEXT, policy_version TEXT, prev_hash TEXT NOT NULL, hash TEXT NOT NULL,

@@ -155,6 +155,7 @@ export class PostgresDb extends PgSql implements SqlDb {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
+      await client.query(`SELECT pg_advisory_xact_lock_shared(${FEED_WRITER_LOCK}, hashtext(current_schema()))`);
       const result = await fn(new PgSql(client));
       await client.query('COMMIT');
       return result;
@@ -179,12 +180,11 @@ export async function openHubSql(opts: { database?: string; dataDir?: string; sc
 }
 
 /**
- * Taken just before a transaction writes a site's change-feed rows and held to its commit, so rows
- * become visible in \`seq\` order and a device's cursor never skips one committed late. Only the
- * feed inserts and the commit run under it. SQLite has one writer anyway.
+ * Every PostgreSQL write transaction holds this advisory lock, shared (writers never wait for each
+ * other), from before it has a transaction id to its end; the second key is the schema, so hubs (and
+ * test runs) in other schemas of the cluster never count. A pull uses it to tell which running
+ * transactions may still add change-feed rows (see HubService.pull).
  */
-export async function lockChangeFeed(t: Sql, siteId: number): Promise<void> {
-  if (t.dialect === 'postgres') await t.run('SELECT pg_advisory_xact_lock(730173, ?)', [siteId]);
-}
+export const FEED_WRITER_LOCK = 730175;
 
 export const forUpdate = (t: Sql): string => (t.dialect === 'postgres' ? ' FOR UPDATE' : '');

@@ -226,7 +226,7 @@ export const hubContract = {
   'sync.pull': withRoles(
     query(
       'Changes to tasks, policies, rule sets, templates and model assignments of the device site after the cursor.',
-      z.object({ cursor: z.string().regex(/^\d{1,18}$/, 'a cursor from an earlier pull').default('0'), limit: z.number().int().min(1).max(1000).default(500) }),
+      z.object({ cursor: z.string().regex(/^\d{1,18}\.\d{1,18}$/, 'a cursor from an earlier pull').default('0.0'), limit: z.number().int().min(1).max(1000).default(500) }),
       z.object({ changes: z.array(ChangeSchema), cursor: z.string().describe('Opaque: pass it to the next pull.'), hasMore: z.boolean() }),
     ),
     DEVICE_USERS,
