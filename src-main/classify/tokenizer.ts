@@ -223,7 +223,7 @@ export function createTokenizer(raw: unknown, opts: { maxLength?: number } = {})
   if (unkId === undefined) throw new Error(`tokenizer.json: unk_token ${unk} is not in the vocabulary`);
   const padId = json.added_tokens.find((t) => t.content === '[PAD]')?.id ?? vocabMap.get('[PAD]') ?? 0;
   const special = specialIds(json);
-  const maxLength = opts.maxLength ?? 512;
+  const maxLength = opts.maxLength ?? 256; // BERT-small default; callers pass the model config's limit
 
   const wordPiece = (word: string): string[] => {
     const chars = Array.from(word);
