@@ -461,7 +461,18 @@ export class HubService {
           throw new ApiError('mutation_out_of_order', `Mutation ids must follow ${last} without a gap: expected ${last + 1 + i}, got ${m.id}. Nothing in this push was applied; resend from ${last + 1}.`);
         }
       });
-      const results: MutationResult[] = mutations.filter((m) => m.id <= last).map((m) => ({ id: m.id, status: 'duplicate', message: `Mutation ${m.id} was applied before` }));
+      const dups = mutations.filter((m) => m.id <= last);
+      const earlier = dups.length
+        ? await t.all<{ mutation_id: number; status: 'accepted' | 'superseded' }>(
+            `SELECT mutation_id, status FROM hub_decisions WHERE client_id = ? AND mutation_id IN (${dups.map(() => '?').join(', ')})`,
+            [clientId, ...dups.map((m) => m.id)],
+          )
+        : [];
+      const outcome = new Map(earlier.map((e) => [e.mutation_id, e.status === 'accepted' ? ('applied' as const) : ('superseded' as const)]));
+      const results: MutationResult[] = dups.map((m) => {
+        const original = outcome.get(m.id) ?? 'rejected';
+        return { id: m.id, status: 'duplicate', message: `Mutation ${m.id} was processed before (${original})`, original };
+      });
       for (const m of fresh) {
         results.push(await this.applyMutation(t, clientId, m, p));
         last = m.id;
@@ -479,7 +490,7 @@ export class HubService {
     if (!won) {
       const task = await t.get<{ site_id: number; status: string }>('SELECT site_id, status FROM hub_tasks WHERE id = ?', [a.taskId]);
       // A refused mutation still counts as processed: the client must not retry it forever.
-      if (!task || task.site_id !== p.siteId) return { id: m.id, status: 'rejected', message: `No task ${a.taskId} at this device's site` };
+      if (!task || task.site_id !== p.siteId) return { id: m.id, status: 'rejected', message: `No task ${a.taskId} at this device's site`, original: null };
     }
     const changes = Object.entries(a.corrections ?? {}).map(([field, newValue]) => ({ field, newValue }));
     await t.run(
@@ -490,11 +501,11 @@ export class HubService {
     if (!won) {
       const winner = await t.get<{ user_name: string; device_id: number; received_at: string }>(`SELECT user_name, device_id, received_at FROM hub_decisions WHERE task_id = ? AND status = 'accepted'`, [a.taskId]);
       const by = winner ? `${winner.user_name} on device ${winner.device_id} (received ${winner.received_at})` : 'another route (the task is no longer open)';
-      return { id: m.id, status: 'superseded', message: `Task ${a.taskId} was decided first by ${by}; this decision is kept as superseded.` };
+      return { id: m.id, status: 'superseded', message: `Task ${a.taskId} was decided first by ${by}; this decision is kept as superseded.`, original: null };
     }
     await t.run('DELETE FROM hub_leases WHERE task_id = ?', [a.taskId]);
     await this.appendChange(t, p.siteId!, 'task', { task: await this.loadTask(t, a.taskId) });
-    return { id: m.id, status: 'applied', message: null };
+    return { id: m.id, status: 'applied', message: null, original: null };
   }
 
   // ---- audit ---------------------------------------------------------------------------------------

@@ -198,7 +198,10 @@ for (const { backend, skip, label } of BACKENDS) {
       const first = await d.client.call('sync.push', { clientId, mutations: [m(1, 0), m(2, 1)] });
       expect(first).toMatchObject({ lastMutationId: 2, results: [{ id: 1, status: 'applied' }, { id: 2, status: 'applied' }] });
       const replay = await d.client.call('sync.push', { clientId, mutations: [m(1, 0), m(2, 1)] });
-      expect(replay.results.map((r) => r.status)).toEqual(['duplicate', 'duplicate']);
+      expect(replay.results.map((r) => [r.status, r.original])).toEqual([
+        ['duplicate', 'applied'],
+        ['duplicate', 'applied'],
+      ]);
       expect(await errorCode(d.client.call('sync.push', { clientId, mutations: [m(4, 3)] }))).toBe('mutation_out_of_order');
       expect(await errorCode(d.client.call('sync.push', { clientId, mutations: [m(4, 3), m(3, 2)] }))).toBe('mutation_out_of_order');
       expect((await hubClient(hub.url, seed.admin.token).call('tasks.decisions', { taskId: tasks[3]!.id })).items).toEqual([]);

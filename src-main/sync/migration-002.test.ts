@@ -28,10 +28,9 @@ describe('migration 002 (sync)', () => {
     db.prepare('DELETE FROM sync_outbox').run();
     expect(db.transaction(() => outbox.enqueue(m))()).toBe(3);
     expect(outbox.pending(10).map((x) => x.id)).toEqual([3]);
-    outbox.acknowledge([{ id: 3, status: 'applied', message: null }]);
-    outbox.acknowledge([{ id: 3, status: 'duplicate', message: null }]);
+    outbox.acknowledge([{ id: 3, status: 'duplicate', message: 'processed before (superseded)', original: 'superseded' }]);
     expect(outbox.length()).toBe(0);
-    expect(db.prepare('SELECT result_status FROM sync_outbox WHERE mutation_id = 3').get()).toEqual({ result_status: 'applied' });
+    expect(db.prepare('SELECT result_status FROM sync_outbox WHERE mutation_id = 3').get()).toEqual({ result_status: 'superseded' });
     db.close();
   });
 });

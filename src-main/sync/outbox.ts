@@ -31,12 +31,13 @@ export class Outbox {
     return (this.db.prepare(`SELECT count(*) AS n FROM sync_outbox WHERE acked_at IS NULL`).get() as { n: number }).n;
   }
 
-  /** Records the hub's answer; a duplicate is the answer to a push whose reply was lost. */
+  /**
+   * Records the hub's answer. A duplicate answers a push whose reply was lost: what is kept is what
+   * happened the first time (applied, superseded or rejected), which the hub reports with it.
+   */
   acknowledge(results: MutationResult[]): void {
-    const stmt = this.db.prepare(
-      `UPDATE sync_outbox SET acked_at = ?, result_status = CASE WHEN result_status IS NULL OR ? != 'duplicate' THEN ? ELSE result_status END, result_message = coalesce(?, result_message) WHERE mutation_id = ?`,
-    );
+    const stmt = this.db.prepare(`UPDATE sync_outbox SET acked_at = ?, result_status = ?, result_message = ? WHERE mutation_id = ?`);
     const now = this.clock().toISOString();
-    for (const r of results) stmt.run(now, r.status, r.status, r.message, r.id);
+    for (const r of results) stmt.run(now, r.status === 'duplicate' ? (r.original ?? 'duplicate') : r.status, r.message, r.id);
   }
 }

@@ -155,6 +155,23 @@ for (const { backend, skip, label } of BACKENDS) {
       for (const dev of [ahead, behind]) expect(await auditor().call('audit.verify', { deviceId: dev.sync.status().deviceId! })).toMatchObject({ ok: true });
     });
 
+    it('a superseded decision whose reply was lost still shows as superseded after the resend', async () => {
+      const [task] = await makeTasks(hub, seed.queue.id, 1, 40_000);
+      const flaky = new FlakyFetch();
+      const a = await device(seed.reviewer.user.id);
+      const b = await device(seed.reviewer2.user.id, { fetch: flaky.fetch });
+      await a.sync.syncOnce();
+      await b.sync.syncOnce();
+      a.sync.decideHubTask({ taskId: task!.id, action: 'approve', actor: 'first' });
+      b.sync.decideHubTask({ taskId: task!.id, action: 'reject', actor: 'second', reason: 'no PO' });
+      await a.sync.syncOnce();
+      flaky.loseMatch = /sync\.push/;
+      flaky.loseReplies = 1;
+      await expect(b.sync.syncOnce()).rejects.toThrow();
+      expect((await b.sync.syncOnce()).duplicates).toBe(1);
+      expect(b.sync.hubTasks({ taskIds: [task!.id], offset: 0, limit: 1 }).items[0]).toMatchObject({ localDecision: 'reject', pushState: 'superseded', decision: { user: 'first' } });
+    });
+
     it('no document content leaves the device: every request it makes is recorded and checked', async () => {
       const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-res-'));
       const engine = await Engine.open({ dataDir, understanding: null, keyStorage: 'file', onWarning: () => {}, ocrWorkers: 1 });

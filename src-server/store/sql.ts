@@ -143,6 +143,9 @@ export class PostgresDb extends PgSql implements SqlDb {
       types,
       ...(opts.schema ? { options: `-c search_path=${opts.schema}` } : {}),
     });
+    // An idle connection dropped by the server (a restart, a failover) must not crash the hub:
+    // the pool replaces it and the next request gets a fresh one.
+    pool.on('error', (err) => process.stderr.write(`hub: idle PostgreSQL connection lost: ${err.message}\n`));
     await pool.query('SELECT 1');
     return new PostgresDb(pool);
   }

@@ -107,6 +107,8 @@ export const MutationResultSchema = z.object({
   id: z.number().int(),
   status: z.enum(['applied', 'duplicate', 'superseded', 'rejected']),
   message: z.string().nullable(),
+  /** For a duplicate: what happened when it was first applied (the device may never have heard). */
+  original: z.enum(['applied', 'superseded', 'rejected']).nullable().default(null),
 });
 export type MutationResult = z.infer<typeof MutationResultSchema>;
 
