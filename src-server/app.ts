@@ -65,7 +65,8 @@ export function buildHubApp(opts: HubAppOptions): FastifyInstance {
       }
       const result = await dispatch(hubContract, service.bind(principal), name, req.body);
       if (!result.ok) {
-        if (result.error.code === 'internal') req.log.error({ call: name, message: result.error.message }, 'hub call failed');
+        // Always on stderr, logger or not: an internal error is a bug or an outage someone must see.
+        if (result.error.code === 'internal') process.stderr.write(`hub: ${name} failed: ${result.error.message}\n`);
         return reply.code(STATUS[result.error.code] ?? 400).send(result);
       }
       return result;
