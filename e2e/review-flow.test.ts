@@ -13,6 +13,7 @@ import { QueuePage } from './page-models/queue-page.ts';
 import { ReviewPage } from './page-models/review-page.ts';
 import { SettingsPage } from './page-models/settings-page.ts';
 import { startAppUnderTest, type AppUnderTest } from './support/app-server.ts';
+import { unlabelledControls } from './support/a11y.ts';
 import { hasChromium, launchChromium, screenshot } from './support/browser.ts';
 
 const SAMPLES = path.resolve('resources/samples');
@@ -62,6 +63,7 @@ describe.skipIf(!hasChromium)('the reviewer’s desk in Chromium (browser mode)'
     // truncated.pdf is there to fail cleanly.
     await expect(browser.page.getByRole('table', { name: 'Import results' }).getByText(/failed: /).count()).resolves.toBeGreaterThan(0);
     await screenshot(browser.page, 'import');
+    expect(await unlabelledControls(browser.page)).toEqual([]);
   });
 
   it(`works through a queue of at least ${MIN_ITEMS} items by keyboard only, then the queue, the audit view and the CLI agree`, async (ctx) => {
@@ -93,6 +95,7 @@ describe.skipIf(!hasChromium)('the reviewer’s desk in Chromium (browser mode)'
     await queue.waitForLoaded();
     await page.waitForFunction((n) => /(\d+) of/.exec(document.querySelector('[data-testid=queue-count]')?.textContent ?? '')?.[1] === String(n), open);
     await screenshot(page, 'queue');
+    expect(await unlabelledControls(page)).toEqual([]);
     await page.emulateMedia({ colorScheme: 'dark' });
     await screenshot(page, 'queue-dark');
     await page.emulateMedia({ colorScheme: 'light' });
@@ -103,6 +106,7 @@ describe.skipIf(!hasChromium)('the reviewer’s desk in Chromium (browser mode)'
     const review = new ReviewPage(page);
     await review.waitForItem();
     await screenshot(page, 'review');
+    expect(await unlabelledControls(page)).toEqual([]);
     await review.toggleHelp();
     expect(await review.helpKeys().textContent()).toContain('Reject');
     await screenshot(page, 'review-help');
@@ -154,6 +158,7 @@ describe.skipIf(!hasChromium)('the reviewer’s desk in Chromium (browser mode)'
     await doc.waitForPages();
     await doc.showTextOverlay();
     await screenshot(page, 'document');
+    expect(await unlabelledControls(page)).toEqual([]);
 
     // The queue shows every decision.
     await shell.goTo('Queue');
@@ -176,10 +181,12 @@ describe.skipIf(!hasChromium)('the reviewer’s desk in Chromium (browser mode)'
     expect(count('task.approved')).toBe(MIN_ITEMS - corrected - rejected + undone);
     expect(await activity.verifyChain()).toMatch(/^Audit chain intact/);
     await screenshot(page, 'activity');
+    expect(await unlabelledControls(page)).toEqual([]);
 
     await shell.goTo('Settings');
     await settings.systemInfo().waitFor();
     await screenshot(page, 'settings');
+    expect(await unlabelledControls(page)).toEqual([]);
 
     const cli = await promisify(execFile)(process.execPath, ['bin/countersign.mjs', 'audit', 'verify', '--data-dir', app.dataDir], { env: { ...process.env, COUNTERSIGN_KEY_STORAGE: 'file' } });
     expect(cli.stdout).toMatch(/^Audit chain intact/);
