@@ -107,6 +107,9 @@ describe.skipIf(!hasChromium)('the reviewer’s desk in Chromium (browser mode)'
     await review.waitForItem();
     await screenshot(page, 'review');
     expect(await unlabelledControls(page)).toEqual([]);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await screenshot(page, 'review-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
     await review.toggleHelp();
     expect(await review.helpKeys().textContent()).toContain('Reject');
     await screenshot(page, 'review-help');

@@ -30,6 +30,10 @@ export function HelpOverlay({ keymap, onClose }: { keymap: Keymap; onClose: () =
           </tbody>
         </table>
         <p>Remap keys in Settings. While editing a field, Enter keeps the new value and Esc drops it.</p>
+        <p>
+          In the queue: <kbd>↑</kbd> <kbd>↓</kbd> move, <kbd>Enter</kbd> reviews from that row, <kbd>Space</kbd> selects a batch-approvable row, <kbd>o</kbd> opens
+          the document.
+        </p>
         <button type="button" onClick={onClose}>
           Close
         </button>
