@@ -165,7 +165,8 @@ function TaskQueue() {
   const loaded = useQueue((s) => s.loaded);
   const error = useQueue((s) => s.error);
   const message = useQueue((s) => s.message);
-  const [active, setActive] = useState(0);
+  // Back from review, the row last reviewed is the active one.
+  const [active, setActive] = useState(() => Math.max(0, view.findIndex((t) => t.id === reviewStore.getState().task?.id)));
   const scrollRef = useRef<HTMLDivElement>(null);
   const table = useTable({ features, columns, data: view });
   const rows = table.getRowModel().rows;
