@@ -18,6 +18,20 @@ describe('orderByRows', () => {
     ]);
   });
 
+  it('leaves two columns of prose in column order', () => {
+    const prose = (text: string, x0: number, y0: number, line: number): Word[] =>
+      text.split(' ').map((t, i) => ({ text: t, box: [x0 + i * 0.05, y0, x0 + i * 0.05 + 0.04, y0 + 0.02], confidence: 0.9, line }));
+    const words = [
+      ...prose('the left column starts here and runs on', 0.05, 0.1, 0),
+      ...prose('and ends.', 0.05, 0.13, 1),
+      ...prose('the right column starts here and runs on', 0.55, 0.1, 2),
+      ...prose('and on until its end.', 0.55, 0.13, 3),
+    ];
+    expect(orderByRows(words).text).toBe(
+      'the left column starts here and runs on\nand ends.\nthe right column starts here and runs on\nand on until its end.',
+    );
+  });
+
   it('keeps lines apart that only touch', () => {
     const words = [word('first', 0.1, 0.1, 0), word('second', 0.1, 0.115, 1)];
     expect(orderByRows(words).text).toBe('first\nsecond');

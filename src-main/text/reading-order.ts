@@ -1,10 +1,16 @@
 import type { Word } from '../../src-shared/document-model.ts';
 
+/** Only a short line (an amount, a value, a table cell) is attached to the line on its left. */
+const SHORT_LINE_WORDS = 4;
+const SHORT_LINE_WIDTH = 0.25;
+
+type Row = { y0: number; y1: number; x1: number; words: Word[] };
+
 /**
- * Re-orders OCR lines into visual rows, top to bottom and left to right: tesseract reads a
- * receipt's right-hand price column as its own block, which splits "TOTAL ... 9.00" apart.
- * Lines whose vertical extents overlap by more than half the smaller height share a row.
- * Returns new words (line = row index) and the text, one row a line.
+ * Keeps the source's line order (tesseract's layout analysis, or the PDF's content order) but
+ * attaches a short line to an earlier one on the same row when it sits to its right: tesseract reads
+ * a receipt's price column as its own block, which splits "TOTAL ... 9.00" apart. A long line is
+ * prose in a column of its own and stays where it is. Returns new words (line = row index) and the text.
  */
 export function orderByRows(words: readonly Word[]): { words: Word[]; text: string } {
   const lines = new Map<number, Word[]>();
@@ -13,22 +19,23 @@ export function orderByRows(words: readonly Word[]): { words: Word[]; text: stri
     if (list) list.push(w);
     else lines.set(w.line, [w]);
   }
-  type Span = { y0: number; y1: number; words: Word[] };
-  const spans: Span[] = [...lines.values()].map((ws) => ({
-    y0: median(ws.map((w) => w.box[1])),
-    y1: median(ws.map((w) => w.box[3])),
-    words: ws,
-  }));
-  spans.sort((a, b) => a.y0 + a.y1 - (b.y0 + b.y1));
-  const rows: Span[] = [];
-  for (const span of spans) {
-    const row = rows[rows.length - 1];
-    if (row && overlapsEnough(row, span)) {
-      row.words.push(...span.words);
-      row.y0 = Math.min(row.y0, span.y0);
-      row.y1 = Math.max(row.y1, span.y1);
+  const rows: Row[] = [];
+  for (const ws of lines.values()) {
+    const x0 = Math.min(...ws.map((w) => w.box[0]));
+    const line: Row = {
+      // Medians, not extremes: a skewed line's box is much taller than its text.
+      y0: median(ws.map((w) => w.box[1])),
+      y1: median(ws.map((w) => w.box[3])),
+      x1: Math.max(...ws.map((w) => w.box[2])),
+      words: [...ws],
+    };
+    const short = ws.length <= SHORT_LINE_WORDS && line.x1 - x0 < SHORT_LINE_WIDTH;
+    const row = short ? rows.find((r) => overlapsEnough(r, line) && x0 >= r.x1 - 0.005) : undefined;
+    if (row) {
+      row.words.push(...line.words);
+      row.x1 = Math.max(row.x1, line.x1);
     } else {
-      rows.push({ ...span, words: [...span.words] });
+      rows.push(line);
     }
   }
   const out: Word[] = [];
