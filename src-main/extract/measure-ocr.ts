@@ -1,0 +1,168 @@
+/**
+ * Measures extraction and routing on real OCR output: the pages and words an engine run stored in
+ * its SQLite database, scored against the corpus labels, split into the classifier's training half
+ * (tune here) and the held-out half (report only). No OCR runs, so an iteration takes seconds.
+ * Run: npx tsx src-main/extract/measure-ocr.ts --db COPY.db [--half training|held-out|both]
+ *      [--misses] [--sweep] [--policy FILE]
+ * Open a copy of the database: the engine keeps it in WAL mode.
+ */
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import type { DocType, FieldName, PageText, Word } from '../../src-shared/document-model.ts';
+import { fieldMatches } from '../eval/metrics.ts';
+import { evaluateRules, loadRuleSet } from '../rules/evaluate-rules.ts';
+import { loadPolicy, type Policy } from '../route/policy.ts';
+import { qaRate, routeDocument } from '../route/route-document.ts';
+import { extractDocument, loadTemplates, type ExtractionResult } from './extract-document.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const CORPUS = resolve(ROOT, '../shared/corpus');
+const FIELDS: FieldName[] = ['total', 'issueDate', 'vendor'];
+
+interface Label {
+  id: string;
+  file: string;
+  docType?: string;
+  fields?: Partial<Record<FieldName, string>>;
+}
+
+export interface OcrDocument {
+  id: string;
+  docType: DocType;
+  docTypeScore: number;
+  label: Label;
+  pages: PageText[];
+}
+
+/** Every labelled corpus document that has stored OCR words, with its stored class and score. */
+export function loadOcrDocuments(dbFile: string, corpusDir = CORPUS): OcrDocument[] {
+  const labels = new Map(
+    readFileSync(join(corpusDir, 'labels.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Label)
+      .map((l) => [l.file, l]),
+  );
+  const db = new Database(dbFile, { readonly: true, fileMustExist: true });
+  try {
+    const docs = db
+      .prepare<[], { id: number; source_path: string; doc_type: DocType; doc_type_score: number }>(
+        "SELECT id, source_path, doc_type, doc_type_score FROM documents WHERE status = 'processed' AND doc_type IS NOT NULL",
+      )
+      .all();
+    const pageRows = db.prepare<[number], { page_no: number; width: number; height: number; source: PageText['source']; engine: string; text: string }>(
+      'SELECT page_no, width, height, source, engine, text FROM pages WHERE document_id = ? ORDER BY page_no',
+    );
+    const wordRows = db.prepare<[number], { page_no: number; text: string; x0: number; y0: number; x1: number; y1: number; confidence: number; line: number }>(
+      'SELECT page_no, text, x0, y0, x1, y1, confidence, line FROM words WHERE document_id = ? ORDER BY page_no, idx',
+    );
+    const out: OcrDocument[] = [];
+    for (const d of docs) {
+      const rel = d.source_path.slice(d.source_path.indexOf('/corpus/') + '/corpus/'.length);
+      const label = labels.get(rel);
+      if (!label?.fields || !label.docType) continue;
+      const byPage = new Map<number, Word[]>();
+      for (const w of wordRows.all(d.id)) {
+        const list = byPage.get(w.page_no) ?? [];
+        list.push({ text: w.text, box: [w.x0, w.y0, w.x1, w.y1], confidence: w.confidence, line: w.line });
+        byPage.set(w.page_no, list);
+      }
+      const pages = pageRows.all(d.id).map((p) => ({ pageNo: p.page_no, width: p.width, height: p.height, source: p.source, engine: p.engine, text: p.text, words: byPage.get(p.page_no) ?? [] }));
+      out.push({ id: label.id, docType: d.doc_type, docTypeScore: d.doc_type_score, label, pages });
+    }
+    return out;
+  } finally {
+    db.close();
+  }
+}
+
+export interface HalfReport {
+  documents: number;
+  fields: Record<string, { matched: number; labelled: number }>;
+  /** Routed with a draw that never QA-samples: what the policy's thresholds alone approve. */
+  autoApproved: number;
+  wrong: number;
+  /** Expected auto-approvals once QA sampling (all vendors new) takes its share. */
+  afterQa: number;
+  misses: string[];
+  samples: { id: string; field: FieldName; confidence: number; correct: boolean }[];
+}
+
+export function measureOcr(docs: OcrDocument[], policy: Policy, opts: { templatesDir?: string; rulesFile?: string } = {}): HalfReport {
+  const templates = loadTemplates(opts.templatesDir ?? join(ROOT, 'resources/templates'));
+  const ruleSet = loadRuleSet(opts.rulesFile ?? join(ROOT, 'resources/rules/default.yaml'));
+  const report: HalfReport = { documents: docs.length, fields: {}, autoApproved: 0, wrong: 0, afterQa: 0, misses: [], samples: [] };
+  for (const doc of docs) {
+    const x: ExtractionResult = extractDocument(doc.pages, { docType: doc.docType, templates });
+    for (const name of FIELDS) {
+      const expected = doc.label.fields?.[name];
+      if (expected === undefined) continue;
+      const got = x.fields[name];
+      const ok = fieldMatches(name, got?.value, expected);
+      const s = (report.fields[name] ??= { matched: 0, labelled: 0 });
+      s.labelled++;
+      if (ok) s.matched++;
+      if (got) report.samples.push({ id: doc.id, field: name, confidence: got.confidence, correct: ok });
+      if (!ok) report.misses.push(`${doc.id} ${name}: got ${JSON.stringify(got?.value)} (${got?.confidence ?? '-'}) want ${JSON.stringify(expected)}`);
+    }
+    const rules = evaluateRules({ docType: doc.docType, fields: x.fields, lineItems: x.lineItems, sha256: doc.id }, ruleSet, {
+      now: new Date(),
+      findDuplicates: () => [],
+    });
+    const input = { docType: doc.docType, docTypeScore: doc.docTypeScore, fields: x.fields, rules, vendorHistoryCount: 0 };
+    const route = routeDocument(input, policy, () => 0.999);
+    if (route.action !== 'auto_approve') continue;
+    report.autoApproved++;
+    report.afterQa += 1 - qaRate(input, policy).rate;
+    const expectedTotal = doc.label.fields?.total;
+    if (doc.docType !== doc.label.docType || (expectedTotal !== undefined && !fieldMatches('total', x.fields.total?.value, expectedTotal))) {
+      report.wrong++;
+      report.misses.push(`${doc.id} AUTO-APPROVED WRONG: total ${x.fields.total?.value} want ${expectedTotal}`);
+    }
+  }
+  return report;
+}
+
+/** Share kept and accuracy above each confidence threshold, per field. */
+function sweep(samples: HalfReport['samples']): string[] {
+  const out: string[] = [];
+  for (const field of FIELDS) {
+    const ss = samples.filter((s) => s.field === field);
+    const cells = [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95].map((t) => {
+      const kept = ss.filter((s) => s.confidence >= t);
+      const right = kept.filter((s) => s.correct).length;
+      return `≥${t}: ${kept.length} kept, ${kept.length - right} wrong`;
+    });
+    out.push(`  ${field.padEnd(10)} ${cells.join(' | ')}`);
+  }
+  return out;
+}
+
+function main(): void {
+  const arg = (name: string) => {
+    const i = process.argv.indexOf(name);
+    return i > 0 ? process.argv[i + 1] : undefined;
+  };
+  const dbFile = arg('--db');
+  if (!dbFile) throw new Error('--db COPY.db is required (a copy of an engine database that processed the corpus)');
+  const half = arg('--half') ?? 'training';
+  const policy = loadPolicy(arg('--policy') ?? join(ROOT, 'resources/policies/default.yaml'));
+  const training = new Set((JSON.parse(readFileSync(join(ROOT, 'models/doc-classifier/training-documents.json'), 'utf8')) as { ids: string[] }).ids);
+  const all = loadOcrDocuments(dbFile).filter((d) => d.id.startsWith('sroie/'));
+  const halves: [string, OcrDocument[]][] = [];
+  if (half === 'training' || half === 'both') halves.push(['training', all.filter((d) => training.has(d.id))]);
+  if (half === 'held-out' || half === 'both') halves.push(['held-out', all.filter((d) => !training.has(d.id))]);
+  for (const [name, docs] of halves) {
+    const r = measureOcr(docs, policy);
+    if (process.argv.includes('--misses')) for (const m of r.misses) console.log(m);
+    console.log(`\n${name}: ${r.documents} SROIE receipts with OCR words`);
+    for (const [f, s] of Object.entries(r.fields)) console.log(`  ${f.padEnd(10)} ${((s.matched / s.labelled) * 100).toFixed(1).padStart(5)}%  ${s.matched}/${s.labelled}`);
+    const pct = (n: number) => `${((n / Math.max(1, r.documents)) * 100).toFixed(1)}%`;
+    console.log(`  auto-approved before QA sampling: ${r.autoApproved} (${pct(r.autoApproved)}), wrong total or type: ${r.wrong} (${((r.wrong / Math.max(1, r.autoApproved)) * 100).toFixed(1)}%)`);
+    console.log(`  expected auto-approved after QA sampling (new vendors): ${r.afterQa.toFixed(1)} (${pct(r.afterQa)})`);
+    if (process.argv.includes('--sweep')) console.log(sweep(r.samples).join('\n'));
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) main();
