@@ -35,6 +35,18 @@ export function registerExtraCommands(program: Command, state: { exitCode: numbe
     });
 
   registerServeCommand(program, state, dataDirOption);
+
+  program
+    .command('hub')
+    .description('This device and a hub: connect (enroll), sync, status, tasks, decide (see docs/hub.md)')
+    .helpOption(false)
+    .allowUnknownOption()
+    .argument('[args...]')
+    .action(async (args: string[]) => {
+      const { main: hubMain } = await import('../sync/device-cli.ts');
+      // Same data directory rules as every other command.
+      state.exitCode = await hubMain(args.includes('--data-dir') ? args : ['--data-dir', resolveDataDir(), ...args]);
+    });
   program
     .command('policy')
     .description('Routing policies')

@@ -17,6 +17,8 @@ import type { Understanding } from '../understand/understanding.ts';
 import { LazyOcrEngine } from './lazy-ocr.ts';
 import { defaultConcurrency, Pipeline } from './pipeline.ts';
 import { TaskService } from './task-service.ts';
+import { DeviceSecretVault } from '../sync/device-identity.ts';
+import { SyncService } from '../sync/sync-service.ts';
 
 export const ENGINE_VERSION = '0.1.0';
 
@@ -40,6 +42,7 @@ export interface EngineOptions {
 export class Engine {
   readonly handlers: EngineHandlers;
   private understandingPromise: Promise<Understanding> | null = null;
+  private syncService: Promise<SyncService> | null = null;
 
   private constructor(
     readonly dataDir: string,
@@ -101,7 +104,17 @@ export class Engine {
     return this.pipeline.processPaths(paths, actor, onResult);
   }
 
+  /** Hub sync for this data directory, opened on first use (it probes the keychain). */
+  sync(): Promise<SyncService> {
+    this.syncService ??= DeviceSecretVault.open(this.dataDir).then((vault) => {
+      if (vault.warning) process.stderr.write(`warning: ${vault.warning}\n`);
+      return new SyncService({ db: this.db, audit: this.audit, vault });
+    });
+    return this.syncService;
+  }
+
   async close(): Promise<void> {
+    if (this.syncService) await (await this.syncService.catch(() => null))?.stop();
     await this.ocr.close();
     const u = this.understandingPromise ? await this.understandingPromise.catch(() => null) : null;
     await u?.close();
@@ -160,6 +173,12 @@ export class Engine {
       },
       'audit.verify': async () => this.audit.verify(),
       'system.stats': async () => this.stats(),
+      'sync.connect': async (a) => (await this.sync()).handlers['sync.connect'](a),
+      'sync.status': async (a) => (await this.sync()).handlers['sync.status'](a),
+      'sync.now': async (a) => (await this.sync()).handlers['sync.now'](a),
+      'sync.hubTasks': async (a) => (await this.sync()).handlers['sync.hubTasks'](a),
+      'sync.decideHubTask': async (a) => (await this.sync()).handlers['sync.decideHubTask'](a),
+      'sync.shareDocument': async (a) => (await this.sync()).handlers['sync.shareDocument'](a),
       'system.info': async () => {
         const u = this.loadUnderstanding ? await this.understanding().catch(() => null) : null;
         return {

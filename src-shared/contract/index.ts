@@ -1,6 +1,7 @@
 import { auditContract } from './audit.ts';
 import type { HandlersOf } from './define.ts';
 import { documentsContract } from './documents.ts';
+import { deviceSyncContract } from './hub.ts';
 import { systemContract } from './system.ts';
 import { tasksContract } from './tasks.ts';
 
@@ -10,6 +11,7 @@ export const engineContract = {
   ...tasksContract,
   ...auditContract,
   ...systemContract,
+  ...deviceSyncContract,
 };
 
 export type EngineContract = typeof engineContract;
