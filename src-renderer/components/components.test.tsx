@@ -9,8 +9,9 @@ describe('components', () => {
   it('the help overlay lists every review action with the key it is mapped to now', () => {
     const html = renderToStaticMarkup(<HelpOverlay keymap={effectiveKeymap({ approve: 'a' })} onClose={() => undefined} />);
     for (const a of REVIEW_ACTIONS) expect(html).toContain(a.label.replace(/&/g, '&amp;'));
-    expect(html).toContain('<kbd>a</kbd>');
-    expect(html).not.toContain('<kbd>Enter</kbd>');
+    const table = html.slice(0, html.indexOf('</table>'));
+    expect(table).toContain('<kbd>a</kbd>');
+    expect(table).not.toContain('<kbd>Enter</kbd>');
     expect(html).toContain('role="dialog"');
   });
 
