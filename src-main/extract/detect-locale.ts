@@ -51,6 +51,8 @@ export function detectLocale(text: string): DocumentLocale {
       continue;
     }
     if (!/^\d{1,2}[-./ ]\d{1,2}[-./ ]\d{2,4}$/.test(d.raw.replace(/\s/g, ''))) continue;
+    // "12.17.26" with two-digit parts and dots is as likely a time of day (OCR reads ':' as '.').
+    if (/^\d{2}\.\d{2}\.\d{2}$/.test(d.raw.replace(/\s/g, ''))) continue;
     if (d.provenOrder === 'DMY') provenDmy++;
     if (d.provenOrder === 'MDY') provenMdy++;
   }

@@ -133,7 +133,8 @@ export function extractAmounts(rows: TextRow[], decimal: DecimalSeparator | unde
       score += 0.3;
       why.push('equals cash paid minus change');
     }
-    if (subtotals.some((s) => taxes.some((t) => toCents(s.value) + toCents(t.value) === cents))) {
+    // A zero tax makes any subtotal "add up"; it proves nothing.
+    if (subtotals.some((s) => taxes.some((t) => toCents(t.value) > 0 && toCents(s.value) + toCents(t.value) === cents))) {
       score += 0.3;
       why.push('equals subtotal plus tax');
     }
@@ -152,7 +153,12 @@ export function extractAmounts(rows: TextRow[], decimal: DecimalSeparator | unde
   const fields: AmountFields = {};
   if (best) {
     const why = checks.get(best.c) ?? [];
-    fields.total = toField(best.c, confidenceFrom(best.c.score, why.length, best.c.ocr), why);
+    const bestCents = toCents(best.c.value);
+    // With a rounding line, the total before rounding (a few cents off) backs the rounded one up.
+    const beforeRounding = rounding.length > 0 && scored.some((x) => x.c.value !== best.c.value && Math.abs(toCents(x.c.value) - bestCents) <= 10);
+    const rival = scored.find((x) => x.c.value !== best.c.value && x.c.score >= 0.5 && !(beforeRounding && Math.abs(toCents(x.c.value) - bestCents) <= 10));
+    const reasons = [...why, ...(beforeRounding ? ['the total before rounding is a few cents off'] : []), ...(rival ? [`another total reads ${rival.c.value}`] : [])];
+    fields.total = toField(best.c, totalConfidence(best.c, why, best.score - (rival?.score ?? 0)), reasons);
   }
 
   // Subtotal and tax: the pair that adds up to the total if there is one, else the strongest each.
@@ -173,12 +179,34 @@ export function extractAmounts(rows: TextRow[], decimal: DecimalSeparator | unde
     fields.subtotal = toField(pair[0], confidenceFrom(pair[0].score, 1, pair[0].ocr), ['subtotal plus tax equals the total']);
     fields.tax = toField(pair[1], confidenceFrom(pair[1].score, 1, pair[1].ocr), ['subtotal plus tax equals the total']);
   } else {
-    const s = strongest(subtotals.filter((x) => totalCents === undefined || toCents(x.value) <= totalCents));
-    const t = strongest(taxes.filter((x) => totalCents === undefined || toCents(x.value) < totalCents));
+    // No pair adds up. A subtotal equal to the total beside a positive tax, or a tax over half the
+    // total, is a misread (OCR drops digits, "GST 6%" rows carry other amounts): leave it out rather
+    // than report a sum that cannot hold.
+    const t = strongest(taxes.filter((x) => totalCents === undefined || toCents(x.value) * 2 < totalCents));
+    const s = strongest(
+      subtotals.filter((x) => totalCents === undefined || toCents(x.value) < totalCents || (toCents(x.value) === totalCents && (!t || toCents(t.value) === 0))),
+    );
     if (s) fields.subtotal = toField(s, confidenceFrom(s.score, 0, s.ocr) * 0.8, []);
     if (t) fields.tax = toField(t, confidenceFrom(t.score, 0, t.ocr) * 0.8, []);
   }
   return fields;
+}
+
+const STRONG_CHECKS = new Set(['equals cash paid minus change', 'equals subtotal plus tax']);
+
+/**
+ * How sure the total is. On OCR text a label alone is often next to a misread amount, so the
+ * arithmetic checks weigh most; a rival total with a different value close behind costs, and so
+ * do poorly read words.
+ */
+export function totalConfidence(c: Candidate, why: string[], margin: number): number {
+  const strong = why.filter((w) => STRONG_CHECKS.has(w)).length;
+  const weak = why.length - strong;
+  const label = Math.max(0, Math.min(1, c.labelRow ? 1 - (1 - c.score) * 1.5 : c.score));
+  let conf = 0.35 + 0.3 * label + 0.2 * Math.min(2, strong) + 0.08 * Math.min(2, weak);
+  if (margin < 0.25) conf -= 0.25 - margin;
+  conf *= 0.8 + 0.2 * Math.max(0, Math.min(1, c.ocr));
+  return round2(Math.max(0.05, Math.min(0.99, conf)));
 }
 
 function strongest(cs: Candidate[]): Candidate | undefined {

@@ -63,6 +63,8 @@ const E = String.raw`(?![\w/]|[.-]\d)`;
 const PATTERNS: { re: RegExp; kind: 'ymd' | 'numeric' | 'dmonthy' | 'monthdy' | 'compact' }[] = [
   { re: new RegExp(String.raw`${B}(\d{4})\s?[-./]\s?(\d{1,2})\s?[-./]\s?(\d{1,2})${E}`, 'g'), kind: 'ymd' },
   { re: new RegExp(String.raw`${B}(\d{1,2})\s?([-./])\s?(\d{1,2})\s?\2\s?(\d{4}|\d{2})${E}`, 'g'), kind: 'numeric' },
+  // OCR glues the next word to a 4-digit year: "21/05/2018Time".
+  { re: new RegExp(String.raw`${B}(\d{1,2})\s?([-./])\s?(\d{1,2})\s?\2\s?(\d{4})(?=\p{L})`, 'gu'), kind: 'numeric' },
   // OCR drops the first separator: "2804/2017".
   { re: new RegExp(String.raw`${B}(\d{2})()(\d{2})/(\d{4})${E}`, 'g'), kind: 'numeric' },
   {

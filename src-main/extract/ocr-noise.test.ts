@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { detectLocale } from './detect-locale.ts';
+import { extractDocument } from './extract-document.ts';
+import { findDates } from './normalise-date.ts';
+import { pagesFromLines } from './page-layout.ts';
+
+const extract = (lines: string[], confidence = 0.9) => extractDocument(pagesFromLines(lines, { source: 'ocr', confidence }), { docType: 'receipt' }).fields;
+
+describe('OCR noise on receipts', () => {
+  it('reads a date whose year OCR glued to the next word', () => {
+    expect(findDates('Date: 21/05/2018Time: 11:12:56AM').map((d) => d.iso)).toEqual(['2018-05-21']);
+  });
+
+  it('does not take a time of day read with dots as proof of month-first dates', () => {
+    const locale = detectLocale('KEDAI PAPAN SDN BHD\nDate: 10/01/2018\n09.20.00\nTOTAL RM 12.00');
+    expect(locale.dateOrder).toBe('DMY');
+    const fields = extract(['KEDAI PAPAN SDN BHD', 'Doc No CS00012626 Date: 10/01/2018', '09.20.00', 'TOTAL RM 12.00']);
+    expect(fields.issueDate?.value).toBe('2018-01-10');
+  });
+
+  it('is sure of a total that cash minus change confirms, and unsure of a lone label', () => {
+    const checked = extract(['SWC ENTERPRISE SDN BHD', 'Total Incl. GST: 8.70', 'CASH 10.00', 'CHANGE 1.30']);
+    const lone = extract(['SWC ENTERPRISE SDN BHD', 'Grand Total 30.50', 'Thank you']);
+    expect(checked.total?.value).toBe('8.70');
+    expect(lone.total?.value).toBe('30.50');
+    expect(checked.total!.confidence).toBeGreaterThanOrEqual(0.66);
+    expect(lone.total!.confidence).toBeLessThan(0.66);
+  });
+
+  it('doubts a total when another labelled total reads differently', () => {
+    const fields = extract([
+      'ONE SEAFOOD RESTAURANT SDN BHD',
+      'Total (Excluding GST): 36.00',
+      'Total (Inclusive of GST): 36.00',
+      'TOTAL: 38.00',
+      'CASH 38.00',
+    ]);
+    expect(fields.total!.confidence).toBeLessThan(0.66);
+  });
+
+  it('does not count a zero tax as subtotal plus tax adding up', () => {
+    const fields = extract(['SHOP SDN BHD', 'Total (Excluding GST): 36.00', 'GST 0.00', 'Total (Inclusive of GST): 36.00']);
+    expect(fields.total?.note ?? '').not.toContain('equals subtotal plus tax');
+  });
+
+  it('leaves out a subtotal equal to the total when a positive tax cannot add up', () => {
+    const fields = extract(['NANDO SDN BHD', 'Sub Total 129.30', 'GST 6% 7.30', 'Total 129.30', 'CASH 150.00', 'CHANGE 20.70']);
+    expect(fields.total?.value).toBe('129.30');
+    expect(fields.subtotal).toBeUndefined();
+  });
+});
