@@ -18,6 +18,9 @@ const NOISE = [
   /\b\d{5}\b.*\b(?:kuala|johor|selangor|malaysia|penang|perak|kl)\b/i,
   /\b(?:date|time|cashier|invoice\s*no|receipt\s*no|table|counter|member|guest|name|bill\s*to|ship\s*to|sold\s*to|customer)\b\s*[:#]/i,
   /^\W*(?:page|seite|pagina)\b/i,
+  // Titles with more words ("TAX INVOICE / ADJUSTMENT NOTE") and table headers ("Amt Inc Tax Code").
+  /^\W*(?:(?:simplified\s*|full\s*)?tax\s*invoice|official\s*receipt|cash\s*bill|adjustment\s*note|credit\s*note|debit\s*note)\b/i,
+  /\b(?:qty|amt|price|description|tax\s*code|item)\b.*\b(?:qty|amt|amount|price|tax|code|total)\b/i,
   /^\W*$/,
 ];
 
@@ -44,7 +47,11 @@ export function cleanVendorName(name: string): string {
     .replace(/^#\d+\s+/, '') // till or receipt counters printed before the name
     .replace(/\s*[({[](?:co\.?\s*(?:no|reg)\.?\s*:?\s*)?[\dA-Z]*\d{3,}[\dA-Z]*[-\s]?[A-Z]?[)}\]]\s*$/i, '')
     .replace(/\s*\(?\b(?:co\.?\s*(?:no|reg)|company\s*no)\b.*$/i, '')
+    // A bracketed registration whose label OCR garbled: "(Ca. No:20154-T)".
+    .replace(/\s*[({[][^)}\]]*\d{4,}[^)}\]]*[)}\]]?\s*$/, '')
     .replace(/\s+-\s+.*$/, '')
+    // After the legal form, only registration numbers and OCR noise follow: "SDN BHD BO0OZ7Zo-U".
+    .replace(/(\b(?:SDN\.?\s*BHD|BHD|S\/B)\.?)\s+\S*\d\S*(?:\s+\S+)?$/i, '$1')
     .replace(/[\s,;:|-]+$/, '')
     .trim();
 }
@@ -82,6 +89,9 @@ export function extractVendor(rows: TextRow[]): ExtractedField | undefined {
         why = 'a company name (legal form) at the top';
         // Names broken over lines: "POPULAR BOOK" / "CO. (M) SDN BHD".
         let j = i;
+        // "CO.   (M) SDN BHD": the legal form sits in a later column; the row's start belongs to it.
+        const rowSegs = segments(row.text);
+        if (rowSegs.length > 1 && rowSegs[0] !== rawSeg && CONTINUES_UP.test(rowSegs[0]!)) name = cleanVendorName(rowSegs.slice(0, rowSegs.indexOf(rawSeg) + 1).join(' '));
         while (j > 0 && (CONTINUES_UP.test(segments(top[j]!.text)[0] ?? '') || /[&(,]\s*$/.test(top[j - 1]!.text)) && !isNoise(top[j - 1]!.text)) {
           j--;
           name = `${segments(top[j]!.text)[0] ?? ''} ${name}`;

@@ -49,3 +49,16 @@ describe('OCR noise on receipts', () => {
     expect(fields.subtotal).toBeUndefined();
   });
 });
+
+describe('vendor names under OCR noise', () => {
+  it('keeps the start of a name whose legal form sits in a later column', () => {
+    expect(extract(['POPULAR BOOK', 'CO.   (M) SDN BHD', '(Co. No.   113825-W)']).vendor?.value).toBe('POPULAR BOOK CO. (M) SDN BHD');
+  });
+  it('cuts a registration number whose label OCR garbled, and noise after the legal form', () => {
+    expect(extract(['Dion Realties Sdn Bhd (Ca. No:20154-T)', 'Jalan Ampang']).vendor?.value).toBe('Dion Realties Sdn Bhd');
+    expect(extract(['MOONLIGHT CAKE HOUSE SDN DHD BO0OZ7Zo-U', 'Jalan Ampang']).vendor?.value).toBe('MOONLIGHT CAKE HOUSE SDN BHD');
+  });
+  it('skips longer titles and table headers', () => {
+    expect(extract(['TAX INVOICE / ADJUSTMENT NOTE', 'Qty UOM U.Price Amt   Amt Inc Tax Code', 'KEDAI RUNCIT AH HOCK']).vendor?.value).toBe('KEDAI RUNCIT AH HOCK');
+  });
+});

@@ -48,6 +48,6 @@ export function repairLabels(text: string): string {
 export function repairLegalForm(name: string): string {
   return name
     .replace(/\bS[O0DQ]N(\.?\s*)(?:B[HN][DO0]|8HD|BAD|BH0)\b/gi, (m, gap: string) => (m === m.toUpperCase() ? `SDN${gap}BHD` : `Sdn${gap}Bhd`))
-    .replace(/\bSDN(\.?\s*)B[A-Z]D\b/g, 'SDN$1BHD')
+    .replace(/\bSDN(\.?\s*)(?:B[A-Z]D|[D8]HD)\b/g, 'SDN$1BHD')
     .replace(/(?<=\s)[5S]\s?\/\s?[BR8](?=\s*(?:[({[]|$))/g, 'S/B');
 }
