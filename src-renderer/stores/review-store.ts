@@ -5,6 +5,9 @@ import type { AppClient } from '../api/client.ts';
 import { corrections, cropRegion, reviewFields, stepFocus, type ReviewField } from '../review/review-logic.ts';
 import type { QueueStore } from './queue-store.ts';
 
+/** Open items loaded ahead of the reviewer. */
+const PREFETCH_AHEAD = 3;
+
 export interface PageImage {
   url: string;
   width: number;
@@ -110,10 +113,17 @@ export function createReviewStore(deps: ReviewDeps) {
       return -1;
     };
 
-    /** Warms the cache for the neighbours, so moving on paints from memory. */
+    /** Warms the cache for the next few open items and the neighbours, so moving on paints from memory. */
     const prefetch = () => {
       const { order, index } = get();
-      for (const i of [nextOpen(index + 1, 1), index + 1, index - 1]) {
+      const ahead: number[] = [];
+      for (let from = index + 1; ahead.length < PREFETCH_AHEAD; ) {
+        const i = nextOpen(from, 1);
+        if (i < 0) break;
+        ahead.push(i);
+        from = i + 1;
+      }
+      for (const i of [...ahead, index + 1, index - 1]) {
         const t = i >= 0 && i < order.length ? taskById(order[i]!) : null;
         if (t) load(t).catch(() => undefined);
       }
