@@ -48,7 +48,7 @@ export const TOTAL_NEGATIVE: RegExp[] = [
   /total\s*(?:qty|quantity|items?|item\(s\)|no\.?\s*of|pcs|units|tender|savings?|discount|disc\b|weight|points?)/i,
   /total\s*(?:sales\s*)?\(?\s*excl|excl(?:uding|usive)?\.?\s*(?:of\s*)?(?:gst|tax|vat|btw)/i,
   /total\s*(?:gst|tax|vat|sst)\b(?!\s*incl)|(?:gst|tax|tva|vat)\s*total|included\s*in\s*total|includes?\s*\d*\s*%?\s*gst/i,
-  /total\s*\d+\s*%\s*suppl/i,
+  /total\s*[\d@oO]{0,3}\s*%\s*suppl/i,
   /taxable|zero\s*rated|exempt/i,
   /\bcash\b|\bchange\b|tender|\bpaid\b|card|visa|master|credit|debit|payment/i,
   /ohne\s*mwst|netto|\bHT\b|exclusief|zonder\s*btw/i,
@@ -73,7 +73,7 @@ export const TAX_LABELS: LabelRule[] = [
 export const TAX_NEGATIVE: RegExp[] = [
   /reg(?:istration)?\.?\s*no|gst\s*(?:id|no)\b|\bid\s*no|vat\s*(?:no|number|reg|id)|tva\s*intra|n°\s*de\s*tva|btw[-\s]*(?:nr|nummer|id)|ust[-.\s]*id|steuer[-\s]*nr|gstin|tin\b/i,
   /excl|exclusief|ohne|\bHT\b(?!.*tva)|incl\.?\s*btw\s*$|prijs\s*incl/i,
-  /total\s*\d+\s*%\s*suppl|taxable|zero\s*rated|@\s*0\s*%/i,
+  /total\s*[\d@oO]{0,3}\s*%\s*suppl|taxable|zero\s*rated|@\s*0\s*%/i,
   /tax\s*invoice|invoice/i,
 ];
 

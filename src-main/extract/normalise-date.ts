@@ -86,7 +86,8 @@ const PATTERNS: { re: RegExp; kind: 'ymd' | 'numeric' | 'dmonthy' | 'monthdy' | 
  */
 export function findDates(input: string, order: DateOrder = 'unknown'): DateMatch[] {
   // OCR reads 0 as O inside numbers ("25/12/2O18"); same length, so positions stay valid.
-  const text = input.replace(/(?<=\d)[Oo](?=\d|[\s/.-]|$)|(?<=[/.-])[Oo](?=\d)|(?<![\w])[Oo](?=\d[/.-])/g, '0');
+  const zeroed = input.replace(/(?<=\d)[Oo](?=\d|[\s/.-]|$)|(?<=[/.-])[Oo](?=\d)|(?<![\w])[Oo](?=\d[/.-])/g, '0');
+  const { text, repaired } = repairDateMisreads(zeroed);
   const out: DateMatch[] = [];
   const taken: [number, number][] = [];
   const overlaps = (s: number, e: number) => taken.some(([a, b]) => s < b && e > a);
@@ -98,10 +99,34 @@ export function findDates(input: string, order: DateOrder = 'unknown'): DateMatc
       const match = readMatch(m, kind, order);
       if (!match) continue;
       taken.push([start, end]);
-      out.push({ ...match, raw: m[0], start, end });
+      const fix = repaired.find(([a, , b]) => a < end && b > start);
+      out.push({ ...match, raw: input.slice(start, end), start, end, ...(fix ? { note: `read as a date after an OCR repair (${fix[1]})` } : {}) });
     }
   }
   return out.sort((a, b) => a.start - b.start);
+}
+
+const MONTH_ABBREVIATIONS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+/**
+ * Same-length repairs of OCR misreads inside dates: a year no receipt has ("14 Mar 2618" → 2018)
+ * and a month abbreviation one letter off a single month ("25/Fen/2017" → Feb).
+ */
+function repairDateMisreads(text: string): { text: string; repaired: [number, string, number][] } {
+  const repaired: [number, string, number][] = [];
+  let out = text.replace(new RegExp(String.raw`(?<=(?:\d[/.-]|\b(?:${MONTH_ALT})\.?[\s/.-]))2[1-9](?=\d{2}(?!\d))`, 'gi'), (m, at: number) => {
+    repaired.push([at, `year ${m}.. read as 20..`, at + 4]);
+    return '20';
+  });
+  out = out.replace(/(?<=\b\d{1,2}\s?[/-]\s?)([A-Za-z]{3})(?=\s?[/-]\s?\d{2,4}\b)/g, (m, _g: string, at: number) => {
+    const lower = m.toLowerCase();
+    if (monthFromName(lower)) return m;
+    const near = MONTH_ABBREVIATIONS.filter((a) => [...a].filter((c, i) => c !== lower[i]).length === 1);
+    if (near.length !== 1) return m;
+    repaired.push([at, `month "${m}" read as ${near[0]}`, at + 3]);
+    return near[0]!;
+  });
+  return { text: out, repaired };
 }
 
 function readMatch(

@@ -62,3 +62,17 @@ describe('vendor names under OCR noise', () => {
     expect(extract(['TAX INVOICE / ADJUSTMENT NOTE', 'Qty UOM U.Price Amt   Amt Inc Tax Code', 'KEDAI RUNCIT AH HOCK']).vendor?.value).toBe('KEDAI RUNCIT AH HOCK');
   });
 });
+
+describe('dates under OCR noise', () => {
+  it('repairs an impossible year and a month one letter off, and says so', () => {
+    const [year] = findDates('14 Mar 2618 18:40');
+    expect(year?.iso).toBe('2018-03-14');
+    expect(year?.note).toContain('OCR repair');
+    expect(findDates('GE4E320   25/Fen/2017').map((d) => d.iso)).toEqual(['2017-02-25']);
+  });
+  it('leaves real years, amounts and far-off words alone', () => {
+    expect(findDates('25/12/2018')[0]?.note).toBeUndefined();
+    expect(findDates('TOTAL 2618.00')).toEqual([]);
+    expect(findDates('12/Xyz/2017')).toEqual([]);
+  });
+});
