@@ -142,6 +142,14 @@ export function extractAmounts(rows: TextRow[], decimal: DecimalSeparator | unde
       score += 0.1;
       why.push('a round sum paid minus change');
     }
+    // Paid exactly, no change line: the payment row repeats the total independently.
+    if (change.length === 0 && cash.includes(cents) && !why.includes('equals cash paid minus change')) {
+      score += 0.05;
+      why.push('equals the amount paid');
+    }
+    // A rounded total printed beside the rounding line, on the 5-sen grid, with the total before
+    // rounding a few cents off: the till did the rounding arithmetic.
+    if (/rounding/.test(c.how) && cents % 5 === 0 && printedAt(cents) !== undefined) why.push('a rounded amount printed on the rounding line');
     // Later labelled totals are usually the final ones (after discounts and rounding).
     score += 0.05 * (c.row.index / Math.max(1, rows.length));
     checks.set(c, why);

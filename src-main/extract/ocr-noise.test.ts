@@ -76,3 +76,16 @@ describe('dates under OCR noise', () => {
     expect(findDates('12/Xyz/2017')).toEqual([]);
   });
 });
+
+describe('total cross-checks on receipts', () => {
+  it('counts an exact payment with no change line as the total printed again', () => {
+    const fields = extract(['KEDAI SDN BHD', 'Total (Inclusive of GST): 31.02', 'Rounding Adj: -0.02', 'CASH : 31.00']);
+    expect(fields.total?.value).toBe('31.00');
+    expect(fields.total?.note).toContain('equals the amount paid');
+  });
+  it('trusts a rounded total on the 5-sen grid printed by the rounding line', () => {
+    const fields = extract(['KEDAI SDN BHD', 'Total Sales (Inclusive GST) RM 37.44', 'Rounding RM 37.45', 'CHANGE Nil']);
+    expect(fields.total?.value).toBe('37.45');
+    expect(fields.total?.note).toContain('a rounded amount printed on the rounding line');
+  });
+});
