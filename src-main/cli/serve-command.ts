@@ -54,12 +54,13 @@ export async function runElectronApp(bin: string, dataDir: string): Promise<numb
 
 /**
  * What `npm start` calls after processing the samples: the Electron app where its binary is
- * installed, otherwise browser mode until Ctrl+C. Resolves with the exit code.
+ * installed, otherwise browser mode until Ctrl+C (`preferElectron: false` goes straight to browser
+ * mode). Resolves with the exit code.
  */
 export async function startApp(opts: { dataDir: string; port?: number; preferElectron?: boolean }): Promise<number> {
   const bin = opts.preferElectron === false ? null : electronBinary();
   if (bin) return runElectronApp(bin, opts.dataDir);
-  if (opts.preferElectron) process.stderr.write('No Electron binary is installed here; falling back to browser mode.\n');
+  if (opts.preferElectron !== false) process.stderr.write('No Electron binary is installed here; falling back to browser mode.\n');
   const server = await serveBrowserMode(opts);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
