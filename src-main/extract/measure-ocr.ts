@@ -14,6 +14,7 @@ import { fieldMatches } from '../eval/metrics.ts';
 import { evaluateRules, loadRuleSet } from '../rules/evaluate-rules.ts';
 import { loadPolicy, type Policy } from '../route/policy.ts';
 import { qaRate, routeDocument } from '../route/route-document.ts';
+import { rngForDocument } from '../understand/seeded-rng.ts';
 import { extractDocument, loadTemplates, type ExtractionResult } from './extract-document.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -31,6 +32,7 @@ export interface OcrDocument {
   id: string;
   docType: DocType;
   docTypeScore: number;
+  sha256: string;
   label: Label;
   pages: PageText[];
 }
@@ -47,8 +49,8 @@ export function loadOcrDocuments(dbFile: string, corpusDir = CORPUS): OcrDocumen
   const db = new Database(dbFile, { readonly: true, fileMustExist: true });
   try {
     const docs = db
-      .prepare<[], { id: number; source_path: string; doc_type: DocType; doc_type_score: number }>(
-        "SELECT id, source_path, doc_type, doc_type_score FROM documents WHERE status = 'processed' AND doc_type IS NOT NULL",
+      .prepare<[], { id: number; source_path: string; sha256: string; doc_type: DocType; doc_type_score: number }>(
+        "SELECT id, source_path, sha256, doc_type, doc_type_score FROM documents WHERE status = 'processed' AND doc_type IS NOT NULL",
       )
       .all();
     const pageRows = db.prepare<[number], { page_no: number; width: number; height: number; source: PageText['source']; engine: string; text: string }>(
@@ -69,7 +71,7 @@ export function loadOcrDocuments(dbFile: string, corpusDir = CORPUS): OcrDocumen
         byPage.set(w.page_no, list);
       }
       const pages = pageRows.all(d.id).map((p) => ({ pageNo: p.page_no, width: p.width, height: p.height, source: p.source, engine: p.engine, text: p.text, words: byPage.get(p.page_no) ?? [] }));
-      out.push({ id: label.id, docType: d.doc_type, docTypeScore: d.doc_type_score, label, pages });
+      out.push({ id: label.id, docType: d.doc_type, docTypeScore: d.doc_type_score, sha256: d.sha256, label, pages });
     }
     return out;
   } finally {
@@ -83,8 +85,12 @@ export interface HalfReport {
   /** Routed with a draw that never QA-samples: what the policy's thresholds alone approve. */
   autoApproved: number;
   wrong: number;
+  /** Auto-approved with a wrong issue date or vendor (not counted in `wrong`, which is total or type). */
+  wrongOther: { issueDate: number; vendor: number };
   /** Expected auto-approvals once QA sampling (all vendors new) takes its share. */
   afterQa: number;
+  /** Auto-approvals with the engine's own seeded QA draw per document (all vendors new). */
+  seeded: number;
   misses: string[];
   samples: { id: string; field: FieldName; confidence: number; correct: boolean }[];
 }
@@ -92,7 +98,7 @@ export interface HalfReport {
 export function measureOcr(docs: OcrDocument[], policy: Policy, opts: { templatesDir?: string; rulesFile?: string } = {}): HalfReport {
   const templates = loadTemplates(opts.templatesDir ?? join(ROOT, 'resources/templates'));
   const ruleSet = loadRuleSet(opts.rulesFile ?? join(ROOT, 'resources/rules/default.yaml'));
-  const report: HalfReport = { documents: docs.length, fields: {}, autoApproved: 0, wrong: 0, afterQa: 0, misses: [], samples: [] };
+  const report: HalfReport = { documents: docs.length, fields: {}, autoApproved: 0, wrong: 0, wrongOther: { issueDate: 0, vendor: 0 }, afterQa: 0, seeded: 0, misses: [], samples: [] };
   for (const doc of docs) {
     const x: ExtractionResult = extractDocument(doc.pages, { docType: doc.docType, templates });
     for (const name of FIELDS) {
@@ -115,6 +121,11 @@ export function measureOcr(docs: OcrDocument[], policy: Policy, opts: { template
     if (route.action !== 'auto_approve') continue;
     report.autoApproved++;
     report.afterQa += 1 - qaRate(input, policy).rate;
+    if (routeDocument(input, policy, rngForDocument(doc.sha256, policy.version)).action === 'auto_approve') report.seeded++;
+    for (const name of ['issueDate', 'vendor'] as const) {
+      const expected = doc.label.fields?.[name];
+      if (expected !== undefined && !fieldMatches(name, x.fields[name]?.value, expected)) report.wrongOther[name]++;
+    }
     const expectedTotal = doc.label.fields?.total;
     if (doc.docType !== doc.label.docType || (expectedTotal !== undefined && !fieldMatches('total', x.fields.total?.value, expectedTotal))) {
       report.wrong++;
@@ -160,7 +171,9 @@ function main(): void {
     for (const [f, s] of Object.entries(r.fields)) console.log(`  ${f.padEnd(10)} ${((s.matched / s.labelled) * 100).toFixed(1).padStart(5)}%  ${s.matched}/${s.labelled}`);
     const pct = (n: number) => `${((n / Math.max(1, r.documents)) * 100).toFixed(1)}%`;
     console.log(`  auto-approved before QA sampling: ${r.autoApproved} (${pct(r.autoApproved)}), wrong total or type: ${r.wrong} (${((r.wrong / Math.max(1, r.autoApproved)) * 100).toFixed(1)}%)`);
+    console.log(`  of those, wrong issue date: ${r.wrongOther.issueDate}, wrong vendor: ${r.wrongOther.vendor}`);
     console.log(`  expected auto-approved after QA sampling (new vendors): ${r.afterQa.toFixed(1)} (${pct(r.afterQa)})`);
+    console.log(`  auto-approved with the engine's seeded QA draw: ${r.seeded} (${pct(r.seeded)})`);
     if (process.argv.includes('--sweep')) console.log(sweep(r.samples).join('\n'));
   }
 }
