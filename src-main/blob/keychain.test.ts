@@ -12,7 +12,7 @@ const probe = keytar
         () => true,
         () => false,
       ),
-      new Promise<boolean>((r) => setTimeout(() => r(false), 3000)),
+      new Promise<boolean>((r) => setTimeout(() => r(false), 10_000)),
     ])
   : false;
 

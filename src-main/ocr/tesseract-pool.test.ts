@@ -90,4 +90,13 @@ describe('tesseract engine', () => {
     const result = await engine.recognize({ format: 'grey', data, width: info.width, height: info.height });
     expect(result.text).toContain('332.30');
   });
+
+  const FAINT = path.resolve(__dirname, '../../../shared/corpus/sroie/img/272.jpg');
+  it.skipIf(!existsSync(FAINT))('still reads a faint, stamped receipt on which automatic layout analysis finds almost nothing', async () => {
+    const { data, info } = await sharp(await readFile(FAINT)).greyscale().raw().toBuffer({ resolveWithObject: true });
+    const result = await engine.recognize({ format: 'grey', data, width: info.width, height: info.height });
+    expect(result.words.length).toBeGreaterThan(60);
+    expect(result.text).toMatch(/Broadview Marketing/);
+    expect(result.text).toMatch(/18\.00/);
+  });
 });

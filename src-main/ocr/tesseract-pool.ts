@@ -39,6 +39,10 @@ function tesseractVersion(): string {
   return (require('tesseract.js/package.json') as { version: string }).version;
 }
 
+/** Fewer words than this on a page makes the layout analysis suspect (see recognize). */
+const FEW_WORDS = 25;
+const goodWords = (r: OcrResult) => r.words.filter((w) => w.confidence >= 0.6).length;
+
 /** A pool of tesseract.js workers behind one scheduler; each job goes to the next idle worker. */
 export async function createTesseractEngine(opts: TesseractEngineOptions = {}): Promise<OcrEngine> {
   const traineddata = opts.traineddata ?? 'best_int';
@@ -92,13 +96,23 @@ export async function createTesseractEngine(opts: TesseractEngineOptions = {}): 
       if (signal?.aborted) throw new PipelineError('timeout', 'OCR was stopped before it started');
       // Without a resolution tesseract guesses one from the text height; telling it the scan's (or 300) reads better.
       const dpi = String(Math.round(Math.min(1200, Math.max(70, image.dpi ?? DEFAULT_DPI))));
-      const job = scheduler.addJob('recognize', Buffer.from(encodeForTesseract(image)), { user_defined_dpi: dpi } as never, { text: true, blocks: true });
-      // tesseract.js cannot cancel a running job: on abort the caller moves on and the worker finishes in the background.
-      const page = await raceAbort(job, signal).catch((err: unknown) => {
-        if (err instanceof PipelineError) throw err;
-        throw new PipelineError('ocr_failed', `OCR failed: ${errorText(err)}`, { cause: err });
-      });
-      return pageToResult(page.data, image.width, image.height);
+      const run = async (params: Record<string, string>) => {
+        const job = scheduler.addJob('recognize', Buffer.from(encodeForTesseract(image)), { user_defined_dpi: dpi, ...params } as never, { text: true, blocks: true });
+        // tesseract.js cannot cancel a running job: on abort the caller moves on and the worker finishes in the background.
+        const page = await raceAbort(job, signal).catch((err: unknown) => {
+          if (err instanceof PipelineError) throw err;
+          throw new PipelineError('ocr_failed', `OCR failed: ${errorText(err)}`, { cause: err });
+        });
+        return pageToResult(page.data, image.width, image.height);
+      };
+      const first = await run({});
+      // Automatic layout analysis sometimes finds a single block on a faint or stamped receipt and
+      // reads almost nothing; read such a page again as one uniform block and keep the better reading.
+      if (psm !== PSM.SINGLE_BLOCK && first.words.length < FEW_WORDS) {
+        const second = await run({ tessedit_pageseg_mode: PSM.SINGLE_BLOCK });
+        if (goodWords(second) > goodWords(first)) return second;
+      }
+      return first;
     },
     async close(): Promise<void> {
       if (closed) return;
