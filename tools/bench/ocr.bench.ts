@@ -13,6 +13,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { createTesseractEngine, type Traineddata } from '../../src-main/ocr/tesseract-pool.ts';
 import { extractText } from '../../src-main/text/extract-text.ts';
+import { collapseWhitespace, levenshtein } from '../../src-main/eval/metrics.ts';
 
 const run = promisify(execFile);
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -27,22 +28,7 @@ interface Scan {
   kind: 'receipt' | 'invoice';
 }
 
-const collapse = (s: string) => s.replace(/\s+/gu, ' ').trim();
-
-function levenshtein(a: string, b: string): number {
-  const x = [...a];
-  const y = [...b];
-  let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
-  let cur = new Array<number>(y.length + 1).fill(0);
-  for (let i = 1; i <= x.length; i++) {
-    cur[0] = i;
-    for (let j = 1; j <= y.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1));
-    }
-    [prev, cur] = [cur, prev];
-  }
-  return prev[y.length]!;
-}
+const collapse = collapseWhitespace;
 
 /** Share of the reference's words (as a multiset) found in the output, in any order. */
 function wordRecall(outputs: string[], scans: Scan[]): number {
