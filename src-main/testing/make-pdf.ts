@@ -1,33 +1,8 @@
-/**
- * Writes small, valid PDFs for tests: each page a list of text lines in Helvetica. Byte offsets in the
- * xref table are computed, so pdf.js reads them without repair.
- */
-export function makeTextPdf(pages: string[][], opts: { pageSize?: [number, number] } = {}): Buffer {
-  const [w, h] = opts.pageSize ?? [595, 842];
-  const objects: string[] = [];
-  const add = (body: string) => objects.push(body) - 1 + 1; // object numbers start at 1
-  const catalog = add('');
-  const pagesObj = add('');
-  const font = add('<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>');
-  const kids: number[] = [];
-  for (const lines of pages) {
-    const esc = (s: string) => s.replace(/[\\()]/g, (c) => `\\${c}`);
-    const ops = lines.map((l, i) => `BT /F1 11 Tf 50 ${h - 60 - i * 16} Td (${esc(l)}) Tj ET`).join('\n');
-    const content = add(`<< /Length ${Buffer.byteLength(ops, 'latin1')} >>\nstream\n${ops}\nendstream`);
-    kids.push(add(`<< /Type /Page /Parent ${pagesObj} 0 R /MediaBox [0 0 ${w} ${h}] /Resources << /Font << /F1 ${font} 0 R >> >> /Contents ${content} 0 R >>`));
-  }
-  objects[catalog - 1] = `<< /Type /Catalog /Pages ${pagesObj} 0 R >>`;
-  objects[pagesObj - 1] = `<< /Type /Pages /Kids [${kids.map((k) => `${k} 0 R`).join(' ')}] /Count ${kids.length} >>`;
-  let out = '%PDF-1.4\n%\xe2\xe3\xcf\xd3\n';
-  const offsets: number[] = [];
-  objects.forEach((body, i) => {
-    offsets.push(Buffer.byteLength(out, 'latin1'));
-    out += `${i + 1} 0 obj\n${body}\nendobj\n`;
-  });
-  const xref = Buffer.byteLength(out, 'latin1');
-  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
-  out += `trailer\n<< /Size ${objects.length + 1} /Root ${catalog} 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(out, 'latin1');
+import { makeTextPdf as makePositionedPdf } from '../text/fixtures/generate.ts';
+
+/** A small, valid PDF for tests: each page a list of text lines set top-down in Helvetica. */
+export function makeTextPdf(pages: string[][]): Buffer {
+  return Buffer.from(makePositionedPdf(pages.map((lines) => lines.map((text, i) => ({ text, x: 50, y: 732 - i * 16, size: 11 })))));
 }
 
 /** A plausible one-page invoice, for tests that need a digital document without the corpus. */
