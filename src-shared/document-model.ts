@@ -27,6 +27,11 @@ export const PageTextSchema = z.object({
   words: z.array(WordSchema),
   /** Plain text in reading order, lines separated by "\n". */
   text: z.string(),
+  /**
+   * A second OCR reading of the same page (another layout analysis), kept so extraction can take
+   * each field from whichever reading supports it best. Boxes are in the same page coordinates.
+   */
+  alternate: z.object({ words: z.array(WordSchema), text: z.string() }).optional(),
 });
 export type PageText = z.infer<typeof PageTextSchema>;
 

@@ -27,6 +27,8 @@ export interface EngineOptions {
   /** OCR worker count; defaults to the cores available. */
   ocrWorkers?: number;
   ocr?: OcrEngine;
+  /** Read each scanned page twice (two layout analyses) for better fields at twice the OCR time. Default on. */
+  ocrSecondReading?: boolean;
   maxPages?: number;
   /** null runs text only; undefined loads the bundled model, rules and policy on first need. */
   understanding?: Understanding | null | (() => Promise<Understanding>);
@@ -70,7 +72,7 @@ export class Engine {
     const tasks = new TaskService(db, audit);
     const blobs = new BlobStore(path.join(dataDir, 'blobs'), key.key);
     const workers = opts.ocrWorkers ?? defaultConcurrency();
-    const ocr = opts.ocr ?? new LazyOcrEngine('tesseract.js', '7', () => createTesseractEngine({ workers }));
+    const ocr = opts.ocr ?? new LazyOcrEngine('tesseract.js', '7', () => createTesseractEngine({ workers, secondReading: opts.ocrSecondReading ?? true }));
     const u = opts.understanding;
     const loadUnderstanding = u === null ? null : typeof u === 'function' ? u : u === undefined ? () => loadBundledUnderstanding() : async () => u;
     const holder: { engine?: Engine } = {};

@@ -19,6 +19,8 @@ export interface OcrResult {
   text: string;
   /** Mean word confidence, 0..1 (0 when no words were found). */
   meanConfidence: number;
+  /** A second reading with another page segmentation, when the engine was asked for one. */
+  alternate?: Omit<OcrResult, 'alternate'>;
 }
 
 /** One OCR engine (tesseract.js today, an ONNX model later); the Text stage only sees this. */

@@ -91,6 +91,19 @@ describe('tesseract engine', () => {
     expect(result.text).toContain('332.30');
   });
 
+  it('reads a page a second time, as one block, when asked, and returns both readings', async () => {
+    const twice = await createTesseractEngine({ workers: 1, secondReading: true });
+    try {
+      const png = await textImage('TOTAL 12.50');
+      const r = await twice.recognize({ format: 'png', data: png, width: 1000, height: 300 });
+      expect(r.text).toContain('12.50');
+      expect(r.alternate?.text).toContain('12.50');
+      expect(r.alternate).not.toHaveProperty('alternate');
+    } finally {
+      await twice.close();
+    }
+  });
+
   const FAINT = path.resolve(__dirname, '../../../shared/corpus/sroie/img/272.jpg');
   it.skipIf(!existsSync(FAINT))('still reads a faint, stamped receipt on which automatic layout analysis finds almost nothing', async () => {
     const { data, info } = await sharp(await readFile(FAINT)).greyscale().raw().toBuffer({ resolveWithObject: true });

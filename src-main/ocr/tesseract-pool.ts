@@ -22,6 +22,12 @@ export interface TesseractEngineOptions {
   cachePath?: string;
   /** Page segmentation mode; default AUTO (3), measured best on receipts and invoices. */
   psm?: PSM;
+  /**
+   * Also read every page as one uniform block (PSM 6) and return it as `alternate`. Doubles OCR
+   * time; on receipts each reading gets different fields right (dates especially), and extraction
+   * picks per field.
+   */
+  secondReading?: boolean;
   /** Extra tesseract parameters (e.g. thresholding_method), set once on each worker. */
   parameters?: Record<string, string>;
 }
@@ -106,13 +112,13 @@ export async function createTesseractEngine(opts: TesseractEngineOptions = {}): 
         return pageToResult(page.data, image.width, image.height);
       };
       const first = await run({});
+      const wantSecond = psm !== PSM.SINGLE_BLOCK && (opts.secondReading || first.words.length < FEW_WORDS);
+      if (!wantSecond) return first;
+      const second = await run({ tessedit_pageseg_mode: PSM.SINGLE_BLOCK });
       // Automatic layout analysis sometimes finds a single block on a faint or stamped receipt and
-      // reads almost nothing; read such a page again as one uniform block and keep the better reading.
-      if (psm !== PSM.SINGLE_BLOCK && first.words.length < FEW_WORDS) {
-        const second = await run({ tessedit_pageseg_mode: PSM.SINGLE_BLOCK });
-        if (goodWords(second) > goodWords(first)) return second;
-      }
-      return first;
+      // reads almost nothing: then the block reading becomes the page's text.
+      const [main, other] = first.words.length < FEW_WORDS && goodWords(second) > goodWords(first) ? [second, first] : [first, second];
+      return opts.secondReading ? { ...main, alternate: other } : main;
     },
     async close(): Promise<void> {
       if (closed) return;

@@ -66,11 +66,11 @@ export class DocumentRepo {
   }
 
   saveText(id: number, pages: PageText[], source: string, engine: string, nextStage: string | null, timings: Record<string, number>): void {
-    const insPage = this.db.prepare('INSERT OR REPLACE INTO pages (document_id, page_no, width, height, source, engine, text) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    const insPage = this.db.prepare('INSERT OR REPLACE INTO pages (document_id, page_no, width, height, source, engine, text, alternate_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
     const insWord = this.db.prepare('INSERT OR REPLACE INTO words (document_id, page_no, idx, text, x0, y0, x1, y1, confidence, line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
     let chars = 0;
     for (const p of pages) {
-      insPage.run(id, p.pageNo, p.width, p.height, p.source, p.engine, p.text);
+      insPage.run(id, p.pageNo, p.width, p.height, p.source, p.engine, p.text, p.alternate ? JSON.stringify(p.alternate) : null);
       p.words.forEach((w, i) => insWord.run(id, p.pageNo, i, w.text, w.box[0], w.box[1], w.box[2], w.box[3], w.confidence, w.line));
       chars += p.text.length;
     }
@@ -81,8 +81,8 @@ export class DocumentRepo {
 
   pages(id: number): PageText[] {
     const pages = this.db
-      .prepare<[number], { page_no: number; width: number; height: number; source: 'pdf_text' | 'ocr'; engine: string; text: string }>(
-        'SELECT page_no, width, height, source, engine, text FROM pages WHERE document_id = ? ORDER BY page_no',
+      .prepare<[number], { page_no: number; width: number; height: number; source: 'pdf_text' | 'ocr'; engine: string; text: string; alternate_json: string | null }>(
+        'SELECT page_no, width, height, source, engine, text, alternate_json FROM pages WHERE document_id = ? ORDER BY page_no',
       )
       .all(id);
     const words = this.db
@@ -96,7 +96,16 @@ export class DocumentRepo {
       list.push({ text: w.text, box: [w.x0, w.y0, w.x1, w.y1], confidence: w.confidence, line: w.line });
       byPage.set(w.page_no, list);
     }
-    return pages.map((p) => ({ pageNo: p.page_no, width: p.width, height: p.height, source: p.source, engine: p.engine, text: p.text, words: byPage.get(p.page_no) ?? [] }));
+    return pages.map((p) => ({
+      pageNo: p.page_no,
+      width: p.width,
+      height: p.height,
+      source: p.source,
+      engine: p.engine,
+      text: p.text,
+      words: byPage.get(p.page_no) ?? [],
+      ...(p.alternate_json ? { alternate: JSON.parse(p.alternate_json) as NonNullable<PageText['alternate']> } : {}),
+    }));
   }
 
   addStageRun(id: number, run: { stage: string; status: 'ok' | 'failed'; startedAt: string; durationMs: number; engine?: string | null; error?: { code: string; message: string } | null }): void {

@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import type { PDFDocumentProxy } from 'pdfjs-dist/types/src/display/api';
 import type { PageText, TextSource, Word } from '../../src-shared/document-model.ts';
 import { PipelineError } from '../pipeline/pipeline-error.ts';
-import type { OcrEngine } from '../ocr/ocr-engine.ts';
+import type { OcrEngine, OcrResult } from '../ocr/ocr-engine.ts';
 import { decodeImageGrey, readImageInfo, renderImagePng } from './image-decode.ts';
 import { TEXT_LIMITS, throwIfStopped, withTimeout } from './limits.ts';
 import { getPdfPage, openPdf, pdfjsEngineName } from './pdf-document.ts';
@@ -137,6 +137,11 @@ async function extractPdf(bytes: Uint8Array, opts: ExtractTextOptions): Promise<
   }
 }
 
+/** The engine's second reading, if it made one, in the same reading order as the page. */
+function alternateOf(ocr: OcrResult): Pick<PageText, 'alternate'> {
+  return ocr.alternate ? { alternate: orderByRows(ocr.alternate.words) } : {};
+}
+
 async function pdfPageText(doc: PDFDocumentProxy, pageNo: number, pdfEngine: string, opts: ExtractTextOptions): Promise<PageText> {
   const page = await getPdfPage(doc, pageNo);
   const layer = await readTextLayer(page).catch(() => ({ words: [] as Word[], ...page.getViewport({ scale: 1 }) }));
@@ -152,7 +157,7 @@ async function pdfPageText(doc: PDFDocumentProxy, pageNo: number, pdfEngine: str
     { signal: opts.signal },
   );
   if (verdict === 'sparse' && nonSpace(layerText) > 0 && nonSpace(layerText) >= nonSpace(ocr.text)) return fromLayer();
-  return { pageNo, width: layer.width, height: layer.height, source: 'ocr', engine: opts.ocr.name, ...orderByRows(ocr.words) };
+  return { pageNo, width: layer.width, height: layer.height, source: 'ocr', engine: opts.ocr.name, ...orderByRows(ocr.words), ...alternateOf(ocr) };
 }
 
 async function extractImage(bytes: Uint8Array, kind: Exclude<DocumentKind, 'pdf'>, opts: ExtractTextOptions): Promise<PageText[]> {
@@ -168,7 +173,7 @@ async function extractImage(bytes: Uint8Array, kind: Exclude<DocumentKind, 'pdf'
           { format: 'grey', data: img.grey, width: img.width, height: img.height, dpi: img.info.dpi ? img.info.dpi * scale : undefined },
           { signal: opts.signal },
         );
-        return { pageNo, width: img.info.width, height: img.info.height, source: 'ocr', engine: opts.ocr.name, ...orderByRows(ocr.words) };
+        return { pageNo, width: img.info.width, height: img.info.height, source: 'ocr', engine: opts.ocr.name, ...orderByRows(ocr.words), ...alternateOf(ocr) };
       })(),
       timeoutMs,
       `Page ${pageNo}`,

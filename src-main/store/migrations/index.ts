@@ -1,5 +1,6 @@
 import { migration001 } from './001-initial.ts';
 import { migration002 } from './002-sync.ts';
+import { migration003 } from './003-page-alternate.ts';
 
 export interface Migration {
   version: number;
@@ -8,4 +9,4 @@ export interface Migration {
 }
 
 /** Numbered, append-only: never edit a shipped migration, add the next one. */
-export const migrations: Migration[] = [migration001, migration002];
+export const migrations: Migration[] = [migration001, migration002, migration003];
