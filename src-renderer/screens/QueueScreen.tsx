@@ -7,6 +7,7 @@ import { navigate } from '../components/router.ts';
 import { formatAge } from '../review/review-logic.ts';
 import { queueStore, reviewStore, settingsStore, useQueue } from '../stores/app-stores.ts';
 import { QUEUE_SORT_FIELDS, type QueueSortField } from '../stores/queue-view.ts';
+import { HubTaskList } from './HubTaskList.tsx';
 
 const features = tableFeatures({});
 const col = createColumnHelper<typeof features, Task>();
@@ -287,6 +288,7 @@ function TaskQueue() {
           {loaded && view.length === 0 && <p className="empty">No tasks match. {total === 0 ? 'Import documents; those the policy routes to review appear here.' : 'Change or reset the filter.'}</p>}
         </div>
       </div>
+      <HubTaskList />
     </>
   );
 }

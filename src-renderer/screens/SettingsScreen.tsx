@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { keyLabel } from '../components/HelpOverlay.tsx';
 import { keyName, RESERVED_KEYS, REVIEW_ACTIONS, DEFAULT_KEYMAP } from '../review/keymap.ts';
 import { settingsStore, useSettings } from '../stores/app-stores.ts';
+import { HubConnectionSection } from './HubConnectionSection.tsx';
 
 export function SettingsScreen() {
   const settings = useSettings((s) => s.settings);
@@ -67,13 +68,7 @@ export function SettingsScreen() {
           </dl>
 
           <h2 id="hub-title">Hub connection</h2>
-          <section aria-labelledby="hub-title" className="hub-placeholder" data-testid="hub-section">
-            <p className="muted">Reserved for the hub (team review and sync). Not connected.</p>
-            <dl>
-              <dt>Hub URL</dt>
-              <dd>{settings.hubUrl ?? '—'}</dd>
-            </dl>
-          </section>
+          <HubConnectionSection />
         </div>
         <div>
           <h2>Review keys</h2>
