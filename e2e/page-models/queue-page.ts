@@ -42,4 +42,21 @@ export class QueuePage {
     }
     return out;
   }
+
+  hubTasks() {
+    return this.page.getByTestId('hub-tasks');
+  }
+
+  hubTaskRow(taskId: number) {
+    return this.hubTasks().locator(`tr[data-hub-task-id="${taskId}"]`);
+  }
+
+  /** Opens a hub task by keyboard (focus its Open button, Enter) and returns the detail panel. */
+  async openHubTask(taskId: number) {
+    await this.hubTaskRow(taskId).getByRole('button', { name: /^Open hub task/ }).focus();
+    await this.page.keyboard.press('Enter');
+    const detail = this.page.getByTestId('hub-task-detail');
+    await detail.waitFor();
+    return detail;
+  }
 }

@@ -16,4 +16,40 @@ export class SettingsPage {
   keymapRows() {
     return this.page.getByTestId('keymap').locator('tr');
   }
+
+  hubSection() {
+    return this.page.getByTestId('hub-section');
+  }
+
+  /** Fills the hub form by keyboard only: focus the first field, type, Tab on, Enter submits. */
+  async connectHubByKeyboard(hubUrl: string, enrollmentCode: string, deviceName: string): Promise<void> {
+    const hub = this.hubSection();
+    await hub.getByLabel('Hub URL').focus();
+    await this.page.keyboard.press('ControlOrMeta+a');
+    await this.page.keyboard.type(hubUrl);
+    await this.page.keyboard.press('Tab');
+    await this.page.keyboard.press('ControlOrMeta+a');
+    await this.page.keyboard.type(enrollmentCode);
+    await this.page.keyboard.press('Tab');
+    await this.page.keyboard.press('ControlOrMeta+a');
+    await this.page.keyboard.type(deviceName);
+    await this.page.keyboard.press('Enter');
+  }
+
+  hubError() {
+    return this.hubSection().getByRole('alert');
+  }
+
+  hubState() {
+    return this.hubSection().getByTestId('hub-state');
+  }
+
+  async hubOutboxLength(): Promise<number> {
+    return Number(await this.hubSection().getByTestId('hub-outbox').textContent());
+  }
+
+  async syncNow(): Promise<void> {
+    await this.hubSection().getByRole('button', { name: 'Sync now' }).focus();
+    await this.page.keyboard.press('Enter');
+  }
 }
