@@ -15,7 +15,8 @@ import { evaluateRules, loadRuleSet } from '../rules/evaluate-rules.ts';
 import { loadPolicy, type Policy } from '../route/policy.ts';
 import { qaRate, routeDocument } from '../route/route-document.ts';
 import { rngForDocument } from '../understand/seeded-rng.ts';
-import { extractDocument, loadTemplates, type ExtractionResult } from './extract-document.ts';
+import { loadTemplates, type ExtractionResult } from './extract-document.ts';
+import { extractWithReadings } from './merge-readings.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const CORPUS = resolve(ROOT, '../shared/corpus');
@@ -53,8 +54,9 @@ export function loadOcrDocuments(dbFile: string, corpusDir = CORPUS): OcrDocumen
         "SELECT id, source_path, sha256, doc_type, doc_type_score FROM documents WHERE status = 'processed' AND doc_type IS NOT NULL",
       )
       .all();
-    const pageRows = db.prepare<[number], { page_no: number; width: number; height: number; source: PageText['source']; engine: string; text: string }>(
-      'SELECT page_no, width, height, source, engine, text FROM pages WHERE document_id = ? ORDER BY page_no',
+    const hasAlternates = (db.prepare(`SELECT count(*) AS n FROM pragma_table_info('pages') WHERE name = 'alternate_json'`).get() as { n: number }).n > 0;
+    const pageRows = db.prepare<[number], { page_no: number; width: number; height: number; source: PageText['source']; engine: string; text: string; alternate_json: string | null }>(
+      `SELECT page_no, width, height, source, engine, text, ${hasAlternates ? 'alternate_json' : 'NULL AS alternate_json'} FROM pages WHERE document_id = ? ORDER BY page_no`,
     );
     const wordRows = db.prepare<[number], { page_no: number; text: string; x0: number; y0: number; x1: number; y1: number; confidence: number; line: number }>(
       'SELECT page_no, text, x0, y0, x1, y1, confidence, line FROM words WHERE document_id = ? ORDER BY page_no, idx',
@@ -70,7 +72,16 @@ export function loadOcrDocuments(dbFile: string, corpusDir = CORPUS): OcrDocumen
         list.push({ text: w.text, box: [w.x0, w.y0, w.x1, w.y1], confidence: w.confidence, line: w.line });
         byPage.set(w.page_no, list);
       }
-      const pages = pageRows.all(d.id).map((p) => ({ pageNo: p.page_no, width: p.width, height: p.height, source: p.source, engine: p.engine, text: p.text, words: byPage.get(p.page_no) ?? [] }));
+      const pages = pageRows.all(d.id).map((p) => ({
+        pageNo: p.page_no,
+        width: p.width,
+        height: p.height,
+        source: p.source,
+        engine: p.engine,
+        text: p.text,
+        words: byPage.get(p.page_no) ?? [],
+        ...(p.alternate_json ? { alternate: JSON.parse(p.alternate_json) as NonNullable<PageText['alternate']> } : {}),
+      }));
       out.push({ id: label.id, docType: d.doc_type, docTypeScore: d.doc_type_score, sha256: d.sha256, label, pages });
     }
     return out;
@@ -100,7 +111,7 @@ export function measureOcr(docs: OcrDocument[], policy: Policy, opts: { template
   const ruleSet = loadRuleSet(opts.rulesFile ?? join(ROOT, 'resources/rules/default.yaml'));
   const report: HalfReport = { documents: docs.length, fields: {}, autoApproved: 0, wrong: 0, wrongOther: { issueDate: 0, vendor: 0 }, afterQa: 0, seeded: 0, misses: [], samples: [] };
   for (const doc of docs) {
-    const x: ExtractionResult = extractDocument(doc.pages, { docType: doc.docType, templates });
+    const x: ExtractionResult = extractWithReadings(doc.pages, { docType: doc.docType, templates });
     for (const name of FIELDS) {
       const expected = doc.label.fields?.[name];
       if (expected === undefined) continue;

@@ -13,7 +13,10 @@ describe('two OCR readings of one page', () => {
     const other = result({ vendor: f('KEDAI MAIU SDN BHD', 0.5), issueDate: f('2018-03-16', 0.9) });
     const merged = mergeReadings(main, other);
     expect(merged.fields.vendor!.value).toBe('KEDAI MAJU SDN BHD');
-    expect(merged.fields.issueDate).toMatchObject({ value: '2018-03-16', note: expect.stringMatching(/second OCR reading/) });
+    expect(merged.fields.issueDate).toMatchObject({ value: '2018-03-16', note: expect.stringMatching(/second OCR reading.*disagree/) });
+    // The readings disagree on both fields: neither keeps its full confidence.
+    expect(merged.fields.issueDate!.confidence).toBeCloseTo(0.54);
+    expect(merged.fields.vendor!.confidence).toBeLessThan(0.8);
   });
 
   it('moves total, subtotal and tax together, so the amounts that are checked against each other come from one reading', () => {
@@ -23,6 +26,12 @@ describe('two OCR readings of one page', () => {
     expect(merged.fields.total!.value).toBe('16.60');
     expect(merged.fields.subtotal!.value).toBe('16.00');
     expect(merged.fields.tax).toBeUndefined();
+  });
+
+  it('is more certain of a value both readings agree on', () => {
+    const merged = mergeReadings(result({ total: f('9.00', 0.7) }), result({ total: f('9.00', 0.6) }));
+    expect(merged.fields.total).toMatchObject({ value: '9.00', note: expect.stringMatching(/agree/) });
+    expect(merged.fields.total!.confidence).toBeCloseTo(0.88);
   });
 
   it('keeps the main reading on ties and when there is no second reading', () => {

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FieldName, PageText } from '../../src-shared/document-model.ts';
 import { loadClassifier, type DocClassifier } from '../classify/classifier.ts';
-import { extractDocument, loadTemplates, type VendorTemplate } from '../extract/extract-document.ts';
-import { alternatePages, mergeReadings } from '../extract/merge-readings.ts';
+import { loadTemplates, type VendorTemplate } from '../extract/extract-document.ts';
+import { extractWithReadings } from '../extract/merge-readings.ts';
 import { evaluateRules, loadRuleSet, type RuleSet } from '../rules/evaluate-rules.ts';
 import { loadPolicy, type Policy } from '../route/policy.ts';
 import { routeDocument } from '../route/route-document.ts';
@@ -61,9 +61,7 @@ export class PipelineUnderstanding implements Understanding {
     timings.classify = performance.now() - t;
 
     t = performance.now();
-    const opts = { docType: cls!.label, templates: this.templates };
-    const second = alternatePages(pages);
-    const extraction = second ? mergeReadings(extractDocument(pages, opts), extractDocument(second, opts)) : extractDocument(pages, opts);
+    const extraction = extractWithReadings(pages, { docType: cls!.label, templates: this.templates });
     timings.extract = performance.now() - t;
 
     t = performance.now();
