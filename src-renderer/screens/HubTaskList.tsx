@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { formatAge } from '../review/review-logic.ts';
 import { hubStore, settingsStore, useHub } from '../stores/app-stores.ts';
-import { hubTaskState, type HubTaskItem } from '../stores/hub-store.ts';
+import { hubTaskState, localDocumentId, type HubTaskItem } from '../stores/hub-store.ts';
 
 /**
  * Hub tasks beside the local queue. They carry metadata only (the document stays on the device
@@ -66,6 +66,7 @@ const fieldList = (t: HubTaskItem) =>
 
 function HubTaskDetail({ task, onClose }: { task: HubTaskItem; onClose: () => void }) {
   const error = useHub((s) => s.error);
+  const localId = useHub((s) => localDocumentId(task.docRef, s.status?.deviceId ?? null));
   const [reason, setReason] = useState('');
   const title = useRef<HTMLHeadingElement>(null);
   useEffect(() => title.current?.focus(), []);
@@ -77,7 +78,13 @@ function HubTaskDetail({ task, onClose }: { task: HubTaskItem; onClose: () => vo
       <h3 id="hub-task-title" tabIndex={-1} ref={title}>
         Hub task {task.id}
       </h3>
-      <p className="muted">The document is not on this device: the hub holds its reference, fingerprint, type and the fields the site policy lets leave the site. Decide from these, or from the document where it is kept.</p>
+      {localId !== null ? (
+        <p>
+          The document is on this device: <a href={`#/document/${localId}`}>open document {localId}</a>.
+        </p>
+      ) : (
+        <p className="muted">The document is not on this device: the hub holds its reference, fingerprint, type and the fields the site policy lets leave the site. Decide from these, or from the document where it is kept.</p>
+      )}
       <dl>
         <dt>Document reference</dt>
         <dd className="mono">{task.docRef}</dd>

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createClient } from '../../src-shared/contract/dispatch.ts';
 import type { HubTask, SyncStatus } from '../../src-shared/contract/hub.ts';
 import type { AppContract } from '../../src-shared/contract/ui.ts';
-import { createHubStore, hubTaskState, type HubTaskItem } from './hub-store.ts';
+import { createHubStore, hubTaskState, localDocumentId, type HubTaskItem } from './hub-store.ts';
 
 const NOT_CONNECTED: SyncStatus = { connected: false, hubUrl: null, deviceId: null, lastSyncAt: null, lastError: null, outboxLength: 0, auditPending: 0, nextAttemptAt: null };
 
@@ -96,5 +96,12 @@ describe('hub store', () => {
     expect(hubTaskState(hubTask())).toBe('open');
     expect(hubTaskState(hubTask({ localDecision: 'reject', pushState: 'superseded' }))).toMatch(/reject here, superseded/);
     expect(hubTaskState(hubTask({ status: 'decided', decision: { action: 'approve', user: 'sam', deviceId: 2, decidedAt: 'x', receivedAt: 'y' } }))).toBe('decided: approve by sam');
+  });
+
+  it('finds the local document only when a hub task points at this device', () => {
+    expect(localDocumentId('device-3/document-41', 3)).toBe(41);
+    expect(localDocumentId('device-9/document-41', 3)).toBeNull();
+    expect(localDocumentId('device-3/document-41', null)).toBeNull();
+    expect(localDocumentId('scanner-room/41', 3)).toBeNull();
   });
 });

@@ -108,3 +108,10 @@ export function hubTaskState(t: HubTaskItem): string {
   if (t.status === 'decided' && t.decision) return `decided: ${t.decision.action} by ${t.decision.user}`;
   return t.status;
 }
+
+/** The local document id when a hub task's reference points at this device (as `sync.shareDocument` writes it). */
+export function localDocumentId(docRef: string, deviceId: number | null): number | null {
+  if (deviceId === null) return null;
+  const m = /^device-(\d+)\/document-(\d+)$/.exec(docRef);
+  return m && Number(m[1]) === deviceId ? Number(m[2]) : null;
+}
