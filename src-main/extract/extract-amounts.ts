@@ -133,8 +133,8 @@ export function extractAmounts(rows: TextRow[], decimal: DecimalSeparator | unde
       score += 0.3;
       why.push('equals cash paid minus change');
     }
-    // A zero tax makes any subtotal "add up"; it proves nothing.
-    if (subtotals.some((s) => taxes.some((t) => toCents(t.value) > 0 && toCents(s.value) + toCents(t.value) === cents))) {
+    // A zero tax (or a zero subtotal beside a tax as big as the total) makes anything "add up"; it proves nothing.
+    if (subtotals.some((s) => taxes.some((t) => plausibleSplit(toCents(s.value), toCents(t.value)) && toCents(s.value) + toCents(t.value) === cents))) {
       score += 0.3;
       why.push('equals subtotal plus tax');
     }
@@ -165,8 +165,15 @@ export function extractAmounts(rows: TextRow[], decimal: DecimalSeparator | unde
     // With a rounding line, the total before rounding (a few cents off) backs the rounded one up.
     const beforeRounding = rounding.length > 0 && scored.some((x) => x.c.value !== best.c.value && Math.abs(toCents(x.c.value) - bestCents) <= 10);
     const rival = scored.find((x) => x.c.value !== best.c.value && x.c.score >= 0.5 && !(beforeRounding && Math.abs(toCents(x.c.value) - bestCents) <= 10));
-    const reasons = [...why, ...(beforeRounding ? ['the total before rounding is a few cents off'] : []), ...(rival ? [`another total reads ${rival.c.value}`] : [])];
-    fields.total = toField(best.c, totalConfidence(best.c, why, best.score - (rival?.score ?? 0)), reasons);
+    // A labelled subtotal far above the total means one of them was misread (discounts rarely halve a bill).
+    const biggerSubtotal = subtotals.find((x) => x.score >= 0.5 && toCents(x.value) * 2 > bestCents * 3);
+    const reasons = [
+      ...why,
+      ...(beforeRounding ? ['the total before rounding is a few cents off'] : []),
+      ...(rival ? [`another total reads ${rival.c.value}`] : []),
+      ...(biggerSubtotal ? [`the subtotal reads ${biggerSubtotal.value}, far above the total`] : []),
+    ];
+    fields.total = toField(best.c, totalConfidence(best.c, why, best.score - (rival?.score ?? 0)) * (biggerSubtotal ? 0.5 : 1), reasons);
   }
 
   // Subtotal and tax: the pair that adds up to the total if there is one, else the strongest each.
@@ -176,7 +183,7 @@ export function extractAmounts(rows: TextRow[], decimal: DecimalSeparator | unde
     let bestScore = -1;
     for (const s of subtotals) {
       for (const t of taxes) {
-        if (toCents(s.value) + toCents(t.value) === totalCents && s.score + t.score > bestScore && toCents(t.value) > 0) {
+        if (toCents(s.value) + toCents(t.value) === totalCents && s.score + t.score > bestScore && plausibleSplit(toCents(s.value), toCents(t.value))) {
           bestScore = s.score + t.score;
           pair = [s, t];
         }
@@ -198,6 +205,11 @@ export function extractAmounts(rows: TextRow[], decimal: DecimalSeparator | unde
     if (t) fields.tax = toField(t, confidenceFrom(t.score, 0, t.ocr) * 0.8, []);
   }
   return fields;
+}
+
+/** Tax is a positive fraction of a positive subtotal: anything else is a misread, not a cross-check. */
+function plausibleSplit(subtotalCents: number, taxCents: number): boolean {
+  return subtotalCents > 0 && taxCents > 0 && taxCents < subtotalCents;
 }
 
 const STRONG_CHECKS = new Set(['equals cash paid minus change', 'equals subtotal plus tax']);

@@ -27,6 +27,28 @@ describe('OCR noise on receipts', () => {
     expect(lone.total!.confidence).toBeLessThan(0.66);
   });
 
+  it('does not count a zero subtotal beside a tax as big as the total as a cross-check', () => {
+    // OCR dropped the decimal points of the subtotal and tax lines; the rounding line's 0.00 sits below the subtotal label.
+    const fields = extract([
+      'KEDAI RUNCIT MAJU SDN BHD',
+      'Total Sales (Excluding GST) 5142',
+      'Total GST 308',
+      'Rounding 0.00',
+      'Total Sales (Inclusive of GST) 64.50',
+    ]);
+    expect(fields.total?.value).toBe('64.50');
+    expect(fields.total!.note ?? '').not.toMatch(/subtotal plus tax/);
+    expect(fields.total!.confidence).toBeLessThan(0.88);
+    expect(fields.tax?.value).not.toBe('64.50');
+  });
+
+  it('doubts a total far below the labelled subtotal, even when cash minus change matches it', () => {
+    const fields = extract(['PIZZA PERMAS JAYA', 'Sub-Total 25.60', 'Grand Total : 3.90', 'Cash 5.00', 'Change Due : 1.10']);
+    expect(fields.total?.value).toBe('3.90');
+    expect(fields.total!.note).toMatch(/subtotal reads 25\.60, far above the total/);
+    expect(fields.total!.confidence).toBeLessThan(0.6);
+  });
+
   it('doubts a total when another labelled total reads differently', () => {
     const fields = extract([
       'ONE SEAFOOD RESTAURANT SDN BHD',
