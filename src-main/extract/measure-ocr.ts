@@ -4,13 +4,14 @@
  * (tune here) and the held-out half (report only). No OCR runs, so an iteration takes seconds.
  * Run: npx tsx src-main/extract/measure-ocr.ts --db COPY.db [--half training|held-out|both]
  *      [--misses] [--sweep] [--policy FILE]
- * Open a copy of the database: the engine keeps it in WAL mode.
+ * Point it at a copy of the database: it is opened (and migrated) like the engine's own.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import Database from 'better-sqlite3';
-import type { DocType, FieldName, PageText, Word } from '../../src-shared/document-model.ts';
+import type { DocType, FieldName, PageText } from '../../src-shared/document-model.ts';
 import { fieldMatches } from '../eval/metrics.ts';
+import { openDatabase } from '../store/database.ts';
+import { DocumentRepo } from '../store/document-repo.ts';
 import { evaluateRules, loadRuleSet } from '../rules/evaluate-rules.ts';
 import { loadPolicy, type Policy } from '../route/policy.ts';
 import { qaRate, routeDocument } from '../route/route-document.ts';
@@ -47,42 +48,23 @@ export function loadOcrDocuments(dbFile: string, corpusDir = CORPUS): OcrDocumen
       .map((l) => JSON.parse(l) as Label)
       .map((l) => [l.file, l]),
   );
-  const db = new Database(dbFile, { readonly: true, fileMustExist: true });
+  if (!existsSync(dbFile)) throw new Error(`No database at ${dbFile}`);
+  // Opened through the engine's own store (migrations bring an older copy up to date), and pages read
+  // the way the engine reads them.
+  const db = openDatabase(dbFile);
+  const repo = new DocumentRepo(db);
   try {
     const docs = db
       .prepare<[], { id: number; source_path: string; sha256: string; doc_type: DocType; doc_type_score: number }>(
         "SELECT id, source_path, sha256, doc_type, doc_type_score FROM documents WHERE status = 'processed' AND doc_type IS NOT NULL",
       )
       .all();
-    const hasAlternates = (db.prepare(`SELECT count(*) AS n FROM pragma_table_info('pages') WHERE name = 'alternate_json'`).get() as { n: number }).n > 0;
-    const pageRows = db.prepare<[number], { page_no: number; width: number; height: number; source: PageText['source']; engine: string; text: string; alternate_json: string | null }>(
-      `SELECT page_no, width, height, source, engine, text, ${hasAlternates ? 'alternate_json' : 'NULL AS alternate_json'} FROM pages WHERE document_id = ? ORDER BY page_no`,
-    );
-    const wordRows = db.prepare<[number], { page_no: number; text: string; x0: number; y0: number; x1: number; y1: number; confidence: number; line: number }>(
-      'SELECT page_no, text, x0, y0, x1, y1, confidence, line FROM words WHERE document_id = ? ORDER BY page_no, idx',
-    );
     const out: OcrDocument[] = [];
     for (const d of docs) {
       const rel = d.source_path.slice(d.source_path.indexOf('/corpus/') + '/corpus/'.length);
       const label = labels.get(rel);
       if (!label?.fields || !label.docType) continue;
-      const byPage = new Map<number, Word[]>();
-      for (const w of wordRows.all(d.id)) {
-        const list = byPage.get(w.page_no) ?? [];
-        list.push({ text: w.text, box: [w.x0, w.y0, w.x1, w.y1], confidence: w.confidence, line: w.line });
-        byPage.set(w.page_no, list);
-      }
-      const pages = pageRows.all(d.id).map((p) => ({
-        pageNo: p.page_no,
-        width: p.width,
-        height: p.height,
-        source: p.source,
-        engine: p.engine,
-        text: p.text,
-        words: byPage.get(p.page_no) ?? [],
-        ...(p.alternate_json ? { alternate: JSON.parse(p.alternate_json) as NonNullable<PageText['alternate']> } : {}),
-      }));
-      out.push({ id: label.id, docType: d.doc_type, docTypeScore: d.doc_type_score, sha256: d.sha256, label, pages });
+      out.push({ id: label.id, docType: d.doc_type, docTypeScore: d.doc_type_score, sha256: d.sha256, label, pages: repo.pages(d.id) });
     }
     return out;
   } finally {
