@@ -83,7 +83,7 @@ export function registerExtraCommands(program: Command, state: { exitCode: numbe
       process.stdout.write(
         `\n${stats.documents.total} documents recorded: ${stats.documents.processed} processed, ${stats.documents.failed} failed, ${stats.documents.duplicate} duplicate; ${stats.tasks.open} waiting for review.\n` +
           `Audit chain: ${verify.ok ? `intact, ${verify.entries} entries` : `BROKEN at ${verify.firstBad?.seq}: ${verify.firstBad?.problem}`}\n` +
-          `(A sample that fails is expected: truncated.pdf and README.md show how bad input is recorded. Run again and every sample is a duplicate.)\n`,
+          `(One sample failing is expected: truncated.pdf shows how bad input is recorded. Run again and every sample is a duplicate.)\n`,
       );
       return verify.ok;
     } finally {

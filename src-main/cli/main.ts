@@ -19,7 +19,7 @@ export function describeResult(r: ProcessResult): string {
   if (r.docType) parts.push(`| ${r.docType.label} ${(r.docType.score * 100).toFixed(0)}%`);
   const total = r.fields?.total;
   if (total) parts.push(`| total ${total.value}${r.fields?.currency ? ` ${r.fields.currency.value}` : ''}`);
-  if (r.route) parts.push(`| ${r.route.action.replace('_', '-')}${r.route.reasons.length ? `: ${r.route.reasons.join('; ')}` : ''}`);
+  if (r.route) parts.push(`| ${r.route.action.replace('_', '-')}${r.route.reasons.length ? `: ${r.route.reasons.join(' ')}` : ''}`);
   if (r.timingsMs?.total !== undefined) parts.push(`(${Math.round(r.timingsMs.total)} ms)`);
   return parts.join(' ');
 }
