@@ -1,6 +1,7 @@
 import { dispatch, type Transport } from '../../src-shared/contract/dispatch.ts';
 import { appContract, type AppHandlers } from '../../src-shared/contract/ui.ts';
 import { defaultActor, Engine, type EngineOptions } from '../engine/engine.ts';
+import { isEnrolled } from '../sync/sync-service.ts';
 import { EventHub } from './event-hub.ts';
 import { createUiHandlers } from './ui-handlers.ts';
 
@@ -22,8 +23,15 @@ export async function openAppBackend(opts: EngineOptions): Promise<AppBackend> {
     return results;
   });
   const handlers: AppHandlers = { ...engine.handlers, ...ui };
+  // A long-running app keeps a connected device in sync in the background (with backoff when the
+  // hub is down); the CLI's one-shot commands do not.
+  const startBackgroundSync = async () => {
+    if (isEnrolled(engine.db)) (await engine.sync()).start();
+  };
+  void startBackgroundSync().catch(() => undefined);
   const call: Transport = async (name, arg) => {
     const reply = await dispatch(appContract, handlers, name, arg);
+    if (reply.ok && name === 'sync.connect') void startBackgroundSync().catch(() => undefined);
     if (reply.ok && Object.hasOwn(appContract, name) && appContract[name as keyof typeof appContract].mutates) events.emit('changed', { call: name });
     return reply;
   };

@@ -51,6 +51,11 @@ const DECISION_EVENT = { approve: 'hub_task.approved', correct: 'hub_task.correc
  * and pulls changes; the background loop retries with exponential backoff and jitter. All of its
  * state is in the device SQLite, so it resumes where it was after a restart or days offline.
  */
+/** Whether this data directory's device has enrolled with a hub (no keychain access needed to tell). */
+export function isEnrolled(db: Db): boolean {
+  return db.prepare<[], { value: string }>(`SELECT value FROM sync_state WHERE key = 'device_id'`).get() !== undefined;
+}
+
 export class SyncService {
   readonly outbox: Outbox;
   readonly handlers: HandlersOf<DeviceSyncContract>;
