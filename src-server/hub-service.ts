@@ -4,7 +4,7 @@ import type { AuditEntry } from '../src-shared/contract/audit.ts';
 import { ApiError } from '../src-shared/contract/dispatch.ts';
 import type { Artifact, ArtifactKind, AuditBatch, HubContract, HubHandlers, HubRole, HubTask, Mutation, MutationResult } from '../src-shared/contract/hub.ts';
 import type { ParsedInputOf } from '../src-shared/contract/define.ts';
-import { entryHash, GENESIS_HASH } from '../src-main/audit/audit-log.ts';
+import { entryHash, GENESIS_HASH, rowToEntry, type AuditRow } from '../src-main/audit/audit-log.ts';
 import { canonicalJson } from '../src-main/audit/canonical-json.ts';
 import { hashSecret, newSecret, type Principal } from './auth.ts';
 import { FEED_WRITER_LOCK, forUpdate, type Sql, type SqlDb } from './store/sql.ts';
@@ -574,7 +574,7 @@ export class HubService {
 
   async auditEntries(deviceId: number, fromSeq: number, limit: number) {
     const rows = await this.db.all<AuditRow>('SELECT * FROM hub_audit WHERE device_id = ? AND seq >= ? ORDER BY seq LIMIT ?', [deviceId, fromSeq, limit]);
-    return { entries: rows.map(toAuditEntry) };
+    return { entries: rows.map(rowToEntry) };
   }
 
   async verifyAudit(deviceId: number) {
@@ -584,7 +584,7 @@ export class HubService {
     for (let from = 1; ; ) {
       const rows = await this.db.all<AuditRow>('SELECT * FROM hub_audit WHERE device_id = ? AND seq >= ? ORDER BY seq LIMIT 2000', [deviceId, from]);
       for (const r of rows) {
-        const e = toAuditEntry(r);
+        const e = rowToEntry(r);
         const bad = (problem: string) => ({ ok: false, entries, headHash: prevHash === GENESIS_HASH ? null : prevHash, firstBad: { seq: e.seq, problem } });
         if (e.seq !== expected) return bad(`entry ${expected} is missing`);
         if (e.prevHash !== prevHash) return bad(`entry ${e.seq} does not link to entry ${e.seq - 1}`);
@@ -609,16 +609,3 @@ const toDevice = (r: DeviceRow) => ({ id: r.id, name: r.name, siteId: r.site_id,
 type ArtifactRow = { kind: ArtifactKind; name: string; version: number; sha256: string; content_json: string; created_at: string };
 const toArtifact = (r: ArtifactRow): Artifact => ({ kind: r.kind, name: r.name, version: r.version, sha256: r.sha256, content: JSON.parse(r.content_json) as Record<string, unknown>, createdAt: r.created_at });
 
-type AuditRow = { seq: number; ts: string; actor: string; event: string; document_sha256: string | null; data_json: string; model_json: string | null; policy_version: string | null; prev_hash: string; hash: string };
-const toAuditEntry = (r: AuditRow): AuditEntry => ({
-  seq: r.seq,
-  ts: r.ts,
-  actor: r.actor,
-  event: r.event,
-  documentSha256: r.document_sha256,
-  data: JSON.parse(r.data_json) as Record<string, unknown>,
-  model: r.model_json ? (JSON.parse(r.model_json) as AuditEntry['model']) : null,
-  policyVersion: r.policy_version,
-  prevHash: r.prev_hash,
-  hash: r.hash,
-});

@@ -18,7 +18,8 @@ export interface AuditEvent {
   policyVersion?: string | null;
 }
 
-type Row = {
+/** An audit row as stored, on the device and on the hub alike. */
+export type AuditRow = {
   seq: number;
   ts: string;
   actor: string;
@@ -50,7 +51,7 @@ export function entryHash(e: Omit<AuditEntry, 'hash'>): string {
     .digest('hex');
 }
 
-function rowToEntry(r: Row): AuditEntry {
+export function rowToEntry(r: AuditRow): AuditEntry {
   return {
     seq: r.seq,
     ts: r.ts,
@@ -116,7 +117,7 @@ export class AuditLog {
   }
 
   *iterate(fromSeq = 1): Generator<AuditEntry> {
-    const stmt = this.db.prepare<[number], Row>('SELECT * FROM audit WHERE seq >= ? ORDER BY seq');
+    const stmt = this.db.prepare<[number], AuditRow>('SELECT * FROM audit WHERE seq >= ? ORDER BY seq');
     for (const row of stmt.iterate(fromSeq)) yield rowToEntry(row);
   }
 
@@ -129,7 +130,7 @@ export class AuditLog {
     const params = where.params;
     const total = (this.db.prepare(`SELECT count(*) AS n FROM audit ${w}`).get(params) as { n: number }).n;
     const rows = this.db
-      .prepare<Record<string, unknown>, Row>(`SELECT * FROM audit ${w} ORDER BY seq DESC LIMIT @limit OFFSET @offset`)
+      .prepare<Record<string, unknown>, AuditRow>(`SELECT * FROM audit ${w} ORDER BY seq DESC LIMIT @limit OFFSET @offset`)
       .all({ ...params, limit: filter.limit, offset: filter.offset });
     return { items: rows.map(rowToEntry), total };
   }
@@ -143,7 +144,7 @@ export class AuditLog {
     let prevHash = GENESIS_HASH;
     let entries = 0;
     const bad = (seq: number, problem: string): AuditVerifyResult => ({ ok: false, entries, headHash: prevHash === GENESIS_HASH ? null : prevHash, firstBad: { seq, problem } });
-    const stmt = this.db.prepare<[], Row>('SELECT * FROM audit ORDER BY seq');
+    const stmt = this.db.prepare<[], AuditRow>('SELECT * FROM audit ORDER BY seq');
     for (const row of stmt.iterate()) {
       let entry: AuditEntry;
       try {

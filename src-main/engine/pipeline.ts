@@ -103,19 +103,12 @@ export class Pipeline {
       return { file, documentId: id, status: 'failed', error, timingsMs: { ...timings, total: performance.now() - started } };
     }
 
+    const sourcePath = src.kind === 'path' ? path.resolve(file) : null;
+    const recordOf = (i: IngestedBytes) => ({ sha256: i.sha256, fileName, sourcePath, mime: i.mime, sizeBytes: i.bytes.length });
     const existing = this.d.docs.originalBySha(ing.sha256);
     if (existing && (existing.status !== 'pending' || this.inFlight.has(existing.id))) {
       const id = this.d.db.transaction(() => {
-        const docId = this.d.docs.insert({
-          sha256: ing.sha256,
-          fileName,
-          sourcePath: src.kind === 'path' ? path.resolve(file) : null,
-          mime: ing.mime,
-          sizeBytes: ing.bytes.length,
-          status: 'duplicate',
-          stage: null,
-          duplicateOf: existing.id,
-        });
+        const docId = this.d.docs.insert({ ...recordOf(ing), status: 'duplicate', stage: null, duplicateOf: existing.id });
         this.d.audit.append({ actor, event: 'document.duplicate', documentSha256: ing.sha256, data: { documentId: docId, fileName, duplicateOf: existing.id } });
         return docId;
       })();
@@ -133,16 +126,7 @@ export class Pipeline {
           : !ing.mime
             ? { code: 'unsupported_type', message: 'Not a supported document: expected a PDF, PNG, JPEG or TIFF file' }
             : null;
-        const docId = this.d.docs.insert({
-          sha256: ing.sha256,
-          fileName,
-          sourcePath: src.kind === 'path' ? path.resolve(file) : null,
-          mime: ing.mime,
-          sizeBytes: ing.bytes.length,
-          status: fail ? 'failed' : 'pending',
-          stage: fail ? null : 'text',
-          error: fail,
-        });
+        const docId = this.d.docs.insert({ ...recordOf(ing), status: fail ? 'failed' : 'pending', stage: fail ? null : 'text', error: fail });
         this.d.audit.append({ actor, event: 'document.ingested', documentSha256: ing.sha256, data: { documentId: docId, fileName, mime: ing.mime, sizeBytes: ing.bytes.length } });
         if (fail) this.d.audit.append({ actor: PIPELINE_ACTOR, event: 'document.failed', documentSha256: ing.sha256, data: { documentId: docId, stage: 'ingest', error: fail } });
         return docId;
