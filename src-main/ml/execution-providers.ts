@@ -65,7 +65,8 @@ export interface ProviderAttempt {
 }
 
 export interface SelfTest {
-  feeds: Record<string, ort.Tensor>;
+  /** A small fixed input, or one made for the model's input names. */
+  feeds: Record<string, ort.Tensor> | ((inputNames: readonly string[]) => Record<string, ort.Tensor>);
   /** Largest absolute difference from CPU's output allowed (fp16 kernels on GPUs differ a little). */
   tolerance: number;
 }
@@ -106,7 +107,7 @@ export class ResilientSession {
         if (!cpuReference && opts.selfTest) {
           const cpu = await openSession(bytes, 'cpu', opts.threads);
           try {
-            cpuReference = await cpu.run(opts.selfTest.feeds);
+            cpuReference = await cpu.run(feedsFor(opts.selfTest, cpu.inputNames));
           } finally {
             await cpu.release();
           }
@@ -188,7 +189,7 @@ async function openOn(
   }
   if (provider === 'cpu' || !selfTest) return { session };
   try {
-    const [got, want] = [await session.run(selfTest.feeds), await reference()];
+    const [got, want] = [await session.run(feedsFor(selfTest, session.inputNames)), await reference()];
     const diff = want ? maxAbsDiff(got, want) : 0;
     if (diff > selfTest.tolerance) throw new Error(`self-test output differs from CPU by ${diff.toPrecision(3)} (tolerance ${selfTest.tolerance})`);
     return { session };
@@ -196,6 +197,10 @@ async function openOn(
     await session.release().catch(() => {});
     return { error: `failed its self-test: ${errorText(err)}` };
   }
+}
+
+function feedsFor(t: SelfTest, inputNames: readonly string[]): Record<string, ort.Tensor> {
+  return typeof t.feeds === 'function' ? t.feeds(inputNames) : t.feeds;
 }
 
 function maxAbsDiff(a: ort.InferenceSession.ReturnType, b: ort.InferenceSession.ReturnType): number {
