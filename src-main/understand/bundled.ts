@@ -1,9 +1,8 @@
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FieldName, PageText } from '../../src-shared/document-model.ts';
 import { loadClassifier, type DocClassifier } from '../classify/classifier.ts';
+import { candidateProviders, executionProviderSetting, type ExecutionProvider } from '../ml/execution-providers.ts';
 import { loadTemplates, type VendorTemplate } from '../extract/extract-document.ts';
 import { extractWithReadings } from '../extract/merge-readings.ts';
 import { evaluateRules, loadRuleSet, type RuleSet } from '../rules/evaluate-rules.ts';
@@ -27,7 +26,7 @@ export interface UnderstandingConfig {
   rulesFile: string;
   templatesDir: string;
   quantized?: boolean;
-  executionProviders?: string[];
+  executionProviders?: ExecutionProvider[];
   /** The classifier reads the first pages only: a document's type shows at its start. */
   classifyPages?: number;
 }
@@ -101,25 +100,18 @@ export class PipelineUnderstanding implements Understanding {
   }
 }
 
-/**
- * GPU first where this install can load it: onnxruntime-node lists CUDA even where its provider
- * library was never installed, and trying it then only prints a native error before falling back.
- */
-export function defaultExecutionProviders(): string[] {
-  const require = createRequire(import.meta.url);
-  try {
-    const dir = path.join(path.dirname(require.resolve('onnxruntime-node/package.json')), 'bin', 'napi-v6', process.platform, process.arch);
-    if (fs.existsSync(path.join(dir, 'libonnxruntime_providers_cuda.so'))) return ['cuda', 'cpu'];
-    if (process.platform === 'win32' && fs.existsSync(path.join(dir, 'DirectML.dll'))) return ['dml', 'cpu'];
-  } catch {
-    // not resolvable: CPU it is
-  }
-  return ['cpu'];
+/** The setting's providers (COUNTERSIGN_EXECUTION_PROVIDER, else the platform's GPU path where installed), CPU last. */
+export function defaultExecutionProviders(): ExecutionProvider[] {
+  return candidateProviders(executionProviderSetting());
 }
 
 export async function loadUnderstanding(config: UnderstandingConfig): Promise<PipelineUnderstanding> {
   const [classifier, templates] = await Promise.all([
-    loadClassifier(config.modelDir, { quantized: config.quantized ?? true, executionProviders: config.executionProviders ?? defaultExecutionProviders() }),
+    loadClassifier(config.modelDir, {
+      quantized: config.quantized ?? true,
+      executionProviders: config.executionProviders ?? defaultExecutionProviders(),
+      onWarning: (m) => process.stderr.write(`warning: ${m}\n`),
+    }),
     loadTemplates(config.templatesDir),
   ]);
   return new PipelineUnderstanding(classifier, loadPolicy(config.policyFile), loadRuleSet(config.rulesFile), templates, config.classifyPages);
