@@ -59,16 +59,23 @@ function pageAmounts(text: string[]): Set<number> {
   return out;
 }
 
-/** Every date on the page in both day/month orders: a date printed either way confirms the XML. */
+/**
+ * Every date on the page. A slashed date such as 11/03/2017 is read in the order the page proves
+ * (a day over 12 elsewhere), or both ways when it proves none; dotted dates are always day first.
+ */
 function pageDates(text: string[]): Set<string> {
+  const proven = provenOrder(text);
   const out = new Set<string>();
-  for (const l of text) for (const order of ['DMY', 'MDY'] as const) for (const d of findDates(l, order)) out.add(d.iso);
+  for (const l of text) {
+    for (const d of findDates(l, proven === 'MDY' ? 'MDY' : 'DMY')) out.add(d.iso);
+    if (proven === null) for (const d of findDates(l, 'MDY')) if (d.raw.includes('/')) out.add(d.iso);
+  }
   return out;
 }
 
-/** The page's date order where it proves one (a day over 12 somewhere), else null. */
+/** The order of the page's slashed dates where one proves it (a day over 12), else null. */
 function provenOrder(text: string[]): 'DMY' | 'MDY' | null {
-  for (const l of text) for (const d of findDates(l)) if (d.provenOrder === 'DMY' || d.provenOrder === 'MDY') return d.provenOrder;
+  for (const l of text) for (const d of findDates(l)) if (d.raw.includes('/') && (d.provenOrder === 'DMY' || d.provenOrder === 'MDY')) return d.provenOrder;
   return null;
 }
 
