@@ -14,7 +14,8 @@ export const WordSchema = z.object({
 });
 export type Word = z.infer<typeof WordSchema>;
 
-export const TextSourceSchema = z.enum(['pdf_text', 'ocr']);
+/** 'xml': a standalone e-invoice, whose one page is the text of its structured data. */
+export const TextSourceSchema = z.enum(['pdf_text', 'ocr', 'xml']);
 export type TextSource = z.infer<typeof TextSourceSchema>;
 
 export const PageTextSchema = z.object({

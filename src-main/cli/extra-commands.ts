@@ -19,11 +19,13 @@ export function registerExtraCommands(program: Command, state: { exitCode: numbe
     .option('--out <file>', 'also write the markdown report to this file')
     .option('--json <file>', 'also write the full report as JSON')
     .option('--workers <n>', 'OCR workers', (v) => Number(v))
+    .option('--dataset <names>', 'only these datasets, comma-separated (the label ids\' prefix: einvoice, einvoice-flat, sroie, …)', (v) => v.split(',').map((x) => x.trim()).filter(Boolean))
     .addOption(dataDirOption())
-    .action(async (folder: string, o: { out?: string; json?: string; workers?: number; dataDir?: string }) => {
+    .action(async (folder: string, o: { out?: string; json?: string; workers?: number; dataDir?: string; dataset?: string[] }) => {
       const { runEval, formatEval } = await import('../eval/run-eval.ts');
       const report = await runEval(folder, {
         modelDir: path.join(REPO_ROOT, 'models', 'doc-classifier'),
+        ...(o.dataset ? { datasets: o.dataset } : {}),
         ...(o.dataDir ? { dataDir: o.dataDir } : {}),
         ...(o.workers ? { workers: o.workers } : {}),
         onProgress: (d, n) => process.stderr.isTTY && process.stderr.write(`\r${d}/${n} documents`),

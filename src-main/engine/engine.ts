@@ -12,6 +12,7 @@ import { ocrEngineSetting, plannedEngineName, startOcrEngine, type OcrEngineChoi
 import { candidateProviders, executionProviderSetting, type ExecutionProviderChoice } from '../ml/execution-providers.ts';
 import { openDatabase, type Db } from '../store/database.ts';
 import { DocumentRepo } from '../store/document-repo.ts';
+import { EInvoiceRepo } from '../store/einvoice-repo.ts';
 import { renderPageImage } from '../text/index.ts';
 import { loadBundledUnderstanding } from '../understand/bundled.ts';
 import type { Understanding } from '../understand/understanding.ts';
@@ -167,11 +168,14 @@ export class Engine {
           route: row.route_action ? { action: row.route_action as 'review', reasons: JSON.parse(row.route_reasons ?? '[]') as string[], policyVersion: row.policy_version ?? '' } : null,
           model: row.model_json ? JSON.parse(row.model_json) : null,
           stageRuns: this.docs.stageRuns(id),
+          einvoice: new EInvoiceRepo(this.db).forDocument(id),
         };
       },
       'documents.pageImage': async ({ id, page, maxWidth }) => {
         const row = this.docs.byId(id);
         if (!row?.sha256 || !row.mime || !this.blobs.has(row.sha256)) throw new ApiError('not_found', `No stored pages for document ${id}`);
+        // A standalone XML e-invoice has no printed page: the UI shows its structured data instead.
+        if (row.mime === 'application/xml') throw new ApiError('not_found', `Document ${id} is an XML e-invoice without a printed page`);
         const img = await renderPageImage({ bytes: new Uint8Array(this.blobs.get(row.sha256)), mime: row.mime as 'application/pdf' }, page, maxWidth);
         return { mime: 'image/png' as const, dataBase64: img.png.toString('base64'), width: img.width, height: img.height };
       },

@@ -3,6 +3,8 @@ import path from 'node:path';
 import type { ProcessResult } from '../../src-shared/process-result.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { BlobStore } from '../blob/blob-store.ts';
+import type { EInvoiceRecord } from '../../src-shared/einvoice.ts';
+import { readEInvoiceText } from '../einvoice/einvoice-text-stage.ts';
 import { discoverFiles } from '../ingest/discover.ts';
 import { fromBytes, readDocumentFile, type IngestedBytes } from '../ingest/read-document.ts';
 import type { SupportedMime } from '../ingest/sniff.ts';
@@ -10,6 +12,7 @@ import type { OcrEngine } from '../ocr/ocr-engine.ts';
 import { PipelineError, toErrorInfo } from '../pipeline/pipeline-error.ts';
 import type { Db } from '../store/database.ts';
 import type { DocumentRepo, DocumentRow } from '../store/document-repo.ts';
+import { EInvoiceRepo } from '../store/einvoice-repo.ts';
 import { extractText } from '../text/index.ts';
 import type { Understanding } from '../understand/understanding.ts';
 import type { TaskService } from './task-service.ts';
@@ -39,8 +42,11 @@ const PIPELINE_ACTOR = 'pipeline';
  */
 export class Pipeline {
   private readonly inFlight = new Set<number>();
+  private readonly einvoices: EInvoiceRepo;
 
-  constructor(private readonly d: PipelineDeps) {}
+  constructor(private readonly d: PipelineDeps) {
+    this.einvoices = new EInvoiceRepo(d.db);
+  }
 
   /** Expands folders; results come back in input order, each one as soon as it and all before it are done. */
   async processPaths(paths: string[], actor: string, onResult?: (r: ProcessResult, index: number, total: number) => void): Promise<ProcessResult[]> {
@@ -124,7 +130,7 @@ export class Pipeline {
         const fail = ing.bytes.length === 0
           ? { code: 'empty_file', message: 'The file is empty (0 bytes)' }
           : !ing.mime
-            ? { code: 'unsupported_type', message: 'Not a supported document: expected a PDF, PNG, JPEG or TIFF file' }
+            ? { code: 'unsupported_type', message: 'Not a supported document: expected a PDF, PNG, JPEG or TIFF file, or an e-invoice XML' }
             : null;
         const docId = this.d.docs.insert({ ...recordOf(ing), status: fail ? 'failed' : 'pending', stage: fail ? null : 'text', error: fail });
         this.d.audit.append({ actor, event: 'document.ingested', documentSha256: ing.sha256, data: { documentId: docId, fileName, mime: ing.mime, sizeBytes: ing.bytes.length } });
@@ -175,11 +181,14 @@ export class Pipeline {
     try {
       const input = bytes ?? this.d.blobs.get(row.sha256!);
       // A plain copy: pdf.js refuses Buffers and may detach what it is given.
-      const text = await extractText({ bytes: new Uint8Array(input), mime: row.mime as SupportedMime }, { ocr: this.d.ocr, maxPages: this.d.maxPages });
+      const { text, einvoice } = await readEInvoiceText({ bytes: new Uint8Array(input), mime: row.mime as SupportedMime }, (i) =>
+        extractText(i, { ocr: this.d.ocr, maxPages: this.d.maxPages }),
+      );
       timings.text = performance.now() - t;
       const next = this.d.textOnly ? null : 'understand';
       this.d.db.transaction(() => {
         this.d.docs.saveText(row.id, text.pages, text.source, text.engine, next, timings);
+        if (einvoice) this.recordEInvoice(row, einvoice);
         this.d.docs.addStageRun(row.id, { stage: 'text', status: 'ok', startedAt: at, durationMs: timings.text!, engine: text.engine });
         const chars = text.pages.reduce((n: number, p: { text: string }) => n + p.text.length, 0);
         this.d.audit.append({ actor: PIPELINE_ACTOR, event: 'text.extracted', documentSha256: row.sha256, data: { documentId: row.id, source: text.source, engine: text.engine, pages: text.pages.length, chars } });
@@ -194,6 +203,14 @@ export class Pipeline {
     }
   }
 
+  private recordEInvoice(row: DocumentRow, e: EInvoiceRecord): void {
+    this.einvoices.save(row.id, e);
+    const data = e.invoice
+      ? { documentId: row.id, attachment: e.attachment, syntax: e.invoice.syntax, profile: e.invoice.profile, typeCode: e.invoice.typeCode }
+      : { documentId: row.id, attachment: e.attachment, error: e.error };
+    this.d.audit.append({ actor: PIPELINE_ACTOR, event: e.invoice ? 'einvoice.read' : 'einvoice.refused', documentSha256: row.sha256, data });
+  }
+
   private async understandStage(row: DocumentRow, timings: Record<string, number>): Promise<void> {
     const at = new Date().toISOString();
     const t = performance.now();
@@ -205,6 +222,7 @@ export class Pipeline {
         sha256: row.sha256!,
         findDuplicates: (q) => this.d.docs.findDuplicates({ ...q, excludeId: row.id }),
         vendorHistoryCount: (vendor) => this.d.docs.vendorHistoryCount(vendor, row.id),
+        einvoice: this.einvoices.forDocument(row.id),
       });
       Object.assign(timings, u.timingsMs);
       timings.understand = performance.now() - t;

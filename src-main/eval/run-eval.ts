@@ -121,10 +121,16 @@ function score(dataset: string, rows: { label: Label; result: ProcessResult; cer
  * Runs every labelled document of a corpus folder through a fresh engine and scores the outcome per
  * dataset, with the corpus README's judging rules.
  */
-export async function runEval(folder: string, opts: { modelDir: string; dataDir?: string; workers?: number; onProgress?: (done: number, total: number) => void }): Promise<EvalReport> {
+export async function runEval(
+  folder: string,
+  opts: { modelDir: string; dataDir?: string; workers?: number; datasets?: string[]; onProgress?: (done: number, total: number) => void },
+): Promise<EvalReport> {
   const started = performance.now();
   const exclude = trainingIds(opts.modelDir);
-  const labels = readLabels(folder).filter((l) => !exclude.has(l.id));
+  // Datasets are the id prefixes before "/" (einvoice, einvoice-flat, sroie, …); none given means all.
+  const wanted = opts.datasets?.length ? new Set(opts.datasets) : null;
+  const labels = readLabels(folder).filter((l) => !exclude.has(l.id) && (!wanted || wanted.has(datasetOf(l.id))));
+  if (wanted && labels.length === 0) throw new Error(`No labelled documents in the dataset(s) ${[...wanted].join(', ')}`);
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'countersign-eval-'));
   const engine = await Engine.open({ dataDir, keyStorage: 'file', onWarning: () => {}, ...(opts.workers ? { ocrWorkers: opts.workers } : {}) });
   const rows: { label: Label; result: ProcessResult; cer?: number }[] = [];

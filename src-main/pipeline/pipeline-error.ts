@@ -17,6 +17,11 @@ export type PipelineErrorCode =
   | 'ocr_failed'
   | 'model_failed'
   | 'timeout'
+  | 'xml_malformed'
+  | 'xml_too_large'
+  | 'xml_entities_refused'
+  | 'xml_doctype_refused'
+  | 'einvoice_unrecognised'
   | 'internal';
 
 export class PipelineError extends Error {

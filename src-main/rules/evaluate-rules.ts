@@ -3,6 +3,7 @@
  * lookup come in through the context. Every result says in plain words what was checked.
  */
 import type { DocType, ExtractedField, FieldName, LineItem, RuleResult } from '../../src-shared/document-model.ts';
+import { checkEInvoiceMatchesPage, checkEInvoiceValid, type EInvoiceRuleInput } from '../einvoice/einvoice-rules.ts';
 import { checkIban, checkTaxId } from '../extract/identifiers.ts';
 import type { Rule, RuleSet } from './rule-set.ts';
 
@@ -30,6 +31,8 @@ export interface RuleInput {
   fields: Partial<Record<FieldName, ExtractedField>>;
   lineItems: LineItem[];
   sha256: string;
+  /** The document's e-invoice XML, when it had one (the e-invoice rules apply only then). */
+  einvoice?: EInvoiceRuleInput;
 }
 
 const FIELD_WORDS: Record<FieldName, string> = {
@@ -73,7 +76,8 @@ function dateOf(value: string | undefined): Date | null {
   return Number.isNaN(d.getTime()) ? null : d;
 }
 
-const CHECKS: { [K in Rule['kind']]: (rule: Extract<Rule, { kind: K }>, input: RuleInput, ctx: RuleContext) => Check } = {
+/** A check returns null when it does not apply to the document at all (no result is recorded). */
+const CHECKS: { [K in Rule['kind']]: (rule: Extract<Rule, { kind: K }>, input: RuleInput, ctx: RuleContext) => Check | null } = {
   totals_add_up(rule, { fields }) {
     const total = cents(fields.total?.value);
     const subtotal = cents(fields.subtotal?.value);
@@ -166,6 +170,14 @@ const CHECKS: { [K in Rule['kind']]: (rule: Extract<Rule, { kind: K }>, input: R
     return { status: 'passed', detail: `The VAT number ${value} is a well-formed ${check.label}.` };
   },
 
+  einvoice_matches_page(_rule, { einvoice }) {
+    return checkEInvoiceMatchesPage(einvoice);
+  },
+
+  einvoice_valid(_rule, { einvoice }) {
+    return checkEInvoiceValid(einvoice);
+  },
+
   vendor_allow_list(rule, { fields }) {
     if (!fields.vendor) return { status: 'not_evaluated', detail: 'Could not check the vendor against the approved list: no vendor was found.' };
     const key = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
@@ -184,7 +196,8 @@ export function evaluateRules(input: RuleInput, ruleSet: RuleSet, ctx: RuleConte
   const out: RuleOutcome[] = [];
   for (const rule of ruleSet.rules) {
     if (!rule.appliesTo.includes(input.docType)) continue;
-    const check = (CHECKS[rule.kind] as (r: Rule, i: RuleInput, c: RuleContext) => Check)(rule, input, ctx);
+    const check = (CHECKS[rule.kind] as (r: Rule, i: RuleInput, c: RuleContext) => Check | null)(rule, input, ctx);
+    if (!check) continue;
     const failed = check.status === 'failed' || (check.status === 'not_evaluated' && rule.required);
     out.push({
       id: rule.id,

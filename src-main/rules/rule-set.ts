@@ -64,6 +64,16 @@ export const RuleSchema = z.discriminatedUnion('kind', [
   }),
   z.strictObject({
     ...common,
+    kind: z.literal('einvoice_matches_page'),
+    params: z.strictObject({}).default({}),
+  }),
+  z.strictObject({
+    ...common,
+    kind: z.literal('einvoice_valid'),
+    params: z.strictObject({}).default({}),
+  }),
+  z.strictObject({
+    ...common,
     kind: z.literal('vendor_allow_list'),
     params: z.strictObject({ vendors: z.array(z.string().min(1)).min(1) }),
   }),

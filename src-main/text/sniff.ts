@@ -13,3 +13,20 @@ export function sniffKind(bytes: Uint8Array): DocumentKind | null {
   if (head.includes('%PDF-')) return 'pdf';
   return null;
 }
+
+/**
+ * Whether the bytes are an XML document (an e-invoice candidate): after an optional byte-order mark
+ * and white space, an XML declaration, a comment, a DOCTYPE or an element. HTML is not taken.
+ */
+export function sniffXml(bytes: Uint8Array): boolean {
+  const b = bytes;
+  let head: string;
+  if (b.length >= 2 && ((b[0] === 0xff && b[1] === 0xfe) || (b[0] === 0xfe && b[1] === 0xff))) {
+    head = new TextDecoder(b[0] === 0xff ? 'utf-16le' : 'utf-16be').decode(b.subarray(2, Math.min(b.length, 2050)));
+  } else {
+    head = Buffer.from(b.buffer, b.byteOffset, Math.min(b.length, 1024)).toString('latin1').replace(/^\xef\xbb\xbf/, '');
+  }
+  head = head.trimStart();
+  if (/^<(?:!DOCTYPE\s+html|html[\s>])/i.test(head)) return false;
+  return /^<(?:\?xml[\s?]|!--|!DOCTYPE\s|[A-Za-z_][\w.:-]*[\s>/])/.test(head);
+}

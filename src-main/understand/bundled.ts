@@ -1,8 +1,9 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FieldName, PageText } from '../../src-shared/document-model.ts';
+import type { DocType, FieldName, PageText } from '../../src-shared/document-model.ts';
 import { loadClassifier, type DocClassifier } from '../classify/classifier.ts';
 import { candidateProviders, executionProviderSetting, type ExecutionProvider } from '../ml/execution-providers.ts';
+import { understandEInvoice } from '../einvoice/understand-einvoice.ts';
 import { loadTemplates, type VendorTemplate } from '../extract/extract-document.ts';
 import { extractWithReadings } from '../extract/merge-readings.ts';
 import { evaluateRules, loadRuleSet, type RuleSet } from '../rules/evaluate-rules.ts';
@@ -52,28 +53,49 @@ export class PipelineUnderstanding implements Understanding {
   async understand(pages: PageText[], ctx: UnderstandingContext): Promise<UnderstandingResult> {
     const timings: Record<string, number> = {};
     let t = performance.now();
-    const text = pages
-      .slice(0, this.classifyPages)
-      .map((p) => p.text)
-      .join('\n');
-    const [cls] = await this.classifier.classify([text]);
-    timings.classify = performance.now() - t;
+    const record = ctx.einvoice;
+    // An e-invoice whose XML was read: the XML gives type and fields, the page only cross-checks them.
+    const einvoice = record?.invoice ? understandEInvoice({ ...record, invoice: record.invoice }, pages, this.templates) : null;
+    if (einvoice) timings.extract = performance.now() - t;
+    let cls: { label: DocType; score: number; scores: Record<string, number> };
+    if (einvoice) {
+      cls = einvoice.docType;
+    } else {
+      const text = pages
+        .slice(0, this.classifyPages)
+        .map((p) => p.text)
+        .join('\n');
+      [cls] = (await this.classifier.classify([text])) as [typeof cls];
+      timings.classify = performance.now() - t;
+    }
 
     t = performance.now();
-    const extraction = extractWithReadings(pages, { docType: cls!.label, templates: this.templates });
-    timings.extract = performance.now() - t;
+    const extraction = einvoice
+      ? { fields: einvoice.fields, lineItems: einvoice.lineItems, template: undefined }
+      : extractWithReadings(pages, { docType: cls.label, templates: this.templates });
+    if (!einvoice) timings.extract = performance.now() - t;
 
     t = performance.now();
-    const rules = evaluateRules({ docType: cls!.label, fields: extraction.fields, lineItems: extraction.lineItems, sha256: ctx.sha256 }, this.ruleSet, {
-      now: new Date(),
-      findDuplicates: (q) => ctx.findDuplicates(q).map((d) => ({ documentId: String(d.documentId), reason: d.reason })),
-    });
+    const rules = evaluateRules(
+      {
+        docType: cls.label,
+        fields: extraction.fields,
+        lineItems: extraction.lineItems,
+        sha256: ctx.sha256,
+        ...(record ? { einvoice: { record, comparisons: einvoice?.comparisons ?? null } } : {}),
+      },
+      this.ruleSet,
+      {
+        now: new Date(),
+        findDuplicates: (q) => ctx.findDuplicates(q).map((d) => ({ documentId: String(d.documentId), reason: d.reason })),
+      },
+    );
     timings.rules = performance.now() - t;
 
     t = performance.now();
     const vendor = extraction.fields.vendor?.value;
     const route = routeDocument(
-      { docType: cls!.label, docTypeScore: cls!.score, fields: extraction.fields, rules, vendorHistoryCount: vendor ? ctx.vendorHistoryCount(vendor) : 0 },
+      { docType: cls.label, docTypeScore: cls.score, fields: extraction.fields, rules, vendorHistoryCount: vendor ? ctx.vendorHistoryCount(vendor) : 0 },
       this.policy,
       rngForDocument(ctx.sha256, this.policy.version),
     );
@@ -84,7 +106,7 @@ export class PipelineUnderstanding implements Understanding {
       fields[k] = extraction.template && !f.source ? { ...f, source: `template:${extraction.template}` } : f;
     }
     return {
-      docType: cls!,
+      docType: cls,
       model: this.classifier.model,
       fields,
       lineItems: extraction.lineItems,

@@ -1,4 +1,5 @@
 import type { DocType, ExtractedField, LineItem, ModelInfo, PageText, Route, RuleResult } from '../../src-shared/document-model.ts';
+import type { EInvoiceRecord } from '../../src-shared/einvoice.ts';
 
 /** What the understanding stages (classify, extract, rules, route) conclude about one document. */
 export interface UnderstandingResult {
@@ -18,6 +19,8 @@ export interface UnderstandingContext {
   /** Earlier documents with the same vendor and number, or the same content. */
   findDuplicates(q: { vendor?: string; documentNumber?: string; sha256: string }): { documentId: number; reason: string }[];
   vendorHistoryCount(vendor: string): number;
+  /** The e-invoice XML the document carried (read or refused); absent or null when it had none. */
+  einvoice?: EInvoiceRecord | null;
 }
 
 /** The understanding stages behind one interface, so the engine can run without a model (text only). */

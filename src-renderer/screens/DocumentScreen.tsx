@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { DocumentDetail } from '../../src-shared/contract/documents.ts';
+import { EInvoiceView } from '../components/EInvoiceView.tsx';
 import { PageView } from '../components/PageView.tsx';
 import { FIELD_LABELS, maskValue, SENSITIVE_FIELDS } from '../review/review-logic.ts';
 import { browserImageLoader, type PageImage } from '../stores/review-store.ts';
@@ -45,9 +46,11 @@ export function DocumentScreen({ id }: { id: number }) {
       </div>
       <div className="document-body">
         <div className="pages">
-          {Array.from({ length: pageCount }, (_, i) => (
-            <DocumentPage key={i} doc={doc} pageNo={i + 1} zoom={zoom} showText={showText} />
-          ))}
+          {doc.textSource === 'xml' && doc.einvoice?.invoice ? (
+            <EInvoiceView invoice={doc.einvoice.invoice} mask={reveal ? undefined : maskValue} />
+          ) : (
+            Array.from({ length: pageCount }, (_, i) => <DocumentPage key={i} doc={doc} pageNo={i + 1} zoom={zoom} showText={showText} />)
+          )}
           {pageCount === 0 && <p className="empty">No pages were recorded{doc.error ? `: ${doc.error.message}` : ''}.</p>}
         </div>
         <aside className="facts" aria-label="What the engine recorded">
@@ -57,7 +60,17 @@ export function DocumentScreen({ id }: { id: number }) {
             <dt>Route</dt>
             <dd>{doc.route ? `${doc.route.action}${doc.route.reasons.length ? `: ${doc.route.reasons.join('; ')}` : ''} (policy ${doc.route.policyVersion})` : '—'}</dd>
             <dt>Text</dt>
-            <dd>{doc.textSource ? `${doc.textSource === 'ocr' ? 'OCR' : 'PDF text'} (${doc.textEngine})` : '—'}</dd>
+            <dd>{doc.textSource ? `${{ ocr: 'OCR', pdf_text: 'PDF text', xml: 'E-invoice XML' }[doc.textSource]} (${doc.textEngine})` : '—'}</dd>
+            {doc.einvoice && (
+              <>
+                <dt>E-invoice</dt>
+                <dd>
+                  {doc.einvoice.invoice
+                    ? `${doc.einvoice.attachment ? `${doc.einvoice.attachment}, ` : ''}${doc.einvoice.invoice.syntax}${doc.einvoice.invoice.profile ? `, ${doc.einvoice.invoice.profile}` : ''}`
+                    : `${doc.einvoice.attachment ?? 'XML'} not used: ${doc.einvoice.error?.message ?? ''}`}
+                </dd>
+              </>
+            )}
             <dt>Model</dt>
             <dd>{doc.model ? `${doc.model.name} ${doc.model.version} on ${doc.model.executionProvider}` : '—'}</dd>
             <dt>SHA-256</dt>

@@ -1,4 +1,5 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { EInvoiceView } from '../components/EInvoiceView.tsx';
 import { HelpOverlay, keyLabel } from '../components/HelpOverlay.tsx';
 import { PageView, type Highlight } from '../components/PageView.tsx';
 import { noteItemRendered, noteKey } from '../components/perf-marks.ts';
@@ -129,6 +130,8 @@ export function ReviewScreen({ taskId }: { taskId: number | null }) {
                 highlights={highlights(item.fields, r.focus, item.crop.page, item.detail.pages.find((p) => p.pageNo === item.crop.page)?.words ?? [])}
                 alt={`Page ${item.crop.page} of ${task.fileName}${r.fullPage ? '' : ', cropped to the fields in question'}`}
               />
+            ) : item.detail.einvoice?.invoice ? (
+              <EInvoiceView invoice={item.detail.einvoice.invoice} mask={maskValue} />
             ) : (
               <p className="empty">No page image for this document.</p>
             )}

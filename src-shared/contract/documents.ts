@@ -9,6 +9,7 @@ import {
   RuleResultSchema,
   TextSourceSchema,
 } from '../document-model.ts';
+import { EInvoiceRecordSchema } from '../einvoice.ts';
 import { ProcessResultSchema } from '../process-result.ts';
 import { ErrorInfoSchema } from '../result.ts';
 import { mutation, PageRequestSchema, query, SortSchema } from './define.ts';
@@ -58,6 +59,8 @@ export const DocumentDetailSchema = DocumentSummarySchema.extend({
   route: RouteSchema.nullable(),
   model: ModelInfoSchema.nullable(),
   stageRuns: z.array(StageRunSchema),
+  /** The e-invoice XML the document carried (standalone, or attached to its PDF); null when none. */
+  einvoice: EInvoiceRecordSchema.nullable().optional(),
 });
 export type DocumentDetail = z.infer<typeof DocumentDetailSchema>;
 
