@@ -10,6 +10,7 @@ import {
   characterErrorRate,
   classificationScore,
   expectedCalibrationError,
+  fieldMatches,
   scoreFields,
   type FieldScore,
 } from './metrics.ts';
@@ -36,6 +37,8 @@ export interface DatasetReport {
   expectations: { checked: number; held: number; broken: string[] };
   cer: { documents: number; mean: number } | null;
   failures: Record<string, number>;
+  /** Each wrong type or field, as `id field: got … want …`, so a reader can see what to fix. */
+  misses: string[];
 }
 
 export interface EvalReport {
@@ -65,7 +68,8 @@ export function trainingIds(modelDir: string): Set<string> {
   return new Set((JSON.parse(fs.readFileSync(f, 'utf8')) as { ids: string[] }).ids);
 }
 
-const datasetOf = (id: string) => id.split('/')[0] ?? id;
+/** A label's dataset: the first part of its id (`einvoice-flat/ei-…` → `einvoice-flat`). */
+export const datasetOf = (id: string) => id.split('/')[0] ?? id;
 
 function score(dataset: string, rows: { label: Label; result: ProcessResult; cer?: number }[]): DatasetReport {
   const typed = rows.filter((r) => r.label.docType && r.result.docType);
@@ -104,6 +108,17 @@ function score(dataset: string, rows: { label: Label; result: ProcessResult; cer
   const cers = rows.filter((r) => r.cer !== undefined).map((r) => r.cer!);
   const failures: Record<string, number> = {};
   for (const r of rows) if (r.result.error) failures[r.result.error.code] = (failures[r.result.error.code] ?? 0) + 1;
+  const misses: string[] = [];
+  for (const r of rows) {
+    const got = r.result.docType?.label;
+    if (r.label.docType && got !== r.label.docType) misses.push(`${r.label.id} docType: got ${got ?? '(none)'} want ${r.label.docType}`);
+    if (r.result.status === 'duplicate') continue;
+    for (const [name, want] of Object.entries(r.label.fields ?? {}) as [FieldName, string][]) {
+      if (name === 'vendorAddress') continue;
+      const value = r.result.fields?.[name]?.value;
+      if (!fieldMatches(name, value, want)) misses.push(`${r.label.id} ${name}: got ${JSON.stringify(value ?? null)} want ${JSON.stringify(want)}`);
+    }
+  }
   return {
     dataset,
     documents: rows.length,
@@ -114,6 +129,7 @@ function score(dataset: string, rows: { label: Label; result: ProcessResult; cer
     expectations,
     cer: cers.length ? { documents: cers.length, mean: cers.reduce((a, b) => a + b, 0) / cers.length } : null,
     failures,
+    misses,
   };
 }
 
@@ -121,10 +137,19 @@ function score(dataset: string, rows: { label: Label; result: ProcessResult; cer
  * Runs every labelled document of a corpus folder through a fresh engine and scores the outcome per
  * dataset, with the corpus README's judging rules.
  */
-export async function runEval(folder: string, opts: { modelDir: string; dataDir?: string; workers?: number; onProgress?: (done: number, total: number) => void }): Promise<EvalReport> {
+export async function runEval(
+  folder: string,
+  opts: { modelDir: string; dataDir?: string; workers?: number; datasets?: string[]; onProgress?: (done: number, total: number) => void },
+): Promise<EvalReport> {
   const started = performance.now();
   const exclude = trainingIds(opts.modelDir);
-  const labels = readLabels(folder).filter((l) => !exclude.has(l.id));
+  const all = readLabels(folder);
+  if (opts.datasets?.length) {
+    const known = new Set(all.map((l) => datasetOf(l.id)));
+    const unknown = opts.datasets.filter((d) => !known.has(d));
+    if (unknown.length) throw new Error(`No dataset ${unknown.join(', ')} in ${folder}; it has: ${[...known].sort().join(', ')}`);
+  }
+  const labels = all.filter((l) => !exclude.has(l.id) && (!opts.datasets?.length || opts.datasets.includes(datasetOf(l.id))));
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'countersign-eval-'));
   const engine = await Engine.open({ dataDir, keyStorage: 'file', onWarning: () => {}, ...(opts.workers ? { ocrWorkers: opts.workers } : {}) });
   const rows: { label: Label; result: ProcessResult; cer?: number }[] = [];
@@ -162,7 +187,7 @@ export async function runEval(folder: string, opts: { modelDir: string; dataDir?
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
-export function formatEval(r: EvalReport): string {
+export function formatEval(r: EvalReport, opts: { misses?: boolean } = {}): string {
   const out: string[] = [];
   out.push(`# Evaluation on ${r.folder}`, '', `${r.overall.documents} documents scored (${r.excluded} training documents excluded), ${r.seconds.toFixed(0)} s.`, '');
   out.push('| dataset | docs | type acc | macro-F1 | ECE | auto / review / reject / none | auto-approved error | expectations | mean CER |', '|---|---|---|---|---|---|---|---|---|');
@@ -177,6 +202,10 @@ export function formatEval(r: EvalReport): string {
   }
   const broken = r.datasets.flatMap((d) => d.expectations.broken);
   if (broken.length) out.push('', '## Expectations not held', '', ...broken.map((b) => `- ${b}`));
+  if (opts.misses) {
+    const misses = r.datasets.flatMap((d) => d.misses);
+    if (misses.length) out.push('', '## Misses', '', ...misses.map((m) => `- ${m}`));
+  }
   const failures = Object.entries(r.overall.failures);
   if (failures.length) out.push('', '## Failures by code', '', ...failures.map(([c, n]) => `- ${c}: ${n}`));
   return `${out.join('\n')}\n`;
