@@ -33,7 +33,12 @@ export function extractDates(
   localeStrength: keyof typeof AMBIGUITY_FACTOR = 'weak',
 ): { issueDate?: ExtractedField; dueDate?: ExtractedField } {
   const finder = dateFinder(order);
-  const due = labelledValues(rows, (t) => matchLabel(t, DUE_DATE_LABELS, DUE_DATE_NEGATIVE), finder, { pick: 'first' });
+  // "Zahlbar mit 2% Skonto bis …" is the discount date; "netto bis 04.07., 3% Skonto bis 15.06." still names the due date first.
+  const dueLabel = (t: string) => {
+    const m = matchLabel(t, DUE_DATE_LABELS);
+    return m && !DUE_DATE_NEGATIVE.test(t.slice(Math.max(0, m.start - 20), m.end)) ? m : null;
+  };
+  const due = labelledValues(rows, dueLabel, finder, { pick: 'first' });
   const labelled = labelledValues(rows, (t) => matchLabel(t, ISSUE_DATE_LABELS, ISSUE_DATE_NEGATIVE), finder, {
     pick: 'first',
   });
@@ -63,7 +68,8 @@ export function extractDates(
   // A due date before the issue date is usually a misread, unless its own label sits right beside it
   // (insurers bill a premium that fell due before the bill was printed).
   const bestDue = strongest(due.filter((d) => !out.issueDate || d.value >= out.issueDate.value || (d.labelRow === d.row && d.score >= 0.95)));
-  if (bestDue && bestDue.value !== out.issueDate?.value) {
+  // Due on the day of issue ("Date d'échéance" equal to the invoice date, payment on receipt) needs its own label beside it.
+  if (bestDue && (bestDue.value !== out.issueDate?.value || (bestDue.labelRow === bestDue.row && bestDue.score >= 0.95))) {
     out.dueDate = toField(bestDue, confidenceFrom(bestDue.score, 0, bestDue.ocr), []);
   }
   return out;

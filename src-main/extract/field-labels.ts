@@ -9,12 +9,29 @@ export interface LabelRule {
   strength: number;
 }
 
-/** The strongest label in a text: its strength and where it ends; 0 when a negative label wins. */
+/**
+ * The strongest label in a text: its strength and where it ends; null when a negative label wins. In a row of three
+ * or more columns (a PDF table header: "Warenwert   Nettobetrag   MwSt-Betrag   Endbetrag") each column is judged on
+ * its own, so "Netto" in one column does not veto "Endbetrag" in another.
+ */
 export function matchLabel(
   text: string,
   positive: LabelRule[],
   negative: RegExp[] = [],
 ): { strength: number; start: number; end: number } | null {
+  const columns = [...text.matchAll(/\S+(?:\s{1,2}\S+)*/g)];
+  if (columns.length >= 3) {
+    let best: { strength: number; start: number; end: number } | null = null;
+    for (const col of columns) {
+      const m = matchWhole(col[0], positive, negative);
+      if (m && (!best || m.strength > best.strength)) best = { strength: m.strength, start: m.start + col.index, end: m.end + col.index };
+    }
+    return best;
+  }
+  return matchWhole(text, positive, negative);
+}
+
+function matchWhole(text: string, positive: LabelRule[], negative: RegExp[]): { strength: number; start: number; end: number } | null {
   for (const neg of negative) if (neg.test(text)) return null;
   let best: { strength: number; start: number; end: number } | null = null;
   for (const rule of positive) {
@@ -56,7 +73,7 @@ export const TOTAL_NEGATIVE: RegExp[] = [
   // Unit prices and per-line gross prices are not totals.
   /brutto\s*preis|bruttopreis|prix\s*unitaire|unit\s*price/i,
   // Amounts already paid and discounts offered for early payment.
-  /anzahlung|vorauszahlung|bereits\s*(?:bezahlt|gezahlt)|already\s*paid|prepaid|prepayment|paid\s*to\s*date|acompte|d[ée]j[àa]\s*(?:pay|régl|regl)|aanbetaling|anticipo|skonto|escompte/i,
+  /anzahlung|vorauszahlung|bereits\s*(?:bezahlt|gezahlt)|already\s*paid|prepaid|prepayment|paid\s*to\s*date|acompte|d[ée]j[àa]\s*(?:pay|régl|regl)|aanbetaling|anticipo/i,
   // Table headers ("Description  Qty  Unit Price  Total") name a column, not the document total.
   /\b(?:qty|quantity|description|unit\s*price|menge|aantal|quantité)\b.*\b(?:total|amount|betrag|bedrag|montant)\b|\b(?:total|amount)\b.*\b(?:qty|quantity|unit\s*price)\b/i,
 ];
@@ -64,14 +81,15 @@ export const TOTAL_NEGATIVE: RegExp[] = [
 export const SUBTOTAL_LABELS: LabelRule[] = [
   { re: /exclusief\s*btw|excl\.?\s*btw|total\s*(?:sales\s*)?\(?excl[\w.]*\s*(?:of\s*)?(?:gst|tax|vat)|total\s*excl/i, strength: 1 },
   { re: /montant\s*(?:eur\s*)?ht|total\s*ht|nettobetrag|summe\s*netto|netto|zwischensumme|net\s*amount|base\s*imponible|imponibile/i, strength: 0.95 },
+  { re: /gesamtbeitrag|nettobeitrag|beitrag\s*netto/i, strength: 0.6 },
   { re: /(?:rechnungs)?summe\s*(?:ohne|exkl|excl)\.?\s*(?:ust|mwst)|net\s*total|total\s*net\b|total\s*(?:hors\s*taxes|sin\s*iva)|totaal\s*excl/i, strength: 0.95 },
   { re: /sub[\s-]*total|subtotaal|sous[\s-]*total/i, strength: 0.9 },
 ];
 
-export const SUBTOTAL_NEGATIVE: RegExp[] = [/\bqty\b|quantity/i];
+export const SUBTOTAL_NEGATIVE: RegExp[] = [/\bqty\b|quantity/i, /netto\s*-?\s*preis|prix\s*unitaire|unit\s*price|einzelpreis/i];
 
 export const TAX_LABELS: LabelRule[] = [
-  { re: /total\s*(?:gst|tax|vat|sst|tva|iva|btw)|(?:gst|tax|vat|tva)\s*(?:amount|total)|montant\s*(?:de\s*la\s*)?tva|(?:mwst|ust)[-.\s]*betrag|steuerbetrag|umsatzsteuerbetrag|btw[-\s]*bedrag|importe\s*(?:del\s*)?iva|cuota\s*(?:de\s*)?iva|zu(?:z[üu]gl|zgl)\.?\s*(?:ust|mwst)|versicherungsteuer/i, strength: 1 },
+  { re: /summe\s*(?:der\s*)?(?:umsatzsteuer|ust|mwst)|total\s*(?:gst|tax|vat|sst|tva|iva|btw)|(?:gst|tax|vat|tva)\s*(?:amount|total)|montant\s*(?:de\s*la\s*)?tva|(?:mwst|ust)[-.\s]*betrag|steuerbetrag|umsatzsteuerbetrag|btw[-\s]*bedrag|importe\s*(?:del\s*)?iva|cuota\s*(?:de\s*)?iva|zu(?:z[üu]gl|zgl)\.?\s*(?:ust|mwst)|versicherungsteuer/i, strength: 1 },
   { re: /\b(?:gst|sst|vat|tax|tva|btw|mwst|ust|iva)\b\s*(?:@\s*)?\(?\d{1,2}(?:[.,]\d+)?\s*%/i, strength: 0.95 },
   { re: /(?:service\s*)?\btax\b|\bgst\b|\bsst\b|\bvat\b|\btva\b|\bbtw\b|\bmwst\b|\bust\b|\biva\b/i, strength: 0.7 },
 ];
@@ -95,7 +113,7 @@ export const ISSUE_DATE_NEGATIVE: RegExp[] = [
   /due|fällig|faellig|échéance|echeance|vervaldatum|vencimiento|scadenza|limite|payable\s*by|pay\s*by/i,
   /order\s*date|orderdatum|bestelldatum|date\s*de\s*commande|delivery|lieferdatum|leverdatum|livraison|ship/i,
   /check[\s-]*(?:in|out)|expir|valid\s*(?:until|till|thru)|print(?:ed)?\s*date|period|zeitraum|période/i,
-  /leistung|bestell|lieferschein|vertrag|auftrag|geburt|date\s*de\s*(?:livraison|prestation)|fecha\s*de\s*(?:entrega|pedido)|leverdatum|besteldatum/i,
+  /leistungs[-\s]*datum|liefer(?:-\s*und\s*)?leistungs|bestell[-\s]*datum|lieferschein[-\s]*datum|vertrags[-\s]*datum|auftrags?[-\s]*datum|geburt|date\s*de\s*(?:livraison|prestation)|fecha\s*de\s*(?:entrega|pedido)|leverdatum|besteldatum/i,
 ];
 
 export const DUE_DATE_LABELS: LabelRule[] = [
@@ -106,7 +124,7 @@ export const DUE_DATE_LABELS: LabelRule[] = [
 ];
 
 /** Early-payment discount dates are not the due date. */
-export const DUE_DATE_NEGATIVE: RegExp[] = [/skonto|escompte|discount|descuento\s*pronto|korting/i];
+export const DUE_DATE_NEGATIVE = /skonto|escompte|discount|descuento\s*pronto|korting/i;
 
 export const DOCUMENT_NUMBER_LABELS: LabelRule[] = [
   { re: /invoice\s*(?:no\.?|number|num\.?|nr\.?|#|id)|inv\.?\s*(?:no|#)\.?|bill\s*(?:no\.?|#|number)|receipt\s*(?:no\.?|#|number)|document\s*(?:no\.?|number)|doc\.?\s*no\.?|cash\s*bill\s*no/i, strength: 1 },
