@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FieldName, PageText } from '../../src-shared/document-model.ts';
 import { loadClassifier, type DocClassifier } from '../classify/classifier.ts';
+import { reconcileCreditNote } from '../classify/credit-note-title.ts';
 import { loadTemplates, type VendorTemplate } from '../extract/extract-document.ts';
 import { extractWithReadings } from '../extract/merge-readings.ts';
 import { evaluateRules, loadRuleSet, type RuleSet } from '../rules/evaluate-rules.ts';
@@ -57,15 +58,17 @@ export class PipelineUnderstanding implements Understanding {
       .slice(0, this.classifyPages)
       .map((p) => p.text)
       .join('\n');
-    const [cls] = await this.classifier.classify([text]);
+    const [raw] = await this.classifier.classify([text]);
+    // A credit-note title outranks the model's "invoice" (see credit-note-title.ts); the note is not part of the result.
+    const { note: _titled, ...cls } = reconcileCreditNote(raw!, text);
     timings.classify = performance.now() - t;
 
     t = performance.now();
-    const extraction = extractWithReadings(pages, { docType: cls!.label, templates: this.templates });
+    const extraction = extractWithReadings(pages, { docType: cls.label, templates: this.templates });
     timings.extract = performance.now() - t;
 
     t = performance.now();
-    const rules = evaluateRules({ docType: cls!.label, fields: extraction.fields, lineItems: extraction.lineItems, sha256: ctx.sha256 }, this.ruleSet, {
+    const rules = evaluateRules({ docType: cls.label, fields: extraction.fields, lineItems: extraction.lineItems, sha256: ctx.sha256 }, this.ruleSet, {
       now: new Date(),
       findDuplicates: (q) => ctx.findDuplicates(q).map((d) => ({ documentId: String(d.documentId), reason: d.reason })),
     });
@@ -74,7 +77,7 @@ export class PipelineUnderstanding implements Understanding {
     t = performance.now();
     const vendor = extraction.fields.vendor?.value;
     const route = routeDocument(
-      { docType: cls!.label, docTypeScore: cls!.score, fields: extraction.fields, rules, vendorHistoryCount: vendor ? ctx.vendorHistoryCount(vendor) : 0 },
+      { docType: cls.label, docTypeScore: cls.score, fields: extraction.fields, rules, vendorHistoryCount: vendor ? ctx.vendorHistoryCount(vendor) : 0 },
       this.policy,
       rngForDocument(ctx.sha256, this.policy.version),
     );
@@ -85,7 +88,7 @@ export class PipelineUnderstanding implements Understanding {
       fields[k] = extraction.template && !f.source ? { ...f, source: `template:${extraction.template}` } : f;
     }
     return {
-      docType: cls!,
+      docType: cls,
       model: this.classifier.model,
       fields,
       lineItems: extraction.lineItems,
