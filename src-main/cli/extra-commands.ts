@@ -19,18 +19,21 @@ export function registerExtraCommands(program: Command, state: { exitCode: numbe
     .option('--out <file>', 'also write the markdown report to this file')
     .option('--json <file>', 'also write the full report as JSON')
     .option('--workers <n>', 'OCR workers', (v) => Number(v))
-    .option('--dataset <names>', 'only these datasets, comma-separated (the label ids\' prefix: einvoice, einvoice-flat, sroie, …)', (v) => v.split(',').map((x) => x.trim()).filter(Boolean))
+    .option('--datasets <names>', 'only these datasets, comma-separated (e.g. einvoice-flat,einvoice-scan)', (v) => v.split(',').map((x) => x.trim()).filter(Boolean))
+    .option('--every <n>', 'score every n-th held-out document of each dataset (a quick sample)', (v) => Number(v))
+    .option('--misses', 'list every wrong type and field')
     .addOption(dataDirOption())
-    .action(async (folder: string, o: { out?: string; json?: string; workers?: number; dataDir?: string; dataset?: string[] }) => {
+    .action(async (folder: string, o: { out?: string; json?: string; workers?: number; datasets?: string[]; every?: number; misses?: boolean; dataDir?: string }) => {
       const { runEval, formatEval } = await import('../eval/run-eval.ts');
       const report = await runEval(folder, {
         modelDir: path.join(REPO_ROOT, 'models', 'doc-classifier'),
-        ...(o.dataset ? { datasets: o.dataset } : {}),
         ...(o.dataDir ? { dataDir: o.dataDir } : {}),
         ...(o.workers ? { workers: o.workers } : {}),
+        ...(o.datasets ? { datasets: o.datasets } : {}),
+        ...(o.every ? { every: o.every } : {}),
         onProgress: (d, n) => process.stderr.isTTY && process.stderr.write(`\r${d}/${n} documents`),
       });
-      const text = formatEval(report);
+      const text = formatEval(report, { misses: o.misses ?? false });
       process.stdout.write(`${text}`);
       if (o.out) fs.writeFileSync(o.out, text);
       if (o.json) fs.writeFileSync(o.json, JSON.stringify(report, null, 2));

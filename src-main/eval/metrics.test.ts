@@ -17,6 +17,11 @@ describe('fieldMatches', () => {
     expect(fieldMatches('total', undefined, '9.00')).toBe(false);
     expect(fieldMatches('tax', 'abc', '0.00')).toBe(false);
   });
+  it('compares a credit note\'s amounts by magnitude, as the corpus judges them', () => {
+    expect(fieldMatches('total', '-233.47', '233.47')).toBe(true);
+    expect(fieldMatches('total', '8.79', '-8.79')).toBe(true);
+    expect(fieldMatches('total', '-233.46', '233.47')).toBe(false);
+  });
   it('compares dates as dates', () => {
     expect(fieldMatches('issueDate', '2018-12-25', '2018-12-25')).toBe(true);
     expect(fieldMatches('issueDate', '2018-12-25T10:00:00Z', '2018-12-25')).toBe(true);

@@ -10,6 +10,7 @@ import {
   characterErrorRate,
   classificationScore,
   expectedCalibrationError,
+  fieldMatches,
   scoreFields,
   type FieldScore,
 } from './metrics.ts';
@@ -36,6 +37,8 @@ export interface DatasetReport {
   expectations: { checked: number; held: number; broken: string[] };
   cer: { documents: number; mean: number } | null;
   failures: Record<string, number>;
+  /** Each wrong type or field, as `id field: got … want …`, so a reader can see what to fix. */
+  misses: string[];
 }
 
 export interface EvalReport {
@@ -65,7 +68,8 @@ export function trainingIds(modelDir: string): Set<string> {
   return new Set((JSON.parse(fs.readFileSync(f, 'utf8')) as { ids: string[] }).ids);
 }
 
-const datasetOf = (id: string) => id.split('/')[0] ?? id;
+/** A label's dataset: the first part of its id (`einvoice-flat/ei-…` → `einvoice-flat`). */
+export const datasetOf = (id: string) => id.split('/')[0] ?? id;
 
 function score(dataset: string, rows: { label: Label; result: ProcessResult; cer?: number }[]): DatasetReport {
   const typed = rows.filter((r) => r.label.docType && r.result.docType);
@@ -104,6 +108,17 @@ function score(dataset: string, rows: { label: Label; result: ProcessResult; cer
   const cers = rows.filter((r) => r.cer !== undefined).map((r) => r.cer!);
   const failures: Record<string, number> = {};
   for (const r of rows) if (r.result.error) failures[r.result.error.code] = (failures[r.result.error.code] ?? 0) + 1;
+  const misses: string[] = [];
+  for (const r of rows) {
+    const got = r.result.docType?.label;
+    if (r.label.docType && got !== r.label.docType) misses.push(`${r.label.id} docType: got ${got ?? '(none)'} want ${r.label.docType}`);
+    if (r.result.status === 'duplicate') continue;
+    for (const [name, want] of Object.entries(r.label.fields ?? {}) as [FieldName, string][]) {
+      if (name === 'vendorAddress') continue;
+      const value = r.result.fields?.[name]?.value;
+      if (!fieldMatches(name, value, want)) misses.push(`${r.label.id} ${name}: got ${JSON.stringify(value ?? null)} want ${JSON.stringify(want)}`);
+    }
+  }
   return {
     dataset,
     documents: rows.length,
@@ -114,6 +129,7 @@ function score(dataset: string, rows: { label: Label; result: ProcessResult; cer
     expectations,
     cer: cers.length ? { documents: cers.length, mean: cers.reduce((a, b) => a + b, 0) / cers.length } : null,
     failures,
+    misses,
   };
 }
 
@@ -123,14 +139,32 @@ function score(dataset: string, rows: { label: Label; result: ProcessResult; cer
  */
 export async function runEval(
   folder: string,
-  opts: { modelDir: string; dataDir?: string; workers?: number; datasets?: string[]; onProgress?: (done: number, total: number) => void },
+  opts: {
+    modelDir: string;
+    dataDir?: string;
+    workers?: number;
+    datasets?: string[];
+    /** Score every n-th held-out document of each dataset (a quick, deterministic sample). */
+    every?: number;
+    onProgress?: (done: number, total: number) => void;
+  },
 ): Promise<EvalReport> {
   const started = performance.now();
   const exclude = trainingIds(opts.modelDir);
-  // Datasets are the id prefixes before "/" (einvoice, einvoice-flat, sroie, …); none given means all.
-  const wanted = opts.datasets?.length ? new Set(opts.datasets) : null;
-  const labels = readLabels(folder).filter((l) => !exclude.has(l.id) && (!wanted || wanted.has(datasetOf(l.id))));
-  if (wanted && labels.length === 0) throw new Error(`No labelled documents in the dataset(s) ${[...wanted].join(', ')}`);
+  const all = readLabels(folder);
+  if (opts.datasets?.length) {
+    const known = new Set(all.map((l) => datasetOf(l.id)));
+    const unknown = opts.datasets.filter((d) => !known.has(d));
+    if (unknown.length) throw new Error(`No dataset ${unknown.join(', ')} in ${folder}; it has: ${[...known].sort().join(', ')}`);
+  }
+  const seen = new Map<string, number>();
+  const labels = all
+    .filter((l) => !exclude.has(l.id) && (!opts.datasets?.length || opts.datasets.includes(datasetOf(l.id))))
+    .filter((l) => {
+      const n = seen.get(datasetOf(l.id)) ?? 0;
+      seen.set(datasetOf(l.id), n + 1);
+      return !opts.every || n % opts.every === 0;
+    });
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'countersign-eval-'));
   const engine = await Engine.open({ dataDir, keyStorage: 'file', onWarning: () => {}, ...(opts.workers ? { ocrWorkers: opts.workers } : {}) });
   const rows: { label: Label; result: ProcessResult; cer?: number }[] = [];
@@ -168,7 +202,7 @@ export async function runEval(
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
-export function formatEval(r: EvalReport): string {
+export function formatEval(r: EvalReport, opts: { misses?: boolean } = {}): string {
   const out: string[] = [];
   out.push(`# Evaluation on ${r.folder}`, '', `${r.overall.documents} documents scored (${r.excluded} training documents excluded), ${r.seconds.toFixed(0)} s.`, '');
   out.push('| dataset | docs | type acc | macro-F1 | ECE | auto / review / reject / none | auto-approved error | expectations | mean CER |', '|---|---|---|---|---|---|---|---|---|');
@@ -183,6 +217,10 @@ export function formatEval(r: EvalReport): string {
   }
   const broken = r.datasets.flatMap((d) => d.expectations.broken);
   if (broken.length) out.push('', '## Expectations not held', '', ...broken.map((b) => `- ${b}`));
+  if (opts.misses) {
+    const misses = r.datasets.flatMap((d) => d.misses);
+    if (misses.length) out.push('', '## Misses', '', ...misses.map((m) => `- ${m}`));
+  }
   const failures = Object.entries(r.overall.failures);
   if (failures.length) out.push('', '## Failures by code', '', ...failures.map(([c, n]) => `- ${c}: ${n}`));
   return `${out.join('\n')}\n`;

@@ -26,6 +26,8 @@ export interface AmountFields {
 const CASH = /\b(?:cash|tunai|tendered|tender|paid|payment|bayar|credit|card|visa|master(?:card)?|debit|amex)\b/i;
 const CHANGE = /\b(?:change|baki|kembali)\b/i;
 const ROUNDING = /round(?:ing)?\s*(?:adj|adjustment)?|rounding|penggenapan/i;
+const PREPAID =
+  /anzahlung|vorauszahlung|bereits\s*(?:bezahlt|gezahlt)|already\s*paid|prepaid|prepayment|paid\s*to\s*date|less\s*deposit|acompte|d[ée]j[àa]\s*(?:pay|régl|regl)|aanbetaling|reeds\s*betaald|anticipo|ya\s*pagado/i;
 
 function amountFinder(decimal?: DecimalSeparator): ValueFinder {
   return (text) =>
@@ -117,14 +119,26 @@ export function extractAmounts(rows: TextRow[], decimal: DecimalSeparator | unde
     for (const b of tail) if (b.cents > 0 && a.cents - b.cents > 0) tendered.add(a.cents - b.cents);
   }
 
-  const maxPrinted = all.filter((a) => !CASH.test(a.row.text)).reduce((m, a) => Math.max(m, a.cents), 0);
+  const maxPrinted = all.filter((a) => !CASH.test(a.row.text)).reduce((m, a) => Math.max(m, Math.abs(a.cents)), 0);
+  // A credit note prints its totals negative ("Total TTC -233,47 €"): when the largest labelled total is negative,
+  // negative totals are the document's own, not misreads.
+  const strongTotals = labelled.filter((t) => t.score >= 0.7);
+  const largest = strongTotals.reduce<Candidate | undefined>((m, t) => (!m || Math.abs(toCents(t.value)) > Math.abs(toCents(m.value)) ? t : m), undefined);
+  const negativeDocument = largest !== undefined && toCents(largest.value) < 0;
+  // Amounts already paid ("Erhaltene Anzahlungen -500,00", "Bereits bezahlt 50,00", "Acompte versé"): the gross
+  // total before them is the invoice's total, the rest is what remains to pay.
+  const prepaid = labelledAmounts(rows, PREPAID, finder, false).map((c) => Math.abs(c)).filter((c) => c > 0);
   const checks = new Map<Candidate, string[]>();
   const scored = totals.map((c) => {
     const cents = toCents(c.value);
     const why: string[] = [];
     let score = c.score;
-    if (cents <= 0) score -= 0.8;
-    else if (cents * 10 < maxPrinted) score -= 0.3; // a total under a tenth of the largest amount is a tax or rounding line
+    if (cents === 0 || (cents < 0 && !negativeDocument)) score -= 0.8;
+    else if (Math.abs(cents) * 10 < maxPrinted) score -= 0.3; // a total under a tenth of the largest amount is a tax or rounding line
+    if (prepaid.some((p) => totals.some((o) => toCents(o.value) === cents - p))) {
+      score += 0.3;
+      why.push('the total before the amount already paid');
+    }
     if ((count.get(cents) ?? 0) >= 2) {
       score += 0.1;
       why.push('printed more than once');
@@ -197,19 +211,19 @@ export function extractAmounts(rows: TextRow[], decimal: DecimalSeparator | unde
     // No pair adds up. A subtotal equal to the total beside a positive tax, or a tax over half the
     // total, is a misread (OCR drops digits, "GST 6%" rows carry other amounts): leave it out rather
     // than report a sum that cannot hold.
-    const t = strongest(taxes.filter((x) => totalCents === undefined || toCents(x.value) * 2 < totalCents));
-    const s = strongest(
-      subtotals.filter((x) => totalCents === undefined || toCents(x.value) < totalCents || (toCents(x.value) === totalCents && (!t || toCents(t.value) === 0))),
-    );
+    const abs = (c: Candidate) => Math.abs(toCents(c.value));
+    const totalAbs = totalCents === undefined ? undefined : Math.abs(totalCents);
+    const t = strongest(taxes.filter((x) => totalAbs === undefined || abs(x) * 2 < totalAbs));
+    const s = strongest(subtotals.filter((x) => totalAbs === undefined || abs(x) < totalAbs || (abs(x) === totalAbs && (!t || toCents(t.value) === 0))));
     if (s) fields.subtotal = toField(s, confidenceFrom(s.score, 0, s.ocr) * 0.8, []);
     if (t) fields.tax = toField(t, confidenceFrom(t.score, 0, t.ocr) * 0.8, []);
   }
   return fields;
 }
 
-/** Tax is a positive fraction of a positive subtotal: anything else is a misread, not a cross-check. */
+/** Tax is a fraction of the subtotal, of the same sign (both negative on a credit note): anything else is a misread, not a cross-check. */
 function plausibleSplit(subtotalCents: number, taxCents: number): boolean {
-  return subtotalCents > 0 && taxCents > 0 && taxCents < subtotalCents;
+  return subtotalCents !== 0 && taxCents !== 0 && Math.sign(subtotalCents) === Math.sign(taxCents) && Math.abs(taxCents) < Math.abs(subtotalCents);
 }
 
 const STRONG_CHECKS = new Set(['equals cash paid minus change', 'equals subtotal plus tax']);

@@ -4,6 +4,7 @@ import type { DocType, FieldName, PageText } from '../../src-shared/document-mod
 import { loadClassifier, type DocClassifier } from '../classify/classifier.ts';
 import { candidateProviders, executionProviderSetting, type ExecutionProvider } from '../ml/execution-providers.ts';
 import { understandEInvoice } from '../einvoice/understand-einvoice.ts';
+import { reconcileCreditNote } from '../classify/credit-note-title.ts';
 import { loadTemplates, type VendorTemplate } from '../extract/extract-document.ts';
 import { extractWithReadings } from '../extract/merge-readings.ts';
 import { evaluateRules, loadRuleSet, type RuleSet } from '../rules/evaluate-rules.ts';
@@ -65,7 +66,10 @@ export class PipelineUnderstanding implements Understanding {
         .slice(0, this.classifyPages)
         .map((p) => p.text)
         .join('\n');
-      [cls] = (await this.classifier.classify([text])) as [typeof cls];
+      const [raw] = await this.classifier.classify([text]);
+      // A credit-note title outranks the model's "invoice" (see credit-note-title.ts); the note is not part of the result.
+      const { note: _titled, ...reconciled } = reconcileCreditNote(raw!, text);
+      cls = reconciled;
       timings.classify = performance.now() - t;
     }
 
