@@ -1,9 +1,10 @@
-import type { Command, Option } from 'commander';
+import { Option, type Command } from 'commander';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveDataDir } from '../config/data-dir.ts';
 import { Engine } from '../engine/engine.ts';
+import type { CorpusHalf } from '../eval/run-eval.ts';
 import { runProcess } from './main.ts';
 import { registerServeCommand, startApp } from './serve-command.ts';
 
@@ -19,13 +20,17 @@ export function registerExtraCommands(program: Command, state: { exitCode: numbe
     .option('--out <file>', 'also write the markdown report to this file')
     .option('--json <file>', 'also write the full report as JSON')
     .option('--workers <n>', 'OCR workers', (v) => Number(v))
+    .option('--ocr-cache <dir>', 'keep page OCR results in this folder and reuse them on the next run (same pixels, same OCR engine)')
+    .addOption(new Option('--half <half>', 'which documents: the held-out half, the training half, or all').choices(['held-out', 'training', 'all']).default('held-out'))
     .addOption(dataDirOption())
-    .action(async (folder: string, o: { out?: string; json?: string; workers?: number; dataDir?: string }) => {
+    .action(async (folder: string, o: { out?: string; json?: string; workers?: number; dataDir?: string; ocrCache?: string; half: CorpusHalf }) => {
       const { runEval, formatEval } = await import('../eval/run-eval.ts');
       const report = await runEval(folder, {
         modelDir: path.join(REPO_ROOT, 'models', 'doc-classifier'),
+        half: o.half,
         ...(o.dataDir ? { dataDir: o.dataDir } : {}),
         ...(o.workers ? { workers: o.workers } : {}),
+        ...(o.ocrCache ? { ocrCacheDir: o.ocrCache } : {}),
         onProgress: (d, n) => process.stderr.isTTY && process.stderr.write(`\r${d}/${n} documents`),
       });
       const text = formatEval(report);

@@ -8,6 +8,7 @@ import { AuditLog } from '../audit/audit-log.ts';
 import { BlobStore } from '../blob/blob-store.ts';
 import { resolveBlobKey, type KeyStorage, type SecretStore } from '../blob/key-provider.ts';
 import type { OcrEngine } from '../ocr/ocr-engine.ts';
+import { CachedOcrEngine } from '../ocr/cached-ocr.ts';
 import { createTesseractEngine } from '../ocr/tesseract-pool.ts';
 import { openDatabase, type Db } from '../store/database.ts';
 import { DocumentRepo } from '../store/document-repo.ts';
@@ -30,6 +31,8 @@ export interface EngineOptions {
   /** Read each scanned page twice (two layout analyses) for better fields at twice the OCR time. Default on. */
   ocrSecondReading?: boolean;
   maxPages?: number;
+  /** Keep OCR results in this folder, keyed by page pixels and OCR engine (evaluation and calibration reruns). */
+  ocrCacheDir?: string;
   /** null runs text only; undefined loads the bundled model, rules and policy on first need. */
   understanding?: Understanding | null | (() => Promise<Understanding>);
   keyStorage?: KeyStorage;
@@ -72,7 +75,9 @@ export class Engine {
     const tasks = new TaskService(db, audit);
     const blobs = new BlobStore(path.join(dataDir, 'blobs'), key.key);
     const workers = opts.ocrWorkers ?? defaultConcurrency();
-    const ocr = opts.ocr ?? new LazyOcrEngine('tesseract.js', '7', () => createTesseractEngine({ workers, secondReading: opts.ocrSecondReading ?? true }));
+    const startOcr = () => createTesseractEngine({ workers, secondReading: opts.ocrSecondReading ?? true });
+    const cacheDir = opts.ocrCacheDir;
+    const ocr = opts.ocr ?? new LazyOcrEngine('tesseract.js', '7', cacheDir ? async () => new CachedOcrEngine(await startOcr(), cacheDir) : startOcr);
     const u = opts.understanding;
     const loadUnderstanding = u === null ? null : typeof u === 'function' ? u : u === undefined ? () => loadBundledUnderstanding() : async () => u;
     const holder: { engine?: Engine } = {};

@@ -121,13 +121,47 @@ function score(dataset: string, rows: { label: Label; result: ProcessResult; cer
  * Runs every labelled document of a corpus folder through a fresh engine and scores the outcome per
  * dataset, with the corpus README's judging rules.
  */
-export async function runEval(folder: string, opts: { modelDir: string; dataDir?: string; workers?: number; onProgress?: (done: number, total: number) => void }): Promise<EvalReport> {
+export interface EvalOptions {
+  modelDir: string;
+  dataDir?: string;
+  workers?: number;
+  /** Keep page OCR in this folder so a rerun (after an extraction or policy change) does not OCR again. */
+  ocrCacheDir?: string;
+  /** Which half of the corpus: the held-out documents (default), the training half, or all. */
+  half?: CorpusHalf;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export type CorpusHalf = 'held-out' | 'training' | 'all';
+export type EvalRow = { label: Label; result: ProcessResult; cer?: number };
+
+/** The labels of one half of the corpus: training ids are those the bundled model was trained on. */
+export function labelsOfHalf(folder: string, modelDir: string, half: CorpusHalf = 'held-out'): { labels: Label[]; training: Set<string> } {
+  const training = trainingIds(modelDir);
+  const all = readLabels(folder);
+  const labels = half === 'all' ? all : all.filter((l) => training.has(l.id) === (half === 'training'));
+  return { labels, training };
+}
+
+export async function runEval(folder: string, opts: EvalOptions): Promise<EvalReport> {
   const started = performance.now();
-  const exclude = trainingIds(opts.modelDir);
-  const labels = readLabels(folder).filter((l) => !exclude.has(l.id));
+  const { rows, excluded } = await processCorpus(folder, opts);
+  return reportOf(folder, rows, excluded, started);
+}
+
+/** Every labelled document of one half through a fresh engine; results in label order. */
+export async function processCorpus(folder: string, opts: EvalOptions): Promise<{ rows: EvalRow[]; excluded: number }> {
+  const { labels } = labelsOfHalf(folder, opts.modelDir, opts.half);
+  const excluded = readLabels(folder).length - labels.length;
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'countersign-eval-'));
-  const engine = await Engine.open({ dataDir, keyStorage: 'file', onWarning: () => {}, ...(opts.workers ? { ocrWorkers: opts.workers } : {}) });
-  const rows: { label: Label; result: ProcessResult; cer?: number }[] = [];
+  const engine = await Engine.open({
+    dataDir,
+    keyStorage: 'file',
+    onWarning: () => {},
+    ...(opts.workers ? { ocrWorkers: opts.workers } : {}),
+    ...(opts.ocrCacheDir ? { ocrCacheDir: opts.ocrCacheDir } : {}),
+  });
+  const rows: EvalRow[] = [];
   try {
     let done = 0;
     const results = await engine.pipeline.processSources(
@@ -149,11 +183,15 @@ export async function runEval(folder: string, opts: { modelDir: string; dataDir?
     await engine.close();
     if (!opts.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   }
+  return { rows, excluded };
+}
+
+function reportOf(folder: string, rows: EvalRow[], excluded: number, started: number): EvalReport {
   const byDataset = new Map<string, typeof rows>();
   for (const r of rows) byDataset.set(datasetOf(r.label.id), [...(byDataset.get(datasetOf(r.label.id)) ?? []), r]);
   return {
     folder,
-    excluded: exclude.size,
+    excluded,
     datasets: [...byDataset.entries()].map(([name, rs]) => score(name, rs)),
     overall: score('all', rows),
     seconds: (performance.now() - started) / 1000,
