@@ -39,6 +39,31 @@ export function registerExtraCommands(program: Command, state: { exitCode: numbe
       if (o.json) fs.writeFileSync(o.json, JSON.stringify(report, null, 2));
     });
 
+  program
+    .command('calibrate')
+    .description('Refit field-confidence calibration on the training half of a labelled corpus and write the file the bundled policy names')
+    .argument('<folder>')
+    .option('--out <file>', 'where to write it (default: the calibration file the bundled policy names)')
+    .option('--workers <n>', 'OCR workers', (v) => Number(v))
+    .option('--ocr-cache <dir>', 'keep page OCR results in this folder and reuse them on the next run')
+    .action(async (folder: string, o: { out?: string; workers?: number; ocrCache?: string }) => {
+      const { runCalibrate, formatCalibration } = await import('../calibrate/calibrate-command.ts');
+      const { loadPolicy } = await import('../route/policy.ts');
+      const { BUNDLED } = await import('../understand/bundled.ts');
+      const named = loadPolicy(BUNDLED.policyFile).calibration;
+      const out = o.out ?? (named ? path.resolve(path.dirname(BUNDLED.policyFile), named) : undefined);
+      if (!out) throw new Error('The bundled policy names no calibration file: pass --out <file>');
+      const calibration = await runCalibrate(folder, {
+        modelDir: path.join(REPO_ROOT, 'models', 'doc-classifier'),
+        out,
+        command: `countersign calibrate ${process.argv.slice(process.argv.indexOf('calibrate') + 1).join(' ')}`,
+        ...(o.workers ? { workers: o.workers } : {}),
+        ...(o.ocrCache ? { ocrCacheDir: o.ocrCache } : {}),
+        onProgress: (d, n) => process.stderr.isTTY && process.stderr.write(`\r${d}/${n} documents`),
+      });
+      process.stdout.write(formatCalibration(calibration, out));
+    });
+
   registerServeCommand(program, state, dataDirOption);
 
   program

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import type { FieldName } from '../../src-shared/document-model.ts';
+import type { ExtractedField, FieldName } from '../../src-shared/document-model.ts';
 import type { ProcessResult } from '../../src-shared/process-result.ts';
 import { Engine } from '../engine/engine.ts';
 import {
@@ -10,9 +10,14 @@ import {
   characterErrorRate,
   classificationScore,
   expectedCalibrationError,
+  fieldMatches,
+  reliabilityBins,
   scoreFields,
   type FieldScore,
+  type ReliabilityBin,
 } from './metrics.ts';
+import { clopperPearsonUpper } from './binomial.ts';
+import { fieldSamples } from '../calibrate/fit-calibration.ts';
 
 /** One line of a corpus's labels.jsonl (see ../shared/corpus/README.md). */
 const LabelSchema = z.object({
@@ -32,10 +37,22 @@ export interface DatasetReport {
   docType: { labelled: number; accuracy: number; macroF1: number; ece: number };
   fields: FieldScore[];
   routes: { auto_approve: number; review: number; reject: number; none: number };
-  autoApproved: { count: number; wrong: number; rate: number };
+  autoApproved: { count: number; wrong: number; rate: number; /** One-sided 95% exact binomial upper bound on the rate. */ upper95: number };
+  /** Per field: how well its confidence predicts being right, before (raw) and after calibration. */
+  confidence: FieldConfidenceReport[];
   expectations: { checked: number; held: number; broken: string[] };
   cer: { documents: number; mean: number } | null;
   failures: Record<string, number>;
+}
+
+export interface FieldConfidenceReport {
+  field: FieldName;
+  samples: number;
+  accuracy: number;
+  eceRaw: number;
+  eceCalibrated: number;
+  /** Reliability of the confidence the engine shows (the calibrated one where a map exists). */
+  reliability: ReliabilityBin[];
 }
 
 export interface EvalReport {
@@ -93,6 +110,24 @@ function score(dataset: string, rows: { label: Label; result: ProcessResult; cer
         ...(r.result.fields?.total ? { predictedTotal: r.result.fields.total.value } : {}),
       })),
   );
+  const labelled = rows
+    .filter((r) => r.label.fields && r.result.fields && r.result.status !== 'duplicate')
+    .map((r) => ({ expected: r.label.fields as Partial<Record<FieldName, string>>, fields: r.result.fields as Partial<Record<FieldName, ExtractedField>> }));
+  const raw = fieldSamples(labelled);
+  const shown = new Map(
+    [...raw.keys()].map((name) => [
+      name,
+      labelled.filter((d) => d.fields[name] && d.expected[name] !== undefined).map((d) => ({ confidence: d.fields[name]!.confidence, correct: fieldMatches(name, d.fields[name]!.value, d.expected[name]!) })),
+    ]),
+  );
+  const confidence: FieldConfidenceReport[] = [...raw.entries()].map(([field, samples]) => ({
+    field,
+    samples: samples.length,
+    accuracy: samples.filter((x) => x.correct).length / samples.length,
+    eceRaw: expectedCalibrationError(samples),
+    eceCalibrated: expectedCalibrationError(shown.get(field)!),
+    reliability: reliabilityBins(shown.get(field)!),
+  }));
   const expectations = { checked: 0, held: 0, broken: [] as string[] };
   for (const r of rows) {
     if (!r.label.expect) continue;
@@ -110,7 +145,8 @@ function score(dataset: string, rows: { label: Label; result: ProcessResult; cer
     docType: { labelled: labelledTypes.length, accuracy: cls.accuracy, macroF1: cls.macroF1, ece },
     fields,
     routes,
-    autoApproved: { count: aa.autoApproved, wrong: aa.wrong, rate: aa.rate },
+    autoApproved: { count: aa.autoApproved, wrong: aa.wrong, rate: aa.rate, upper95: clopperPearsonUpper(aa.wrong, aa.autoApproved) },
+    confidence,
     expectations,
     cer: cers.length ? { documents: cers.length, mean: cers.reduce((a, b) => a + b, 0) / cers.length } : null,
     failures,
@@ -213,9 +249,30 @@ export function formatEval(r: EvalReport): string {
   for (const d of [...r.datasets, r.overall]) {
     for (const f of d.fields) out.push(`| ${d.dataset} | ${f.field} | ${f.labelled} | ${f.matched} | ${f.missing} | ${pct(f.exactMatch)} |`);
   }
+  out.push(...formatConfidence(r));
   const broken = r.datasets.flatMap((d) => d.expectations.broken);
   if (broken.length) out.push('', '## Expectations not held', '', ...broken.map((b) => `- ${b}`));
   const failures = Object.entries(r.overall.failures);
   if (failures.length) out.push('', '## Failures by code', '', ...failures.map(([c, n]) => `- ${c}: ${n}`));
   return `${out.join('\n')}\n`;
+}
+
+/** Auto-approved error with its exact upper bound, and per-field calibration (ECE and reliability). */
+function formatConfidence(r: EvalReport): string[] {
+  const out: string[] = [];
+  out.push('', '## Auto-approved error with its 95% upper bound', '', '| dataset | auto-approved | wrong | error | 95% upper bound (exact binomial, one-sided) |', '|---|---|---|---|---|');
+  for (const d of [...r.datasets, r.overall]) {
+    if (!d.autoApproved.count) continue;
+    out.push(`| ${d.dataset} | ${d.autoApproved.count} | ${d.autoApproved.wrong} | ${pct(d.autoApproved.rate)} | ${pct(d.autoApproved.upper95)} |`);
+  }
+  out.push('', '## Field confidence: calibration', '', 'ECE (10 equal bins) of the raw extractor confidence and of the confidence the engine shows (calibrated where the policy names a calibration).', '');
+  out.push('| dataset | field | samples | accuracy | ECE raw | ECE shown |', '|---|---|---|---|---|---|');
+  for (const d of [...r.datasets, r.overall]) {
+    for (const c of d.confidence) out.push(`| ${d.dataset} | ${c.field} | ${c.samples} | ${pct(c.accuracy)} | ${c.eceRaw.toFixed(3)} | ${c.eceCalibrated.toFixed(3)} |`);
+  }
+  out.push('', 'Reliability of the shown confidence, all datasets:', '', '| field | bin | samples | mean confidence | share right |', '|---|---|---|---|---|');
+  for (const c of r.overall.confidence) {
+    for (const b of c.reliability) out.push(`| ${c.field} | ${b.from.toFixed(1)}–${b.to.toFixed(1)} | ${b.count} | ${b.meanConfidence.toFixed(3)} | ${pct(b.accuracy)} |`);
+  }
+  return out;
 }

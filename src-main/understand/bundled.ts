@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FieldName, PageText } from '../../src-shared/document-model.ts';
+import { calibrateFields, loadPolicyCalibration, type Calibration } from '../calibrate/field-calibration.ts';
 import { loadClassifier, type DocClassifier } from '../classify/classifier.ts';
 import { loadTemplates, type VendorTemplate } from '../extract/extract-document.ts';
 import { extractWithReadings } from '../extract/merge-readings.ts';
@@ -40,6 +41,8 @@ export class PipelineUnderstanding implements Understanding {
     private readonly ruleSet: RuleSet,
     private readonly templates: VendorTemplate[],
     private readonly classifyPages = 2,
+    /** Field calibration the policy's thresholds were set against; null keeps raw confidences. */
+    private readonly calibration: Calibration | null = null,
   ) {}
 
   get model() {
@@ -61,7 +64,8 @@ export class PipelineUnderstanding implements Understanding {
     timings.classify = performance.now() - t;
 
     t = performance.now();
-    const extraction = extractWithReadings(pages, { docType: cls!.label, templates: this.templates });
+    const extracted = extractWithReadings(pages, { docType: cls!.label, templates: this.templates });
+    const extraction = this.calibration ? { ...extracted, fields: calibrateFields(extracted.fields, this.calibration) } : extracted;
     timings.extract = performance.now() - t;
 
     t = performance.now();
@@ -122,7 +126,8 @@ export async function loadUnderstanding(config: UnderstandingConfig): Promise<Pi
     loadClassifier(config.modelDir, { quantized: config.quantized ?? true, executionProviders: config.executionProviders ?? defaultExecutionProviders() }),
     loadTemplates(config.templatesDir),
   ]);
-  return new PipelineUnderstanding(classifier, loadPolicy(config.policyFile), loadRuleSet(config.rulesFile), templates, config.classifyPages);
+  const policy = loadPolicy(config.policyFile);
+  return new PipelineUnderstanding(classifier, policy, loadRuleSet(config.rulesFile), templates, config.classifyPages, loadPolicyCalibration(config.policyFile, policy));
 }
 
 export function loadBundledUnderstanding(overrides: Partial<UnderstandingConfig> = {}): Promise<PipelineUnderstanding> {
