@@ -70,6 +70,8 @@ export const ExtractedFieldSchema = z.object({
   source: z.string().optional(),
   /** Notes such as how a day/month ambiguity was resolved. */
   note: z.string().optional(),
+  /** The extractor's own confidence when `confidence` is the calibrated one (see src-main/calibrate). */
+  rawConfidence: z.number().optional(),
 });
 export type ExtractedField = z.infer<typeof ExtractedFieldSchema>;
 

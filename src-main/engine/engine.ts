@@ -10,6 +10,7 @@ import { resolveBlobKey, type KeyStorage, type SecretStore } from '../blob/key-p
 import type { OcrEngine } from '../ocr/ocr-engine.ts';
 import { ocrEngineSetting, plannedEngineName, startOcrEngine, type OcrEngineChoice } from '../ocr/choose-engine.ts';
 import { candidateProviders, executionProviderSetting, type ExecutionProviderChoice } from '../ml/execution-providers.ts';
+import { CachedOcrEngine } from '../ocr/cached-ocr.ts';
 import { openDatabase, type Db } from '../store/database.ts';
 import { DocumentRepo } from '../store/document-repo.ts';
 import { EInvoiceRepo } from '../store/einvoice-repo.ts';
@@ -36,6 +37,8 @@ export interface EngineOptions {
   /** tesseract.js only: read each scanned page twice (two layout analyses) for better fields at twice the OCR time. Default on. */
   ocrSecondReading?: boolean;
   maxPages?: number;
+  /** Keep OCR results in this folder, keyed by page pixels and OCR engine (evaluation and calibration reruns). */
+  ocrCacheDir?: string;
   /** null runs text only; undefined loads the bundled model, rules and policy on first need. */
   understanding?: Understanding | null | (() => Promise<Understanding>);
   keyStorage?: KeyStorage;
@@ -82,15 +85,16 @@ export class Engine {
     const ocrChoice = opts.ocrEngine ?? ocrEngineSetting();
     const ocr =
       opts.ocr ??
-      new LazyOcrEngine(plannedEngineName(ocrChoice), '0', () =>
-        startOcrEngine({
+      new LazyOcrEngine(plannedEngineName(ocrChoice), '0', async () => {
+        const started = await startOcrEngine({
           engine: ocrChoice,
           workers,
           secondReading: opts.ocrSecondReading ?? true,
           onWarning: warn,
           ...(opts.executionProvider ? { executionProvider: opts.executionProvider } : {}),
-        }),
-      );
+        });
+        return opts.ocrCacheDir ? new CachedOcrEngine(started, opts.ocrCacheDir) : started;
+      });
     const u = opts.understanding;
     const executionProviders = candidateProviders(opts.executionProvider ?? executionProviderSetting());
     const loadUnderstanding = u === null ? null : typeof u === 'function' ? u : u === undefined ? () => loadBundledUnderstanding({ executionProviders }) : async () => u;

@@ -110,3 +110,19 @@ describe('autoApprovedErrorRate', () => {
     expect(autoApprovedErrorRate([]).rate).toBe(0);
   });
 });
+
+describe('reliabilityBins', () => {
+  it('shows, per confidence bin, how often the engine was right', async () => {
+    const { reliabilityBins } = await import('./metrics.ts');
+    const bins = reliabilityBins([
+      { confidence: 0.95, correct: true },
+      { confidence: 0.99, correct: false },
+      { confidence: 0.3, correct: false },
+      { confidence: 1, correct: true },
+    ]);
+    expect(bins).toEqual([
+      { from: 0.3, to: 0.4, count: 1, meanConfidence: 0.3, accuracy: 0 },
+      { from: 0.9, to: 1, count: 3, meanConfidence: expect.closeTo(0.98, 6), accuracy: expect.closeTo(2 / 3, 6) },
+    ]);
+  });
+});

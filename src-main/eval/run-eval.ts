@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import type { FieldName } from '../../src-shared/document-model.ts';
+import type { ExtractedField, FieldName } from '../../src-shared/document-model.ts';
 import type { ProcessResult } from '../../src-shared/process-result.ts';
 import { Engine } from '../engine/engine.ts';
 import {
@@ -11,9 +11,13 @@ import {
   classificationScore,
   expectedCalibrationError,
   fieldMatches,
+  reliabilityBins,
   scoreFields,
   type FieldScore,
+  type ReliabilityBin,
 } from './metrics.ts';
+import { clopperPearsonUpper } from './binomial.ts';
+import { fieldSamples } from '../calibrate/fit-calibration.ts';
 
 /** One line of a corpus's labels.jsonl (see ../shared/corpus/README.md). */
 const LabelSchema = z.object({
@@ -33,12 +37,24 @@ export interface DatasetReport {
   docType: { labelled: number; accuracy: number; macroF1: number; ece: number };
   fields: FieldScore[];
   routes: { auto_approve: number; review: number; reject: number; none: number };
-  autoApproved: { count: number; wrong: number; rate: number };
+  autoApproved: { count: number; wrong: number; rate: number; /** One-sided 95% exact binomial upper bound on the rate. */ upper95: number };
+  /** Per field: how well its confidence predicts being right, before (raw) and after calibration. */
+  confidence: FieldConfidenceReport[];
   expectations: { checked: number; held: number; broken: string[] };
   cer: { documents: number; mean: number } | null;
   failures: Record<string, number>;
   /** Each wrong type or field, as `id field: got … want …`, so a reader can see what to fix. */
   misses: string[];
+}
+
+export interface FieldConfidenceReport {
+  field: FieldName;
+  samples: number;
+  accuracy: number;
+  eceRaw: number;
+  eceCalibrated: number;
+  /** Reliability of the confidence the engine shows (the calibrated one where a map exists). */
+  reliability: ReliabilityBin[];
 }
 
 export interface EvalReport {
@@ -97,6 +113,24 @@ function score(dataset: string, rows: { label: Label; result: ProcessResult; cer
         ...(r.result.fields?.total ? { predictedTotal: r.result.fields.total.value } : {}),
       })),
   );
+  const labelled = rows
+    .filter((r) => r.label.fields && r.result.fields && r.result.status !== 'duplicate')
+    .map((r) => ({ expected: r.label.fields as Partial<Record<FieldName, string>>, fields: r.result.fields as Partial<Record<FieldName, ExtractedField>> }));
+  const raw = fieldSamples(labelled);
+  const shown = new Map(
+    [...raw.keys()].map((name) => [
+      name,
+      labelled.filter((d) => d.fields[name] && d.expected[name] !== undefined).map((d) => ({ confidence: d.fields[name]!.confidence, correct: fieldMatches(name, d.fields[name]!.value, d.expected[name]!) })),
+    ]),
+  );
+  const confidence: FieldConfidenceReport[] = [...raw.entries()].map(([field, samples]) => ({
+    field,
+    samples: samples.length,
+    accuracy: samples.filter((x) => x.correct).length / samples.length,
+    eceRaw: expectedCalibrationError(samples),
+    eceCalibrated: expectedCalibrationError(shown.get(field)!),
+    reliability: reliabilityBins(shown.get(field)!),
+  }));
   const expectations = { checked: 0, held: 0, broken: [] as string[] };
   for (const r of rows) {
     if (!r.label.expect) continue;
@@ -125,7 +159,8 @@ function score(dataset: string, rows: { label: Label; result: ProcessResult; cer
     docType: { labelled: labelledTypes.length, accuracy: cls.accuracy, macroF1: cls.macroF1, ece },
     fields,
     routes,
-    autoApproved: { count: aa.autoApproved, wrong: aa.wrong, rate: aa.rate },
+    autoApproved: { count: aa.autoApproved, wrong: aa.wrong, rate: aa.rate, upper95: clopperPearsonUpper(aa.wrong, aa.autoApproved) },
+    confidence,
     expectations,
     cer: cers.length ? { documents: cers.length, mean: cers.reduce((a, b) => a + b, 0) / cers.length } : null,
     failures,
@@ -137,20 +172,40 @@ function score(dataset: string, rows: { label: Label; result: ProcessResult; cer
  * Runs every labelled document of a corpus folder through a fresh engine and scores the outcome per
  * dataset, with the corpus README's judging rules.
  */
-export async function runEval(
-  folder: string,
-  opts: {
-    modelDir: string;
-    dataDir?: string;
-    workers?: number;
-    datasets?: string[];
-    /** Score every n-th held-out document of each dataset (a quick, deterministic sample). */
-    every?: number;
-    onProgress?: (done: number, total: number) => void;
-  },
-): Promise<EvalReport> {
+export interface EvalOptions {
+  modelDir: string;
+  dataDir?: string;
+  workers?: number;
+  /** Keep page OCR in this folder so a rerun (after an extraction or policy change) does not OCR again. */
+  ocrCacheDir?: string;
+  /** Which half of the corpus: the held-out documents (default), the training half, or all. */
+  half?: CorpusHalf;
+  /** Only these datasets (the label ids' prefix: sroie, einvoice-flat, …); none given means all. */
+  datasets?: string[];
+  /** Score every n-th document of each dataset (a quick, deterministic sample). */
+  every?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export type CorpusHalf = 'held-out' | 'training' | 'all';
+export type EvalRow = { label: Label; result: ProcessResult; cer?: number };
+
+/** The labels of one half of the corpus: training ids are those the bundled model was trained on. */
+export function labelsOfHalf(folder: string, modelDir: string, half: CorpusHalf = 'held-out'): { labels: Label[]; training: Set<string> } {
+  const training = trainingIds(modelDir);
+  const all = readLabels(folder);
+  const labels = half === 'all' ? all : all.filter((l) => training.has(l.id) === (half === 'training'));
+  return { labels, training };
+}
+
+export async function runEval(folder: string, opts: EvalOptions): Promise<EvalReport> {
   const started = performance.now();
-  const exclude = trainingIds(opts.modelDir);
+  const { rows, excluded } = await processCorpus(folder, opts);
+  return reportOf(folder, rows, excluded, started);
+}
+
+/** Every labelled document of one half through a fresh engine; results in label order. */
+export async function processCorpus(folder: string, opts: EvalOptions): Promise<{ rows: EvalRow[]; excluded: number }> {
   const all = readLabels(folder);
   if (opts.datasets?.length) {
     const known = new Set(all.map((l) => datasetOf(l.id)));
@@ -158,16 +213,23 @@ export async function runEval(
     if (unknown.length) throw new Error(`No dataset ${unknown.join(', ')} in ${folder}; it has: ${[...known].sort().join(', ')}`);
   }
   const seen = new Map<string, number>();
-  const labels = all
-    .filter((l) => !exclude.has(l.id) && (!opts.datasets?.length || opts.datasets.includes(datasetOf(l.id))))
+  const labels = labelsOfHalf(folder, opts.modelDir, opts.half)
+    .labels.filter((l) => !opts.datasets?.length || opts.datasets.includes(datasetOf(l.id)))
     .filter((l) => {
       const n = seen.get(datasetOf(l.id)) ?? 0;
       seen.set(datasetOf(l.id), n + 1);
       return !opts.every || n % opts.every === 0;
     });
+  const excluded = all.length - labels.length;
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'countersign-eval-'));
-  const engine = await Engine.open({ dataDir, keyStorage: 'file', onWarning: () => {}, ...(opts.workers ? { ocrWorkers: opts.workers } : {}) });
-  const rows: { label: Label; result: ProcessResult; cer?: number }[] = [];
+  const engine = await Engine.open({
+    dataDir,
+    keyStorage: 'file',
+    onWarning: () => {},
+    ...(opts.workers ? { ocrWorkers: opts.workers } : {}),
+    ...(opts.ocrCacheDir ? { ocrCacheDir: opts.ocrCacheDir } : {}),
+  });
+  const rows: EvalRow[] = [];
   try {
     let done = 0;
     const results = await engine.pipeline.processSources(
@@ -189,11 +251,15 @@ export async function runEval(
     await engine.close();
     if (!opts.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   }
+  return { rows, excluded };
+}
+
+function reportOf(folder: string, rows: EvalRow[], excluded: number, started: number): EvalReport {
   const byDataset = new Map<string, typeof rows>();
   for (const r of rows) byDataset.set(datasetOf(r.label.id), [...(byDataset.get(datasetOf(r.label.id)) ?? []), r]);
   return {
     folder,
-    excluded: exclude.size,
+    excluded,
     datasets: [...byDataset.entries()].map(([name, rs]) => score(name, rs)),
     overall: score('all', rows),
     seconds: (performance.now() - started) / 1000,
@@ -215,6 +281,7 @@ export function formatEval(r: EvalReport, opts: { misses?: boolean } = {}): stri
   for (const d of [...r.datasets, r.overall]) {
     for (const f of d.fields) out.push(`| ${d.dataset} | ${f.field} | ${f.labelled} | ${f.matched} | ${f.missing} | ${pct(f.exactMatch)} |`);
   }
+  out.push(...formatConfidence(r));
   const broken = r.datasets.flatMap((d) => d.expectations.broken);
   if (broken.length) out.push('', '## Expectations not held', '', ...broken.map((b) => `- ${b}`));
   if (opts.misses) {
@@ -224,4 +291,24 @@ export function formatEval(r: EvalReport, opts: { misses?: boolean } = {}): stri
   const failures = Object.entries(r.overall.failures);
   if (failures.length) out.push('', '## Failures by code', '', ...failures.map(([c, n]) => `- ${c}: ${n}`));
   return `${out.join('\n')}\n`;
+}
+
+/** Auto-approved error with its exact upper bound, and per-field calibration (ECE and reliability). */
+function formatConfidence(r: EvalReport): string[] {
+  const out: string[] = [];
+  out.push('', '## Auto-approved error with its 95% upper bound', '', '| dataset | auto-approved | wrong | error | 95% upper bound (exact binomial, one-sided) |', '|---|---|---|---|---|');
+  for (const d of [...r.datasets, r.overall]) {
+    if (!d.autoApproved.count) continue;
+    out.push(`| ${d.dataset} | ${d.autoApproved.count} | ${d.autoApproved.wrong} | ${pct(d.autoApproved.rate)} | ${pct(d.autoApproved.upper95)} |`);
+  }
+  out.push('', '## Field confidence: calibration', '', 'ECE (10 equal bins) of the raw extractor confidence and of the confidence the engine shows (calibrated where the policy names a calibration).', '');
+  out.push('| dataset | field | samples | accuracy | ECE raw | ECE shown |', '|---|---|---|---|---|---|');
+  for (const d of [...r.datasets, r.overall]) {
+    for (const c of d.confidence) out.push(`| ${d.dataset} | ${c.field} | ${c.samples} | ${pct(c.accuracy)} | ${c.eceRaw.toFixed(3)} | ${c.eceCalibrated.toFixed(3)} |`);
+  }
+  out.push('', 'Reliability of the shown confidence, all datasets:', '', '| field | bin | samples | mean confidence | share right |', '|---|---|---|---|---|');
+  for (const c of r.overall.confidence) {
+    for (const b of c.reliability) out.push(`| ${c.field} | ${b.from.toFixed(1)}–${b.to.toFixed(1)} | ${b.count} | ${b.meanConfidence.toFixed(3)} | ${pct(b.accuracy)} |`);
+  }
+  return out;
 }

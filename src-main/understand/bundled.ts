@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DocType, FieldName, PageText } from '../../src-shared/document-model.ts';
+import { calibrateFields, loadPolicyCalibration, type Calibration } from '../calibrate/field-calibration.ts';
 import { loadClassifier, type DocClassifier } from '../classify/classifier.ts';
 import { candidateProviders, executionProviderSetting, type ExecutionProvider } from '../ml/execution-providers.ts';
 import { understandEInvoice } from '../einvoice/understand-einvoice.ts';
@@ -41,6 +42,8 @@ export class PipelineUnderstanding implements Understanding {
     private readonly ruleSet: RuleSet,
     private readonly templates: VendorTemplate[],
     private readonly classifyPages = 2,
+    /** Field calibration the policy's thresholds were set against; null keeps raw confidences. */
+    private readonly calibration: Calibration | null = null,
   ) {}
 
   get model() {
@@ -74,9 +77,11 @@ export class PipelineUnderstanding implements Understanding {
     }
 
     t = performance.now();
-    const extraction = einvoice
+    const extracted = einvoice
       ? { fields: einvoice.fields, lineItems: einvoice.lineItems, template: undefined }
       : extractWithReadings(pages, { docType: cls.label, templates: this.templates });
+    // Calibration maps what the page reader's confidence means; fields read from e-invoice XML are not guesses.
+    const extraction = this.calibration && !einvoice ? { ...extracted, fields: calibrateFields(extracted.fields, this.calibration) } : extracted;
     if (!einvoice) timings.extract = performance.now() - t;
 
     t = performance.now();
@@ -140,7 +145,8 @@ export async function loadUnderstanding(config: UnderstandingConfig): Promise<Pi
     }),
     loadTemplates(config.templatesDir),
   ]);
-  return new PipelineUnderstanding(classifier, loadPolicy(config.policyFile), loadRuleSet(config.rulesFile), templates, config.classifyPages);
+  const policy = loadPolicy(config.policyFile);
+  return new PipelineUnderstanding(classifier, policy, loadRuleSet(config.rulesFile), templates, config.classifyPages, loadPolicyCalibration(config.policyFile, policy));
 }
 
 export function loadBundledUnderstanding(overrides: Partial<UnderstandingConfig> = {}): Promise<PipelineUnderstanding> {
