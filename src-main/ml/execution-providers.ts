@@ -80,6 +80,8 @@ export interface ResilientSessionOptions {
   selfTest?: SelfTest;
   /** Called when a provider is skipped or dropped, with the reason (for a warning or a log). */
   onFallback?: (attempt: ProviderAttempt) => void;
+  /** Opens a session on one provider; tests pass one that fails on demand. */
+  open?: (bytes: Uint8Array, provider: ExecutionProvider, threads: number) => Promise<ort.InferenceSession>;
 }
 
 /**
@@ -103,9 +105,10 @@ export class ResilientSession {
     let cpuReference: ort.InferenceSession.ReturnType | null = null;
     for (let i = 0; i < order.length; i++) {
       const provider = order[i]!;
-      const started = await openOn(bytes, provider, opts.threads, opts.selfTest, async () => {
+      const open = opts.open ?? openSession;
+      const started = await openOn(open, bytes, provider, opts.threads, opts.selfTest, async () => {
         if (!cpuReference && opts.selfTest) {
-          const cpu = await openSession(bytes, 'cpu', opts.threads);
+          const cpu = await open(bytes, 'cpu', opts.threads);
           try {
             cpuReference = await cpu.run(feedsFor(opts.selfTest, cpu.inputNames));
           } finally {
@@ -152,7 +155,7 @@ export class ResilientSession {
         this.opts.onFallback?.(attempt);
         await this.session.release().catch(() => {});
         // No self-test here: the next provider is proven by running the very input that failed.
-        this.session = await openSession(this.bytes, next, this.opts.threads);
+        this.session = await (this.opts.open ?? openSession)(this.bytes, next, this.opts.threads);
         this.current = next;
       }
     }
@@ -175,6 +178,7 @@ async function openSession(bytes: Uint8Array, provider: ExecutionProvider, threa
 }
 
 async function openOn(
+  open: typeof openSession,
   bytes: Uint8Array,
   provider: ExecutionProvider,
   threads: number,
@@ -183,7 +187,7 @@ async function openOn(
 ): Promise<{ session: ort.InferenceSession } | { error: string }> {
   let session: ort.InferenceSession;
   try {
-    session = await openSession(bytes, provider, threads);
+    session = await open(bytes, provider, threads);
   } catch (err) {
     return { error: `could not load: ${errorText(err)}` };
   }

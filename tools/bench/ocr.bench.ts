@@ -295,10 +295,13 @@ export default async function ocrBench(): Promise<string> {
   if (!fs.existsSync(CORPUS)) return '## OCR and text extraction\n\nnot run: ../shared/corpus is absent\n';
   const ep = executionProviderArg(process.argv.slice(2));
   const scans = await loadScans();
+  // Each row goes to stderr as soon as it is measured, so a long run that is stopped still shows it.
   const onnx = await runEngineChild({ kind: 'onnx', executionProvider: ep }, scans);
-  process.stderr.write(`ocr bench: ONNX engine ran on ${onnx.provider}\n`);
+  process.stderr.write(`ocr bench: ONNX engine ran on ${onnx.provider}\n${row(onnx)}\n`);
   const native = await nativeCli(scans);
+  if (native) process.stderr.write(`${row(native)}\n`);
   const tjs = await runEngineChild({ kind: 'tesseract.js', traineddata: 'best_int' }, scans);
+  process.stderr.write(`${row(tjs)}\n`);
   const runs = [...(native ? [native] : []), onnx, tjs];
   const ratio = native ? `${(onnx.pagesPerMin / native.pagesPerMin).toFixed(2)}x the native CLI's pages/minute` : 'native CLI not installed';
   const receipts = scans.filter((s) => s.kind === 'receipt');
