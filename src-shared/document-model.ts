@@ -33,6 +33,10 @@ export const PageTextSchema = z.object({
    * each field from whichever reading supports it best. Boxes are in the same page coordinates.
    */
   alternate: z.object({ words: z.array(WordSchema), text: z.string() }).optional(),
+  /** For OCR'd pages read by a model: its SHA-256 and the execution provider it ran on (e.g. "cpu", "cuda"). */
+  ocrModel: z.object({ sha256: z.string(), executionProvider: z.string() }).optional(),
+  /** How far the scan was turned clockwise to read it upright (0, 90, 180, 270), when the engine looks. */
+  rotation: z.number().int().optional(),
 });
 export type PageText = z.infer<typeof PageTextSchema>;
 
@@ -66,6 +70,8 @@ export const ExtractedFieldSchema = z.object({
   source: z.string().optional(),
   /** Notes such as how a day/month ambiguity was resolved. */
   note: z.string().optional(),
+  /** The extractor's own confidence when `confidence` is the calibrated one (see src-main/calibrate). */
+  rawConfidence: z.number().optional(),
 });
 export type ExtractedField = z.infer<typeof ExtractedFieldSchema>;
 

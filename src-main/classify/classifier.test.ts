@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PipelineError } from '../pipeline/pipeline-error.ts';
+import { corpusPresent } from '../testing/prerequisites.ts';
 import { loadClassifier, type DocClassifier } from './classifier.ts';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
@@ -63,7 +64,7 @@ describe('document classifier (committed model)', () => {
     });
   });
 
-  it.skipIf(!existsSync(CORPUS))('labels a SROIE receipt that was not used for training (needs ../shared/corpus)', async () => {
+  it.skipIf(!corpusPresent())('labels a SROIE receipt that was not used for training (needs ../shared/corpus)', async () => {
     const trained = new Set((JSON.parse(readFileSync(join(MODEL_DIR, 'training-documents.json'), 'utf8')) as { ids: string[] }).ids);
     const id = ['sroie/001', 'sroie/005', 'sroie/009', 'sroie/011'].find((i) => !trained.has(i) && existsSync(join(CORPUS, 'sroie/text', `${i.slice(6)}.txt`)));
     expect(id).toBeDefined();

@@ -4,6 +4,7 @@ import { basename, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { z } from 'zod';
 import { DocTypeSchema, type DocType, type ModelInfo } from '../../src-shared/document-model.ts';
+import { ResilientSession, type ExecutionProvider } from '../ml/execution-providers.ts';
 import { PipelineError } from '../pipeline/pipeline-error.ts';
 import { createTokenizer, type BertTokenizer } from './tokenizer.ts';
 
@@ -15,6 +16,7 @@ export interface Classification {
 }
 
 export interface DocClassifier {
+  /** The model, with the execution provider the latest prediction ran on. */
   readonly model: ModelInfo;
   classify(texts: string[]): Promise<Classification[]>;
   close(): Promise<void>;
@@ -23,8 +25,9 @@ export interface DocClassifier {
 export interface LoadClassifierOptions {
   /** Load onnx/model_quantized.onnx (int8) instead of onnx/model.onnx. */
   quantized?: boolean;
-  /** Tried in order; the first that creates a session is used, and 'cpu' is always the last resort. */
-  executionProviders?: string[];
+  /** Tried in order (see ml/execution-providers.ts); the first that loads and passes its self-test is used, 'cpu' last. */
+  executionProviders?: ExecutionProvider[];
+  onWarning?: (message: string) => void;
   batchSize?: number;
   /** Intra-op threads for the CPU provider. */
   threads?: number;
@@ -59,30 +62,16 @@ async function readJson(path: string): Promise<unknown> {
   }
 }
 
-async function createSession(
-  bytes: Uint8Array,
-  wanted: string[],
-  threads: number,
-): Promise<{ session: ort.InferenceSession; provider: string }> {
-  const available = new Set(ort.listSupportedBackends().map((b) => b.name));
-  const order = [...wanted.filter((ep) => ep !== 'cpu' && available.has(ep)), 'cpu'];
-  let lastError: unknown;
-  for (const provider of order) {
-    try {
-      const session = await ort.InferenceSession.create(bytes, {
-        executionProviders: [provider],
-        intraOpNumThreads: threads,
-        interOpNumThreads: 1,
-        graphOptimizationLevel: 'all',
-        // a GPU provider that cannot start logs a native error before we fall back; the fallback is the report
-        ...(provider === 'cpu' ? {} : { logSeverityLevel: 4 as const }),
-      });
-      return { session, provider };
-    } catch (err) {
-      lastError = err; // provider unusable on this machine (no driver, no GPU): try the next one
-    }
-  }
-  throw lastError;
+/** A fixed 8-token input for the provider self-test: [CLS] … [SEP] with ids every vocabulary has. */
+function selfTestFeeds(inputNames: readonly string[]): Record<string, ort.Tensor> {
+  const dims = [1, 8];
+  const ids = BigInt64Array.from([101n, 1000n, 1001n, 1002n, 1003n, 1004n, 1005n, 102n]);
+  const feeds: Record<string, ort.Tensor> = {
+    input_ids: new ort.Tensor('int64', ids, dims),
+    attention_mask: new ort.Tensor('int64', new BigInt64Array(8).fill(1n), dims),
+  };
+  if (inputNames.includes('token_type_ids')) feeds.token_type_ids = new ort.Tensor('int64', new BigInt64Array(8), dims);
+  return feeds;
 }
 
 function softmax(logits: ArrayLike<number>, offset: number, n: number, temperature: number): number[] {
@@ -126,10 +115,14 @@ export async function loadClassifier(modelDir: string, opts: LoadClassifierOptio
   }
   // Hash the very bytes the session is built from, so ModelInfo names what actually ran.
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  let session: ort.InferenceSession;
-  let provider: string;
+  let session: ResilientSession;
   try {
-    ({ session, provider } = await createSession(bytes, opts.executionProviders ?? ['cpu'], opts.threads ?? 2));
+    session = await ResilientSession.create(bytes, {
+      providers: opts.executionProviders ?? ['cpu'],
+      threads: opts.threads ?? 2,
+      selfTest: { feeds: selfTestFeeds, tolerance: 1e-3 },
+      onFallback: (a) => opts.onWarning?.(`Document classifier: execution provider ${a.provider} ${a.error}; falling back`),
+    });
   } catch (err) {
     throw modelError(`Document classifier: ${modelPath} is not a loadable ONNX model`, err);
   }
@@ -139,12 +132,13 @@ export async function loadClassifier(modelDir: string, opts: LoadClassifierOptio
   }
   const wantsTypeIds = session.inputNames.includes('token_type_ids');
   const batchSize = Math.max(1, opts.batchSize ?? 16);
-  const model: ModelInfo = {
+  const model = (): ModelInfo => ({
     name: `${config.name ?? config._name_or_path ?? basename(modelDir)}/${basename(modelPath)}`,
     version: config.version,
     sha256,
     executionProvider: provider,
-  };
+  });
+  let provider: string = session.provider;
 
   const classifyBatch = async (texts: string[]): Promise<Classification[]> => {
     const enc = tokenizer.encodeBatch(texts);
@@ -153,7 +147,8 @@ export async function loadClassifier(modelDir: string, opts: LoadClassifierOptio
       attention_mask: new ort.Tensor('int64', enc.attentionMask, enc.dims),
     };
     if (wantsTypeIds) feeds.token_type_ids = new ort.Tensor('int64', enc.tokenTypeIds, enc.dims);
-    const out = await session.run(feeds);
+    const { outputs: out, provider: ranOn } = await session.run(feeds);
+    provider = ranOn;
     const logits = out.logits;
     if (!logits || logits.dims.length !== 2 || logits.dims[1] !== labels.length) {
       throw modelError(`Document classifier: logits of shape [${logits?.dims.join(', ')}] do not match ${labels.length} labels`);
@@ -170,7 +165,9 @@ export async function loadClassifier(modelDir: string, opts: LoadClassifierOptio
   };
 
   return {
-    model,
+    get model() {
+      return model();
+    },
     async classify(texts) {
       const results: Classification[] = [];
       for (let i = 0; i < texts.length; i += batchSize) results.push(...(await classifyBatch(texts.slice(i, i + batchSize))));

@@ -1,9 +1,10 @@
-import type { Command, Option } from 'commander';
+import { Option, type Command } from 'commander';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveDataDir } from '../config/data-dir.ts';
 import { Engine } from '../engine/engine.ts';
+import type { CorpusHalf } from '../eval/run-eval.ts';
 import { runProcess } from './main.ts';
 import { registerServeCommand, startApp } from './serve-command.ts';
 
@@ -19,21 +20,53 @@ export function registerExtraCommands(program: Command, state: { exitCode: numbe
     .option('--out <file>', 'also write the markdown report to this file')
     .option('--json <file>', 'also write the full report as JSON')
     .option('--workers <n>', 'OCR workers', (v) => Number(v))
-    .option('--dataset <names>', 'only these datasets, comma-separated (the label ids\' prefix: einvoice, einvoice-flat, sroie, …)', (v) => v.split(',').map((x) => x.trim()).filter(Boolean))
+    .option('--datasets <names>', 'only these datasets, comma-separated (e.g. einvoice-flat,einvoice-scan)', (v) => v.split(',').map((x) => x.trim()).filter(Boolean))
+    .option('--every <n>', 'score every n-th held-out document of each dataset (a quick sample)', (v) => Number(v))
+    .option('--misses', 'list every wrong type and field')
+    .option('--ocr-cache <dir>', 'keep page OCR results in this folder and reuse them on the next run (same pixels, same OCR engine)')
+    .addOption(new Option('--half <half>', 'which documents: the held-out half, the training half, or all').choices(['held-out', 'training', 'all']).default('held-out'))
     .addOption(dataDirOption())
-    .action(async (folder: string, o: { out?: string; json?: string; workers?: number; dataDir?: string; dataset?: string[] }) => {
+    .action(async (folder: string, o: { out?: string; json?: string; workers?: number; datasets?: string[]; every?: number; misses?: boolean; dataDir?: string; ocrCache?: string; half: CorpusHalf }) => {
       const { runEval, formatEval } = await import('../eval/run-eval.ts');
       const report = await runEval(folder, {
         modelDir: path.join(REPO_ROOT, 'models', 'doc-classifier'),
-        ...(o.dataset ? { datasets: o.dataset } : {}),
+        half: o.half,
         ...(o.dataDir ? { dataDir: o.dataDir } : {}),
         ...(o.workers ? { workers: o.workers } : {}),
+        ...(o.datasets ? { datasets: o.datasets } : {}),
+        ...(o.every ? { every: o.every } : {}),
+        ...(o.ocrCache ? { ocrCacheDir: o.ocrCache } : {}),
         onProgress: (d, n) => process.stderr.isTTY && process.stderr.write(`\r${d}/${n} documents`),
       });
-      const text = formatEval(report);
+      const text = formatEval(report, { misses: o.misses ?? false });
       process.stdout.write(`${text}`);
       if (o.out) fs.writeFileSync(o.out, text);
       if (o.json) fs.writeFileSync(o.json, JSON.stringify(report, null, 2));
+    });
+
+  program
+    .command('calibrate')
+    .description('Refit field-confidence calibration on the training half of a labelled corpus and write the file the bundled policy names')
+    .argument('<folder>')
+    .option('--out <file>', 'where to write it (default: the calibration file the bundled policy names)')
+    .option('--workers <n>', 'OCR workers', (v) => Number(v))
+    .option('--ocr-cache <dir>', 'keep page OCR results in this folder and reuse them on the next run')
+    .action(async (folder: string, o: { out?: string; workers?: number; ocrCache?: string }) => {
+      const { runCalibrate, formatCalibration } = await import('../calibrate/calibrate-command.ts');
+      const { loadPolicy } = await import('../route/policy.ts');
+      const { BUNDLED } = await import('../understand/bundled.ts');
+      const named = loadPolicy(BUNDLED.policyFile).calibration;
+      const out = o.out ?? (named ? path.resolve(path.dirname(BUNDLED.policyFile), named) : undefined);
+      if (!out) throw new Error('The bundled policy names no calibration file: pass --out <file>');
+      const calibration = await runCalibrate(folder, {
+        modelDir: path.join(REPO_ROOT, 'models', 'doc-classifier'),
+        out,
+        command: `countersign calibrate ${process.argv.slice(process.argv.indexOf('calibrate') + 1).join(' ')}`,
+        ...(o.workers ? { workers: o.workers } : {}),
+        ...(o.ocrCache ? { ocrCacheDir: o.ocrCache } : {}),
+        onProgress: (d, n) => process.stderr.isTTY && process.stderr.write(`\r${d}/${n} documents`),
+      });
+      process.stdout.write(formatCalibration(calibration, out));
     });
 
   registerServeCommand(program, state, dataDirOption);

@@ -6,9 +6,18 @@ import { resolveDataDir } from '../config/data-dir.ts';
 import { defaultActor, Engine, ENGINE_VERSION } from '../engine/engine.ts';
 import { EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE } from './exit-codes.ts';
 import { createProgress } from './progress.ts';
+import { OCR_ENGINE_ENV, OCR_ENGINES, type OcrEngineChoice } from '../ocr/choose-engine.ts';
+import { EXECUTION_PROVIDER_ENV, EXECUTION_PROVIDERS, type ExecutionProviderChoice } from '../ml/execution-providers.ts';
 import { registerExtraCommands } from './extra-commands.ts';
 
 const dataDirOption = () => new Option('--data-dir <dir>', 'data directory (default: $COUNTERSIGN_DATA_DIR, else the per-user app-data folder)');
+const ocrEngineOption = () =>
+  new Option('--ocr-engine <engine>', `OCR engine for scans (default: $${OCR_ENGINE_ENV}, else auto: PP-OCRv4 on ONNX Runtime, tesseract.js if it cannot start)`).choices(OCR_ENGINES);
+const executionProviderOption = () =>
+  new Option('--execution-provider <ep>', `where the ONNX models run (default: $${EXECUTION_PROVIDER_ENV}, else auto: the platform's GPU path when installed, then CPU)`).choices([
+    'auto',
+    ...EXECUTION_PROVIDERS,
+  ]);
 
 export function describeResult(r: ProcessResult): string {
   const name = path.basename(r.file);
@@ -52,23 +61,38 @@ export function buildProgram(state: { exitCode: number }): Command {
     .option('--json', 'print one JSON object per document on stdout, in input order')
     .option('--max-pages <n>', 'refuse documents with more pages than this', (v) => positiveInt(v, '--max-pages'), 500)
     .option('--workers <n>', 'OCR workers (default: cores)', (v) => positiveInt(v, '--workers'))
-    .action(async (paths: string[], o: { dataDir?: string; json?: boolean; maxPages: number; workers?: number }) => {
-      const engine = await Engine.open({ dataDir: resolveDataDir(o.dataDir), maxPages: o.maxPages, ...(o.workers ? { ocrWorkers: o.workers } : {}) });
+    .addOption(ocrEngineOption())
+    .addOption(executionProviderOption())
+    .action(
+      async (
+        paths: string[],
+        o: { dataDir?: string; json?: boolean; maxPages: number; workers?: number; ocrEngine?: OcrEngineChoice; executionProvider?: ExecutionProviderChoice },
+      ) => {
+      const engine = await Engine.open({
+        dataDir: resolveDataDir(o.dataDir),
+        maxPages: o.maxPages,
+        ...(o.workers ? { ocrWorkers: o.workers } : {}),
+        ...(o.ocrEngine ? { ocrEngine: o.ocrEngine } : {}),
+        ...(o.executionProvider ? { executionProvider: o.executionProvider } : {}),
+      });
       try {
         state.exitCode = await runProcess(engine, paths, o.json === true);
       } finally {
         await engine.close();
       }
-    });
+      },
+    );
 
   program
     .command('text')
     .description('Print the text Countersign reads from a file (PDF text layer or OCR), to check it by eye')
     .argument('<file>')
     .option('--workers <n>', 'OCR workers', (v) => positiveInt(v, '--workers'), 1)
-    .action(async (file: string, o: { workers: number }) => {
+    .addOption(ocrEngineOption())
+    .addOption(executionProviderOption())
+    .action(async (file: string, o: { workers: number; ocrEngine?: OcrEngineChoice; executionProvider?: ExecutionProviderChoice }) => {
       const { printText } = await import('./text-command.ts');
-      state.exitCode = await printText(file, o.workers);
+      state.exitCode = await printText(file, o.workers, { ...(o.ocrEngine ? { engine: o.ocrEngine } : {}), ...(o.executionProvider ? { executionProvider: o.executionProvider } : {}) });
     });
 
   const audit = program.command('audit').description('The tamper-evident audit log');

@@ -8,7 +8,9 @@ import { AuditLog } from '../audit/audit-log.ts';
 import { BlobStore } from '../blob/blob-store.ts';
 import { resolveBlobKey, type KeyStorage, type SecretStore } from '../blob/key-provider.ts';
 import type { OcrEngine } from '../ocr/ocr-engine.ts';
-import { createTesseractEngine } from '../ocr/tesseract-pool.ts';
+import { ocrEngineSetting, plannedEngineName, startOcrEngine, type OcrEngineChoice } from '../ocr/choose-engine.ts';
+import { candidateProviders, executionProviderSetting, type ExecutionProviderChoice } from '../ml/execution-providers.ts';
+import { CachedOcrEngine } from '../ocr/cached-ocr.ts';
 import { openDatabase, type Db } from '../store/database.ts';
 import { DocumentRepo } from '../store/document-repo.ts';
 import { EInvoiceRepo } from '../store/einvoice-repo.ts';
@@ -28,9 +30,15 @@ export interface EngineOptions {
   /** OCR worker count; defaults to the cores available. */
   ocrWorkers?: number;
   ocr?: OcrEngine;
-  /** Read each scanned page twice (two layout analyses) for better fields at twice the OCR time. Default on. */
+  /** Which OCR engine reads scans; default: the COUNTERSIGN_OCR_ENGINE setting, else 'auto' (ONNX, tesseract.js as fallback). */
+  ocrEngine?: OcrEngineChoice;
+  /** Execution provider for the ONNX models (OCR and classifier); default: COUNTERSIGN_EXECUTION_PROVIDER, else 'auto'. */
+  executionProvider?: ExecutionProviderChoice;
+  /** tesseract.js only: read each scanned page twice (two layout analyses) for better fields at twice the OCR time. Default on. */
   ocrSecondReading?: boolean;
   maxPages?: number;
+  /** Keep OCR results in this folder, keyed by page pixels and OCR engine (evaluation and calibration reruns). */
+  ocrCacheDir?: string;
   /** null runs text only; undefined loads the bundled model, rules and policy on first need. */
   understanding?: Understanding | null | (() => Promise<Understanding>);
   keyStorage?: KeyStorage;
@@ -73,9 +81,23 @@ export class Engine {
     const tasks = new TaskService(db, audit);
     const blobs = new BlobStore(path.join(dataDir, 'blobs'), key.key);
     const workers = opts.ocrWorkers ?? defaultConcurrency();
-    const ocr = opts.ocr ?? new LazyOcrEngine('tesseract.js', '7', () => createTesseractEngine({ workers, secondReading: opts.ocrSecondReading ?? true }));
+    const warn = opts.onWarning ?? ((m: string) => process.stderr.write(`warning: ${m}\n`));
+    const ocrChoice = opts.ocrEngine ?? ocrEngineSetting();
+    const ocr =
+      opts.ocr ??
+      new LazyOcrEngine(plannedEngineName(ocrChoice), '0', async () => {
+        const started = await startOcrEngine({
+          engine: ocrChoice,
+          workers,
+          secondReading: opts.ocrSecondReading ?? true,
+          onWarning: warn,
+          ...(opts.executionProvider ? { executionProvider: opts.executionProvider } : {}),
+        });
+        return opts.ocrCacheDir ? new CachedOcrEngine(started, opts.ocrCacheDir) : started;
+      });
     const u = opts.understanding;
-    const loadUnderstanding = u === null ? null : typeof u === 'function' ? u : u === undefined ? () => loadBundledUnderstanding() : async () => u;
+    const executionProviders = candidateProviders(opts.executionProvider ?? executionProviderSetting());
+    const loadUnderstanding = u === null ? null : typeof u === 'function' ? u : u === undefined ? () => loadBundledUnderstanding({ executionProviders }) : async () => u;
     const holder: { engine?: Engine } = {};
     const pipeline = new Pipeline({
       db,

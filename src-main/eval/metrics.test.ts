@@ -17,6 +17,11 @@ describe('fieldMatches', () => {
     expect(fieldMatches('total', undefined, '9.00')).toBe(false);
     expect(fieldMatches('tax', 'abc', '0.00')).toBe(false);
   });
+  it('compares a credit note\'s amounts by magnitude, as the corpus judges them', () => {
+    expect(fieldMatches('total', '-233.47', '233.47')).toBe(true);
+    expect(fieldMatches('total', '8.79', '-8.79')).toBe(true);
+    expect(fieldMatches('total', '-233.46', '233.47')).toBe(false);
+  });
   it('compares dates as dates', () => {
     expect(fieldMatches('issueDate', '2018-12-25', '2018-12-25')).toBe(true);
     expect(fieldMatches('issueDate', '2018-12-25T10:00:00Z', '2018-12-25')).toBe(true);
@@ -103,5 +108,21 @@ describe('autoApprovedErrorRate', () => {
     ]);
     expect(r).toEqual({ autoApproved: 3, wrong: 2, rate: 2 / 3 });
     expect(autoApprovedErrorRate([]).rate).toBe(0);
+  });
+});
+
+describe('reliabilityBins', () => {
+  it('shows, per confidence bin, how often the engine was right', async () => {
+    const { reliabilityBins } = await import('./metrics.ts');
+    const bins = reliabilityBins([
+      { confidence: 0.95, correct: true },
+      { confidence: 0.99, correct: false },
+      { confidence: 0.3, correct: false },
+      { confidence: 1, correct: true },
+    ]);
+    expect(bins).toEqual([
+      { from: 0.3, to: 0.4, count: 1, meanConfidence: 0.3, accuracy: 0 },
+      { from: 0.9, to: 1, count: 3, meanConfidence: expect.closeTo(0.98, 6), accuracy: expect.closeTo(2 / 3, 6) },
+    ]);
   });
 });

@@ -66,9 +66,10 @@ export function fieldMatches(field: FieldName, predicted: string | undefined | n
   if (predicted === undefined || predicted === null) return false;
   switch (FIELD_KINDS[field]) {
     case 'amount': {
+      // The corpus judges credit notes by magnitude: a page may print -8.79 where the label says 8.79, or the reverse.
       const p = amountToCents(predicted);
       const e = amountToCents(expected);
-      return p !== null && p === e;
+      return p !== null && e !== null && Math.abs(p) === Math.abs(e);
     }
     case 'date': {
       const p = dateKey(predicted);
@@ -239,4 +240,31 @@ export function autoApprovedErrorRate(outcomes: AutoApprovedOutcome[]): {
     return false;
   }).length;
   return { autoApproved: approved.length, wrong, rate: approved.length ? wrong / approved.length : 0 };
+}
+
+export interface ReliabilityBin {
+  /** Bin bounds on confidence, [from, to). */
+  from: number;
+  to: number;
+  count: number;
+  meanConfidence: number;
+  /** Share of the bin's samples that were right. */
+  accuracy: number;
+}
+
+/** The reliability diagram as a table: equal-width bins (10 by default), empty bins left out. */
+export function reliabilityBins(samples: { confidence: number; correct: boolean }[], bins = 10): ReliabilityBin[] {
+  const out: ReliabilityBin[] = [];
+  for (let b = 0; b < bins; b++) {
+    const inBin = samples.filter((s) => Math.min(bins - 1, Math.floor(Math.min(1, Math.max(0, s.confidence)) * bins)) === b);
+    if (!inBin.length) continue;
+    out.push({
+      from: b / bins,
+      to: (b + 1) / bins,
+      count: inBin.length,
+      meanConfidence: inBin.reduce((a, s) => a + s.confidence, 0) / inBin.length,
+      accuracy: inBin.filter((s) => s.correct).length / inBin.length,
+    });
+  }
+  return out;
 }

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import type { FieldName } from '../../src-shared/document-model.ts';
+import type { ExtractedField, FieldName } from '../../src-shared/document-model.ts';
 import type { ProcessResult } from '../../src-shared/process-result.ts';
 import { Engine } from '../engine/engine.ts';
 import {
@@ -10,9 +10,14 @@ import {
   characterErrorRate,
   classificationScore,
   expectedCalibrationError,
+  fieldMatches,
+  reliabilityBins,
   scoreFields,
   type FieldScore,
+  type ReliabilityBin,
 } from './metrics.ts';
+import { clopperPearsonUpper } from './binomial.ts';
+import { fieldSamples } from '../calibrate/fit-calibration.ts';
 
 /** One line of a corpus's labels.jsonl (see ../shared/corpus/README.md). */
 const LabelSchema = z.object({
@@ -32,10 +37,24 @@ export interface DatasetReport {
   docType: { labelled: number; accuracy: number; macroF1: number; ece: number };
   fields: FieldScore[];
   routes: { auto_approve: number; review: number; reject: number; none: number };
-  autoApproved: { count: number; wrong: number; rate: number };
+  autoApproved: { count: number; wrong: number; rate: number; /** One-sided 95% exact binomial upper bound on the rate. */ upper95: number };
+  /** Per field: how well its confidence predicts being right, before (raw) and after calibration. */
+  confidence: FieldConfidenceReport[];
   expectations: { checked: number; held: number; broken: string[] };
   cer: { documents: number; mean: number } | null;
   failures: Record<string, number>;
+  /** Each wrong type or field, as `id field: got … want …`, so a reader can see what to fix. */
+  misses: string[];
+}
+
+export interface FieldConfidenceReport {
+  field: FieldName;
+  samples: number;
+  accuracy: number;
+  eceRaw: number;
+  eceCalibrated: number;
+  /** Reliability of the confidence the engine shows (the calibrated one where a map exists). */
+  reliability: ReliabilityBin[];
 }
 
 export interface EvalReport {
@@ -65,7 +84,8 @@ export function trainingIds(modelDir: string): Set<string> {
   return new Set((JSON.parse(fs.readFileSync(f, 'utf8')) as { ids: string[] }).ids);
 }
 
-const datasetOf = (id: string) => id.split('/')[0] ?? id;
+/** A label's dataset: the first part of its id (`einvoice-flat/ei-…` → `einvoice-flat`). */
+export const datasetOf = (id: string) => id.split('/')[0] ?? id;
 
 function score(dataset: string, rows: { label: Label; result: ProcessResult; cer?: number }[]): DatasetReport {
   const typed = rows.filter((r) => r.label.docType && r.result.docType);
@@ -93,6 +113,24 @@ function score(dataset: string, rows: { label: Label; result: ProcessResult; cer
         ...(r.result.fields?.total ? { predictedTotal: r.result.fields.total.value } : {}),
       })),
   );
+  const labelled = rows
+    .filter((r) => r.label.fields && r.result.fields && r.result.status !== 'duplicate')
+    .map((r) => ({ expected: r.label.fields as Partial<Record<FieldName, string>>, fields: r.result.fields as Partial<Record<FieldName, ExtractedField>> }));
+  const raw = fieldSamples(labelled);
+  const shown = new Map(
+    [...raw.keys()].map((name) => [
+      name,
+      labelled.filter((d) => d.fields[name] && d.expected[name] !== undefined).map((d) => ({ confidence: d.fields[name]!.confidence, correct: fieldMatches(name, d.fields[name]!.value, d.expected[name]!) })),
+    ]),
+  );
+  const confidence: FieldConfidenceReport[] = [...raw.entries()].map(([field, samples]) => ({
+    field,
+    samples: samples.length,
+    accuracy: samples.filter((x) => x.correct).length / samples.length,
+    eceRaw: expectedCalibrationError(samples),
+    eceCalibrated: expectedCalibrationError(shown.get(field)!),
+    reliability: reliabilityBins(shown.get(field)!),
+  }));
   const expectations = { checked: 0, held: 0, broken: [] as string[] };
   for (const r of rows) {
     if (!r.label.expect) continue;
@@ -104,16 +142,29 @@ function score(dataset: string, rows: { label: Label; result: ProcessResult; cer
   const cers = rows.filter((r) => r.cer !== undefined).map((r) => r.cer!);
   const failures: Record<string, number> = {};
   for (const r of rows) if (r.result.error) failures[r.result.error.code] = (failures[r.result.error.code] ?? 0) + 1;
+  const misses: string[] = [];
+  for (const r of rows) {
+    const got = r.result.docType?.label;
+    if (r.label.docType && got !== r.label.docType) misses.push(`${r.label.id} docType: got ${got ?? '(none)'} want ${r.label.docType}`);
+    if (r.result.status === 'duplicate') continue;
+    for (const [name, want] of Object.entries(r.label.fields ?? {}) as [FieldName, string][]) {
+      if (name === 'vendorAddress') continue;
+      const value = r.result.fields?.[name]?.value;
+      if (!fieldMatches(name, value, want)) misses.push(`${r.label.id} ${name}: got ${JSON.stringify(value ?? null)} want ${JSON.stringify(want)}`);
+    }
+  }
   return {
     dataset,
     documents: rows.length,
     docType: { labelled: labelledTypes.length, accuracy: cls.accuracy, macroF1: cls.macroF1, ece },
     fields,
     routes,
-    autoApproved: { count: aa.autoApproved, wrong: aa.wrong, rate: aa.rate },
+    autoApproved: { count: aa.autoApproved, wrong: aa.wrong, rate: aa.rate, upper95: clopperPearsonUpper(aa.wrong, aa.autoApproved) },
+    confidence,
     expectations,
     cer: cers.length ? { documents: cers.length, mean: cers.reduce((a, b) => a + b, 0) / cers.length } : null,
     failures,
+    misses,
   };
 }
 
@@ -121,19 +172,64 @@ function score(dataset: string, rows: { label: Label; result: ProcessResult; cer
  * Runs every labelled document of a corpus folder through a fresh engine and scores the outcome per
  * dataset, with the corpus README's judging rules.
  */
-export async function runEval(
-  folder: string,
-  opts: { modelDir: string; dataDir?: string; workers?: number; datasets?: string[]; onProgress?: (done: number, total: number) => void },
-): Promise<EvalReport> {
+export interface EvalOptions {
+  modelDir: string;
+  dataDir?: string;
+  workers?: number;
+  /** Keep page OCR in this folder so a rerun (after an extraction or policy change) does not OCR again. */
+  ocrCacheDir?: string;
+  /** Which half of the corpus: the held-out documents (default), the training half, or all. */
+  half?: CorpusHalf;
+  /** Only these datasets (the label ids' prefix: sroie, einvoice-flat, …); none given means all. */
+  datasets?: string[];
+  /** Score every n-th document of each dataset (a quick, deterministic sample). */
+  every?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export type CorpusHalf = 'held-out' | 'training' | 'all';
+export type EvalRow = { label: Label; result: ProcessResult; cer?: number };
+
+/** The labels of one half of the corpus: training ids are those the bundled model was trained on. */
+export function labelsOfHalf(folder: string, modelDir: string, half: CorpusHalf = 'held-out'): { labels: Label[]; training: Set<string> } {
+  const training = trainingIds(modelDir);
+  const all = readLabels(folder);
+  const labels = half === 'all' ? all : all.filter((l) => training.has(l.id) === (half === 'training'));
+  return { labels, training };
+}
+
+export async function runEval(folder: string, opts: EvalOptions): Promise<EvalReport> {
   const started = performance.now();
-  const exclude = trainingIds(opts.modelDir);
-  // Datasets are the id prefixes before "/" (einvoice, einvoice-flat, sroie, …); none given means all.
-  const wanted = opts.datasets?.length ? new Set(opts.datasets) : null;
-  const labels = readLabels(folder).filter((l) => !exclude.has(l.id) && (!wanted || wanted.has(datasetOf(l.id))));
-  if (wanted && labels.length === 0) throw new Error(`No labelled documents in the dataset(s) ${[...wanted].join(', ')}`);
+  const { rows, excluded } = await processCorpus(folder, opts);
+  return reportOf(folder, rows, excluded, started);
+}
+
+/** Every labelled document of one half through a fresh engine; results in label order. */
+export async function processCorpus(folder: string, opts: EvalOptions): Promise<{ rows: EvalRow[]; excluded: number }> {
+  const all = readLabels(folder);
+  if (opts.datasets?.length) {
+    const known = new Set(all.map((l) => datasetOf(l.id)));
+    const unknown = opts.datasets.filter((d) => !known.has(d));
+    if (unknown.length) throw new Error(`No dataset ${unknown.join(', ')} in ${folder}; it has: ${[...known].sort().join(', ')}`);
+  }
+  const seen = new Map<string, number>();
+  const labels = labelsOfHalf(folder, opts.modelDir, opts.half)
+    .labels.filter((l) => !opts.datasets?.length || opts.datasets.includes(datasetOf(l.id)))
+    .filter((l) => {
+      const n = seen.get(datasetOf(l.id)) ?? 0;
+      seen.set(datasetOf(l.id), n + 1);
+      return !opts.every || n % opts.every === 0;
+    });
+  const excluded = all.length - labels.length;
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'countersign-eval-'));
-  const engine = await Engine.open({ dataDir, keyStorage: 'file', onWarning: () => {}, ...(opts.workers ? { ocrWorkers: opts.workers } : {}) });
-  const rows: { label: Label; result: ProcessResult; cer?: number }[] = [];
+  const engine = await Engine.open({
+    dataDir,
+    keyStorage: 'file',
+    onWarning: () => {},
+    ...(opts.workers ? { ocrWorkers: opts.workers } : {}),
+    ...(opts.ocrCacheDir ? { ocrCacheDir: opts.ocrCacheDir } : {}),
+  });
+  const rows: EvalRow[] = [];
   try {
     let done = 0;
     const results = await engine.pipeline.processSources(
@@ -155,11 +251,15 @@ export async function runEval(
     await engine.close();
     if (!opts.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   }
+  return { rows, excluded };
+}
+
+function reportOf(folder: string, rows: EvalRow[], excluded: number, started: number): EvalReport {
   const byDataset = new Map<string, typeof rows>();
   for (const r of rows) byDataset.set(datasetOf(r.label.id), [...(byDataset.get(datasetOf(r.label.id)) ?? []), r]);
   return {
     folder,
-    excluded: exclude.size,
+    excluded,
     datasets: [...byDataset.entries()].map(([name, rs]) => score(name, rs)),
     overall: score('all', rows),
     seconds: (performance.now() - started) / 1000,
@@ -168,7 +268,7 @@ export async function runEval(
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
-export function formatEval(r: EvalReport): string {
+export function formatEval(r: EvalReport, opts: { misses?: boolean } = {}): string {
   const out: string[] = [];
   out.push(`# Evaluation on ${r.folder}`, '', `${r.overall.documents} documents scored (${r.excluded} training documents excluded), ${r.seconds.toFixed(0)} s.`, '');
   out.push('| dataset | docs | type acc | macro-F1 | ECE | auto / review / reject / none | auto-approved error | expectations | mean CER |', '|---|---|---|---|---|---|---|---|---|');
@@ -181,9 +281,34 @@ export function formatEval(r: EvalReport): string {
   for (const d of [...r.datasets, r.overall]) {
     for (const f of d.fields) out.push(`| ${d.dataset} | ${f.field} | ${f.labelled} | ${f.matched} | ${f.missing} | ${pct(f.exactMatch)} |`);
   }
+  out.push(...formatConfidence(r));
   const broken = r.datasets.flatMap((d) => d.expectations.broken);
   if (broken.length) out.push('', '## Expectations not held', '', ...broken.map((b) => `- ${b}`));
+  if (opts.misses) {
+    const misses = r.datasets.flatMap((d) => d.misses);
+    if (misses.length) out.push('', '## Misses', '', ...misses.map((m) => `- ${m}`));
+  }
   const failures = Object.entries(r.overall.failures);
   if (failures.length) out.push('', '## Failures by code', '', ...failures.map(([c, n]) => `- ${c}: ${n}`));
   return `${out.join('\n')}\n`;
+}
+
+/** Auto-approved error with its exact upper bound, and per-field calibration (ECE and reliability). */
+function formatConfidence(r: EvalReport): string[] {
+  const out: string[] = [];
+  out.push('', '## Auto-approved error with its 95% upper bound', '', '| dataset | auto-approved | wrong | error | 95% upper bound (exact binomial, one-sided) |', '|---|---|---|---|---|');
+  for (const d of [...r.datasets, r.overall]) {
+    if (!d.autoApproved.count) continue;
+    out.push(`| ${d.dataset} | ${d.autoApproved.count} | ${d.autoApproved.wrong} | ${pct(d.autoApproved.rate)} | ${pct(d.autoApproved.upper95)} |`);
+  }
+  out.push('', '## Field confidence: calibration', '', 'ECE (10 equal bins) of the raw extractor confidence and of the confidence the engine shows (calibrated where the policy names a calibration).', '');
+  out.push('| dataset | field | samples | accuracy | ECE raw | ECE shown |', '|---|---|---|---|---|---|');
+  for (const d of [...r.datasets, r.overall]) {
+    for (const c of d.confidence) out.push(`| ${d.dataset} | ${c.field} | ${c.samples} | ${pct(c.accuracy)} | ${c.eceRaw.toFixed(3)} | ${c.eceCalibrated.toFixed(3)} |`);
+  }
+  out.push('', 'Reliability of the shown confidence, all datasets:', '', '| field | bin | samples | mean confidence | share right |', '|---|---|---|---|---|');
+  for (const c of r.overall.confidence) {
+    for (const b of c.reliability) out.push(`| ${c.field} | ${b.from.toFixed(1)}–${b.to.toFixed(1)} | ${b.count} | ${b.meanConfidence.toFixed(3)} | ${pct(b.accuracy)} |`);
+  }
+  return out;
 }

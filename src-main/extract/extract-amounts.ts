@@ -25,7 +25,11 @@ export interface AmountFields {
 
 const CASH = /\b(?:cash|tunai|tendered|tender|paid|payment|bayar|credit|card|visa|master(?:card)?|debit|amex)\b/i;
 const CHANGE = /\b(?:change|baki|kembali)\b/i;
-const ROUNDING = /round(?:ing)?\s*(?:adj|adjustment)?|rounding|penggenapan/i;
+const ROUNDING = /round(?:ing)?\s*(?:adj|adjustment|off)?|rounding|penggenapan/i;
+const PREPAID =
+  /anzahlung|vorauszahlung|bereits\s*(?:bezahlt|gezahlt)|already\s*paid|prepaid|prepayment|paid\s*to\s*date|less\s*deposit|acompte|d[ée]j[àa]\s*(?:pay|régl|regl)|aanbetaling|reeds\s*betaald|anticipo|ya\s*pagado/i;
+/** Cash rounding lands on a 5-cent grid (Malaysian sen, Swiss rappen; 10-cent grids are on it too). */
+const onRoundingGrid = (cents: number) => cents % 5 === 0;
 
 function amountFinder(decimal?: DecimalSeparator): ValueFinder {
   return (text) =>
@@ -76,13 +80,25 @@ export function extractAmounts(rows: TextRow[], decimal: DecimalSeparator | unde
     return { value: formatCents(cents), raw: at?.raw ?? formatCents(cents), row, box: row.box, score: at ? score + 0.1 : score, ocr: row.confidence, how };
   };
   const labelled = [...totals];
+  // Rounding adjustments: a few cents either way ("Rounding Adj -0.02", "Round off 0.03").
+  const adjustments = rounding.filter((r) => r !== 0 && Math.abs(r) <= 10);
+  // The amount a total becomes once rounded: with the printed sign, or (tills often print the
+  // adjustment unsigned) whichever sign lands on the rounding grid.
+  const roundedFrom = (cents: number): number[] => {
+    const out = new Set<number>();
+    for (const r of adjustments) {
+      const signed = cents + r;
+      if (onRoundingGrid(signed) || !onRoundingGrid(cents - Math.abs(r))) out.add(signed);
+      else out.add(cents - Math.abs(r));
+    }
+    out.delete(cents);
+    return [...out];
+  };
   // Total before rounding plus a small rounding adjustment (Malaysian 5-sen rounding, Swiss 5 rappen).
   for (const t of labelled) {
     // A total whose label already says "rounded" is not rounded again.
     if (/round/i.test(t.labelRow?.text ?? '')) continue;
-    for (const r of rounding) {
-      if (r !== 0 && Math.abs(r) <= 10) totals.push(derived(toCents(t.value) + r, t.score, `${t.how}, plus the rounding adjustment`, t.row));
-    }
+    for (const v of roundedFrom(toCents(t.value))) totals.push(derived(v, t.score, `${t.how}, plus the rounding adjustment`, t.row));
   }
   // A "Rounding" line whose amount is within 10 cents of a labelled total is the rounded total.
   for (const t of labelled) {
@@ -117,14 +133,50 @@ export function extractAmounts(rows: TextRow[], decimal: DecimalSeparator | unde
     for (const b of tail) if (b.cents > 0 && a.cents - b.cents > 0) tendered.add(a.cents - b.cents);
   }
 
-  const maxPrinted = all.filter((a) => !CASH.test(a.row.text)).reduce((m, a) => Math.max(m, a.cents), 0);
+  const maxPrinted = all.filter((a) => !CASH.test(a.row.text)).reduce((m, a) => Math.max(m, Math.abs(a.cents)), 0);
+  // A credit note prints its totals negative ("Total TTC -233,47 €"): when the largest labelled total is negative,
+  // negative totals are the document's own, not misreads.
+  const strongTotals = labelled.filter((t) => t.score >= 0.7);
+  const largest = strongTotals.reduce<Candidate | undefined>((m, t) => (!m || Math.abs(toCents(t.value)) > Math.abs(toCents(m.value)) ? t : m), undefined);
+  const negativeDocument = largest !== undefined && toCents(largest.value) < 0;
+  // Amounts already paid ("Erhaltene Anzahlungen -500,00", "Bereits bezahlt 50,00", "Acompte versé"): the gross
+  // total before them is the invoice's total, the rest is what remains to pay.
+  const prepaid = labelledAmounts(rows, PREPAID, finder, false).map((c) => Math.abs(c)).filter((c) => c > 0);
+  // What is payable. A labelled total off the rounding grid whose rounded amount is also a
+  // candidate was rounded before payment; one that is another total less a labelled tax is the
+  // amount before tax. Arithmetic that confirms either confirms an amount nobody pays.
+  const candidateCents = new Set(totals.map((c) => toCents(c.value)));
+  const taxCents = taxes.map((t) => toCents(t.value)).filter((t) => t > 0);
+  const labelledCents = new Set(labelled.filter((c) => !/round/i.test(c.labelRow?.text ?? '')).map((c) => toCents(c.value)));
+  // Totals whose own label says rounded ("Total Rounded", "Rounded Total").
+  const roundedLabelled = labelled.filter((c) => /round/i.test(c.labelRow?.text ?? '')).map((c) => toCents(c.value));
+  const roundedTo = (cents: number) =>
+    onRoundingGrid(cents)
+      ? undefined
+      : (roundedFrom(cents).find((v) => v > 0 && onRoundingGrid(v) && candidateCents.has(v)) ??
+        roundedLabelled.find((v) => v > 0 && onRoundingGrid(v) && Math.abs(v - cents) <= 10));
+  const withTaxTo = (cents: number) => taxCents.filter((t) => plausibleSplit(cents, t)).map((t) => cents + t).find((v) => candidateCents.has(v));
+  const beforeRounding = new Map<number, number>();
+  const beforeTax = new Map<number, number>();
+  for (const cents of labelledCents) {
+    const r = roundedTo(cents);
+    if (r !== undefined) beforeRounding.set(cents, r);
+    const t = withTaxTo(cents);
+    if (t !== undefined) beforeTax.set(cents, t);
+  }
+  const subtotalPlusTax = (cents: number) =>
+    subtotals.some((s) => taxes.some((t) => plausibleSplit(toCents(s.value), toCents(t.value)) && toCents(s.value) + toCents(t.value) === cents));
   const checks = new Map<Candidate, string[]>();
   const scored = totals.map((c) => {
     const cents = toCents(c.value);
     const why: string[] = [];
     let score = c.score;
-    if (cents <= 0) score -= 0.8;
-    else if (cents * 10 < maxPrinted) score -= 0.3; // a total under a tenth of the largest amount is a tax or rounding line
+    if (cents === 0 || (cents < 0 && !negativeDocument)) score -= 0.8;
+    else if (Math.abs(cents) * 10 < maxPrinted) score -= 0.3; // a total under a tenth of the largest amount is a tax or rounding line
+    if (prepaid.some((p) => totals.some((o) => toCents(o.value) === cents - p))) {
+      score += 0.3;
+      why.push('the total before the amount already paid');
+    }
     if ((count.get(cents) ?? 0) >= 2) {
       score += 0.1;
       why.push('printed more than once');
@@ -150,6 +202,27 @@ export function extractAmounts(rows: TextRow[], decimal: DecimalSeparator | unde
     // A rounded total printed beside the rounding line, on the 5-sen grid, with the total before
     // rounding a few cents off: the till did the rounding arithmetic.
     if (/rounding/.test(c.how) && cents % 5 === 0 && printedAt(cents) !== undefined) why.push('a rounded amount printed on the rounding line');
+    // The payable amount inherits what confirmed the amount before rounding or before tax.
+    for (const [before, after] of beforeRounding) {
+      if (after !== cents) continue;
+      if (subtotalPlusTax(before)) {
+        score += 0.3;
+        why.push('equals subtotal plus tax plus the rounding adjustment');
+      } else if (adjustments.length > 0 && printedAt(cents) !== undefined && !why.includes('equals cash paid minus change')) why.push('the total before rounding plus the rounding adjustment');
+    }
+    for (const after of beforeTax.values()) {
+      if (after === cents && !why.includes('equals subtotal plus tax')) {
+        score += 0.3;
+        why.push('equals subtotal plus tax');
+      }
+    }
+    const notPayable = beforeRounding.get(cents) ?? beforeTax.get(cents);
+    if (notPayable !== undefined && c.labelRow) {
+      score -= 0.5;
+      // Its cross-checks confirm an amount that is not the one paid.
+      for (let i = why.length - 1; i >= 0; i--) if (STRONG_CHECKS.has(why[i]!)) why.splice(i, 1);
+      why.push(`${beforeRounding.has(cents) ? 'the amount before rounding' : 'the amount before tax'}; ${formatCents(notPayable)} is payable`);
+    }
     // Later labelled totals are usually the final ones (after discounts and rounding).
     score += 0.05 * (c.row.index / Math.max(1, rows.length));
     checks.set(c, why);
@@ -163,13 +236,15 @@ export function extractAmounts(rows: TextRow[], decimal: DecimalSeparator | unde
     const why = checks.get(best.c) ?? [];
     const bestCents = toCents(best.c.value);
     // With a rounding line, the total before rounding (a few cents off) backs the rounded one up.
-    const beforeRounding = rounding.length > 0 && scored.some((x) => x.c.value !== best.c.value && Math.abs(toCents(x.c.value) - bestCents) <= 10);
-    const rival = scored.find((x) => x.c.value !== best.c.value && x.c.score >= 0.5 && !(beforeRounding && Math.abs(toCents(x.c.value) - bestCents) <= 10));
+    const nearRounded = rounding.length > 0 && scored.some((x) => x.c.value !== best.c.value && Math.abs(toCents(x.c.value) - bestCents) <= 10);
+    // An amount before rounding or before tax, next to the payable one it becomes, is no rival.
+    const superseded = (cents: number) => beforeRounding.get(cents) === bestCents || beforeTax.get(cents) === bestCents;
+    const rival = scored.find((x) => x.c.value !== best.c.value && x.c.score >= 0.5 && !(nearRounded && Math.abs(toCents(x.c.value) - bestCents) <= 10) && !superseded(toCents(x.c.value)));
     // A labelled subtotal far above the total means one of them was misread (discounts rarely halve a bill).
     const biggerSubtotal = subtotals.find((x) => x.score >= 0.5 && toCents(x.value) * 2 > bestCents * 3);
     const reasons = [
       ...why,
-      ...(beforeRounding ? ['the total before rounding is a few cents off'] : []),
+      ...(nearRounded ? ['the total before rounding is a few cents off'] : []),
       ...(rival ? [`another total reads ${rival.c.value}`] : []),
       ...(biggerSubtotal ? [`the subtotal reads ${biggerSubtotal.value}, far above the total`] : []),
     ];
@@ -197,19 +272,19 @@ export function extractAmounts(rows: TextRow[], decimal: DecimalSeparator | unde
     // No pair adds up. A subtotal equal to the total beside a positive tax, or a tax over half the
     // total, is a misread (OCR drops digits, "GST 6%" rows carry other amounts): leave it out rather
     // than report a sum that cannot hold.
-    const t = strongest(taxes.filter((x) => totalCents === undefined || toCents(x.value) * 2 < totalCents));
-    const s = strongest(
-      subtotals.filter((x) => totalCents === undefined || toCents(x.value) < totalCents || (toCents(x.value) === totalCents && (!t || toCents(t.value) === 0))),
-    );
+    const abs = (c: Candidate) => Math.abs(toCents(c.value));
+    const totalAbs = totalCents === undefined ? undefined : Math.abs(totalCents);
+    const t = strongest(taxes.filter((x) => totalAbs === undefined || abs(x) * 2 < totalAbs));
+    const s = strongest(subtotals.filter((x) => totalAbs === undefined || abs(x) < totalAbs || (abs(x) === totalAbs && (!t || toCents(t.value) === 0))));
     if (s) fields.subtotal = toField(s, confidenceFrom(s.score, 0, s.ocr) * 0.8, []);
     if (t) fields.tax = toField(t, confidenceFrom(t.score, 0, t.ocr) * 0.8, []);
   }
   return fields;
 }
 
-/** Tax is a positive fraction of a positive subtotal: anything else is a misread, not a cross-check. */
+/** Tax is a fraction of the subtotal, of the same sign (both negative on a credit note): anything else is a misread, not a cross-check. */
 function plausibleSplit(subtotalCents: number, taxCents: number): boolean {
-  return subtotalCents > 0 && taxCents > 0 && taxCents < subtotalCents;
+  return subtotalCents !== 0 && taxCents !== 0 && Math.sign(subtotalCents) === Math.sign(taxCents) && Math.abs(taxCents) < Math.abs(subtotalCents);
 }
 
 const STRONG_CHECKS = new Set(['equals cash paid minus change', 'equals subtotal plus tax']);

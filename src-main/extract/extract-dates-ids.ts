@@ -8,6 +8,7 @@ import {
   DOCUMENT_NUMBER_LABELS,
   DOCUMENT_NUMBER_NEGATIVE,
   DUE_DATE_LABELS,
+  DUE_DATE_NEGATIVE,
   IBAN_LABELS,
   ISSUE_DATE_LABELS,
   ISSUE_DATE_NEGATIVE,
@@ -32,7 +33,12 @@ export function extractDates(
   localeStrength: keyof typeof AMBIGUITY_FACTOR = 'weak',
 ): { issueDate?: ExtractedField; dueDate?: ExtractedField } {
   const finder = dateFinder(order);
-  const due = labelledValues(rows, (t) => matchLabel(t, DUE_DATE_LABELS), finder, { pick: 'first' });
+  // "Zahlbar mit 2% Skonto bis …" is the discount date; "netto bis 04.07., 3% Skonto bis 15.06." still names the due date first.
+  const dueLabel = (t: string) => {
+    const m = matchLabel(t, DUE_DATE_LABELS);
+    return m && !DUE_DATE_NEGATIVE.test(t.slice(Math.max(0, m.start - 20), m.end)) ? m : null;
+  };
+  const due = labelledValues(rows, dueLabel, finder, { pick: 'first' });
   const labelled = labelledValues(rows, (t) => matchLabel(t, ISSUE_DATE_LABELS, ISSUE_DATE_NEGATIVE), finder, {
     pick: 'first',
   });
@@ -59,11 +65,18 @@ export function extractDates(
     const confidence = confidenceFrom(best.score, why.length - others.size, best.ocr) * (best.note ? AMBIGUITY_FACTOR[localeStrength] : 1);
     out.issueDate = toField(best, Math.round(Math.max(0.05, confidence) * 100) / 100, why);
   }
-  const bestDue = strongest(due.filter((d) => !out.issueDate || d.value >= out.issueDate.value));
-  if (bestDue && bestDue.value !== out.issueDate?.value) {
+  // A due date before the issue date is usually a misread, unless its own label sits right beside it
+  // (insurers bill a premium that fell due before the bill was printed).
+  const bestDue = strongest(due.filter((d) => !out.issueDate || d.value >= out.issueDate.value || (d.labelRow === d.row && d.score >= 0.95)));
+  // Due on the day of issue ("Date d'échéance" equal to the invoice date, payment on receipt) needs its own label beside it.
+  if (bestDue && (bestDue.value !== out.issueDate?.value || (bestDue.labelRow === bestDue.row && bestDue.score >= 0.95))) {
     out.dueDate = toField(bestDue, confidenceFrom(bestDue.score, 0, bestDue.ocr), []);
   }
   return out;
+}
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
 }
 
 function strongest(cs: Candidate[]): Candidate | undefined {
@@ -134,25 +147,38 @@ function extractTaxId(rows: TextRow[]): ExtractedField | undefined {
     maxBelow: 2,
   });
   const scored = labelled.filter((c) => !checkIban(c.value).valid && !/^(?:IBAN|BIC|SWIFT)\b/i.test(c.value)).map((c) => {
+    const buyers = buyerSide(c);
     // OCR adds stray characters at the ends ("O06AABCO6063D1ZQ"); a format that then checks out wins.
     const trimmed = [c.value.slice(1), c.value.slice(0, -1)].find((v) => !checkTaxId(c.value).valid && checkTaxId(v).valid);
     if (trimmed) c = { ...c, value: trimmed, note: 'a stray character at the end was dropped' };
     const check = checkTaxId(c.value);
-    return { c, valid: check.valid, score: c.score + (check.valid ? 0.3 : 0) };
+    return { c, valid: check.valid, score: c.score + (check.valid ? 0.3 : 0) - (buyers ? 0.8 : 0) };
   });
   // Unlabelled EU VAT numbers with a valid format still count, a little.
   for (const row of rows) {
     for (const m of row.text.matchAll(/\b(?:DE|FR|NL|BE|ES|IT|ATU|GB)\s?[0-9A-Z]{2,3}(?:\s?[0-9A-Z]{3}){2,3}\b/g)) {
-      if (checkTaxId(m[0]).valid) {
-        scored.push({ c: candidate(row, { value: m[0], raw: m[0], start: m.index, end: m.index + m[0].length }, 0.3, 'shaped like an EU VAT number'), valid: true, score: 0.6 });
+      if (checkTaxId(m[0]).valid && !scored.some((x) => x.c.row === row && compactId(x.c.value) === compactId(m[0]))) {
+        const c = candidate(row, { value: m[0], raw: m[0], start: m.index, end: m.index + m[0].length }, 0.3, 'shaped like an EU VAT number');
+        scored.push({ c, valid: true, score: 0.6 - (buyerSide(c) ? 0.8 : 0) });
       }
     }
   }
   scored.sort((a, b) => b.score - a.score);
   const best = scored[0];
-  if (!best) return undefined;
+  if (!best || best.score <= 0) return undefined;
   const field = toField(best.c, confidenceFrom(best.c.score, best.valid ? 1 : 0, best.c.ocr), best.valid ? ['format checks out'] : []);
   return { ...field, value: best.c.value.replace(/\s{2,}/g, ' ') };
+}
+
+/** Words before a VAT number that say it is the customer's ("N° TVA client", "Ihre USt-IdNr.", "Customer VAT Number"). */
+const BUYER_CUE = /client|customer|kunde|käufer|buyer|acheteur|destinataire|cliente|klant|afnemer|empfänger|\bihre?\b|\byour\b|\bvotre\b|\buw\b|bill(?:ed)?\s*to|sold\s*to|comprador/i;
+
+function buyerSide(c: Candidate): boolean {
+  const row = c.labelRow ?? c.row;
+  const at = row === c.row ? row.text.indexOf(c.raw) : row.text.length;
+  // Only the words just before the number, up to the previous column gap: the row may hold the vendor's number too.
+  const before = row.text.slice(0, at >= 0 ? at : row.text.length).split(/\s{3,}/).slice(-2).join(' ');
+  return BUYER_CUE.test(before);
 }
 
 const IBAN_TOKEN = /\b[A-Z]{2}[0-9OSIBZ]{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,3})?\b/g;
@@ -172,6 +198,20 @@ function extractIban(rows: TextRow[]): ExtractedField | undefined {
         const c = candidate(row, { value: check.iban, raw: m[0], start: m.index, end: m.index + m[0].length }, 1, 'a valid IBAN (mod 97)');
         return toField(c, confidenceFrom(1, 1, c.ocr), []);
       }
+    }
+  }
+  // An IBAN-shaped number on or just under an "IBAN" label whose check digits fail (sample or mistyped
+  // numbers): kept, with low confidence, so the reviewer sees it and the rules can flag it.
+  for (const [i, row] of rows.entries()) {
+    const labelHere = /\biban\b/i.test(row.text);
+    const labelAbove = i > 0 && rows[i - 1]!.page === row.page && /\biban\b[\s:.-]*$/i.test(rows[i - 1]!.text);
+    if (!labelHere && !labelAbove) continue;
+    for (const m of row.text.matchAll(IBAN_TOKEN)) {
+      const compact = repairIbanCheckDigits(m[0]);
+      if (!/^[A-Z]{2}\d{2}[A-Z0-9]{10,30}$/.test(compact) || !/\d{6}/.test(compact)) continue;
+      const check = checkIban(compact);
+      const c = candidate(row, { value: compact, raw: m[0], start: m.index, end: m.index + m[0].length }, 0.8, 'next to the label "IBAN"');
+      return toField(c, round(confidenceFrom(0.8, 0, c.ocr) * 0.5), [check.valid ? '' : `not a valid IBAN: ${check.reason}`].filter(Boolean));
     }
   }
   // A labelled account number that is not a valid IBAN: kept, with low confidence.
@@ -196,7 +236,25 @@ const CURRENCY_CUES: [RegExp, string, number][] = [
   [/\bJPY\b|¥/g, 'JPY', 1],
 ];
 
+const ISO_CURRENCY = /\b(EUR|USD|GBP|CHF|MYR|INR|SGD|AUD|CAD|JPY|CNY|SEK|NOK|DKK|PLN|CZK|HUF|RON|BGN|HKD|NZD|ZAR|MXN|BRL|TRY)\b/g;
+const CURRENCY_LABEL = /(?:rechnungs)?währung|beträge\s*in|(?:invoice\s*)?currency|devise|monnaie|moneda|divisa|valuta|amounts\s*in|montants\s*en|bedragen\s*in|importes\s*en/i;
+// "Währung der Umsatzsteuerbuchung": the currency tax is booked in, not the invoice's.
+const CURRENCY_LABEL_NEGATIVE = /steuer|tax|vat|tva|buchung|booking|exchange|umrechnung|wechselkurs|taux/i;
+
+/** A currency the document names outright ("Rechnungswährung: GBP", "Currency: USD", "Beträge in EUR"). */
+function labelledCurrency(rows: TextRow[]): ExtractedField | undefined {
+  const finder: ValueFinder = (text) => [...text.matchAll(ISO_CURRENCY)].map((m) => ({ value: m[1]!, raw: m[0], start: m.index, end: m.index + m[0].length }));
+  const found = labelledValues(rows, (t) => (CURRENCY_LABEL_NEGATIVE.test(t) ? null : matchLabel(t, [{ re: CURRENCY_LABEL, strength: 1 }])), finder, {
+    pick: 'first',
+    maxBelow: 1,
+  });
+  const best = strongest(found);
+  return best ? toField(best, confidenceFrom(best.score, 1, best.ocr), ['the document names its currency']) : undefined;
+}
+
 export function extractCurrency(rows: TextRow[]): ExtractedField | undefined {
+  const named = labelledCurrency(rows);
+  if (named) return named;
   const text = rows.map((r) => r.text).join('\n');
   const votes = new Map<string, number>();
   for (const [re, code, weight] of CURRENCY_CUES) {

@@ -147,15 +147,16 @@ describe('extractDocument (generic)', () => {
     expect(lineItems).toEqual([]);
   });
 
+  // Bounds catch a runaway (quadratic or worse) scan, not a slow machine: speed itself is measured in `npm run bench`.
   it('stays fast on a very long document', () => {
     const lines = Array.from({ length: 2000 }, (_, i) => (i % 7 === 0 ? `TOTAL ${i}.50` : `ITEM ${i} QTY 1 PRICE ${i % 97}.25 DATE 01/02/2020 CASH ${i}.00`));
     const t = performance.now();
     const r = extractDocument(pagesFromLines(lines), { docType: 'receipt' });
     expect(r.fields.total).toBeDefined();
-    expect(performance.now() - t).toBeLessThan(5000);
+    expect(performance.now() - t).toBeLessThan(30000);
     const t2 = performance.now();
     extractDocument(pagesFromLines(['A'.repeat(50000) + ' 1.00', 'X1'.repeat(20000)]), { docType: 'receipt' });
-    expect(performance.now() - t2).toBeLessThan(3000);
+    expect(performance.now() - t2).toBeLessThan(15000);
   });
 
   it('gives lower confidence to words OCR was unsure of', () => {

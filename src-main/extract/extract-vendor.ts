@@ -5,7 +5,7 @@
  */
 import type { ExtractedField } from '../../src-shared/document-model.ts';
 import { COMPANY_SUFFIX, DOC_TITLE, LEGAL_FORM } from './field-labels.ts';
-import type { TextRow } from './page-layout.ts';
+import { boxOfSpan, type TextRow } from './page-layout.ts';
 import { repairLegalForm } from './ocr-repair.ts';
 
 const NOISE = [
@@ -128,11 +128,54 @@ export function extractVendor(rows: TextRow[]): ExtractedField | undefined {
       break;
     }
   }
+  const headed = vendorUnderHeading(firstPage);
+  if (headed) options.push(headed);
   const best = options.filter((o) => o.name.length >= 2).sort((a, b) => b.score - a.score)[0];
   if (!best) return undefined;
   const box = unionOf(best.firstRow.box, best.lastRow.box);
   const confidence = Math.round(Math.min(0.9, Math.max(0.1, best.score)) * best.row.confidence * 100) / 100;
   return { value: best.name, confidence, page: best.row.page, box, raw: best.row.text.trim(), source: 'generic', note: best.why };
+}
+
+/** A heading that introduces the seller's block: "Verkäufer:", "Rechnungsersteller", "Lieferant", "Fournisseur", "Seller". */
+const SELLER_HEADING =
+  /^\W*(?:verkäufer|lieferant|rechnungsersteller|leistungserbringer|rechnungssteller|seller|supplier|vendor|issued\s*by|fournisseur|vendeur|émetteur|emetteur|leverancier|verkoper|proveedor|emisor|vendedor)\s*:?\s*$/i;
+
+/**
+ * The first name-like line under a seller heading, in the heading's column (layouts that print seller and buyer
+ * side by side under "Lieferant" and "Käufer").
+ */
+function vendorUnderHeading(rows: TextRow[]): { name: string; row: TextRow; firstRow: TextRow; lastRow: TextRow; score: number; why: string } | undefined {
+  for (const [i, row] of rows.entries()) {
+    if (row.box[1] > 0.6) break;
+    const segs = segments(row.text);
+    const heading = segs.find((x) => SELLER_HEADING.test(x));
+    if (!heading) continue;
+    const at = row.text.indexOf(heading);
+    const [hx0, , hx1] = spanBox(row, at, at + heading.length);
+    for (let k = i + 1; k < Math.min(rows.length, i + 6); k++) {
+      const below = rows[k]!;
+      let offset = 0;
+      const segs = segments(below.text);
+      for (const [n, seg] of segs.entries()) {
+        const start = below.text.indexOf(seg, offset);
+        offset = start + seg.length;
+        const [x0, , x1] = spanBox(below, start, start + seg.length);
+        if (x1 < hx0 - 0.05 || x0 > hx1 + 0.25) continue; // another column
+        const name = cleanVendorName(seg);
+        // "Nummer   : 12345676": a label with its value, not a name.
+        if (/:\s*$/.test(seg) || /^\s*:/.test(segs[n + 1] ?? '') || /^\s*:/.test(seg)) continue;
+        if (name.length < 2 || isNoise(name) || /\d{3,}|\b(?:nummer|number|nr\.?|no\.?|gln|id)\b\s*:/i.test(name)) continue;
+        const legal = LEGAL_FORM.test(name);
+        return { name, row: below, firstRow: below, lastRow: below, score: legal ? 0.95 : 0.9, why: `under the heading "${heading.replace(/[\s:]+$/, '')}"` };
+      }
+    }
+  }
+  return undefined;
+}
+
+function spanBox(row: TextRow, start: number, end: number): [number, number, number, number] {
+  return row.words.length ? boxOfSpan(row, start, end) : row.box;
 }
 
 function unionOf(a: [number, number, number, number], b: [number, number, number, number]): [number, number, number, number] {

@@ -9,12 +9,29 @@ export interface LabelRule {
   strength: number;
 }
 
-/** The strongest label in a text: its strength and where it ends; 0 when a negative label wins. */
+/**
+ * The strongest label in a text: its strength and where it ends; null when a negative label wins. In a row of three
+ * or more columns (a PDF table header: "Warenwert   Nettobetrag   MwSt-Betrag   Endbetrag") each column is judged on
+ * its own, so "Netto" in one column does not veto "Endbetrag" in another.
+ */
 export function matchLabel(
   text: string,
   positive: LabelRule[],
   negative: RegExp[] = [],
 ): { strength: number; start: number; end: number } | null {
+  const columns = [...text.matchAll(/\S+(?:\s{1,2}\S+)*/g)];
+  if (columns.length >= 3) {
+    let best: { strength: number; start: number; end: number } | null = null;
+    for (const col of columns) {
+      const m = matchWhole(col[0], positive, negative);
+      if (m && (!best || m.strength > best.strength)) best = { strength: m.strength, start: m.start + col.index, end: m.end + col.index };
+    }
+    return best;
+  }
+  return matchWhole(text, positive, negative);
+}
+
+function matchWhole(text: string, positive: LabelRule[], negative: RegExp[]): { strength: number; start: number; end: number } | null {
   for (const neg of negative) if (neg.test(text)) return null;
   let best: { strength: number; start: number; end: number } | null = null;
   for (const rule of positive) {
@@ -32,10 +49,11 @@ export const TOTAL_LABELS: LabelRule[] = [
   // Letters only after "incl": a greedy [\w.\s]* would swallow the amount that follows the label.
   { re: /total\s*(?:sales\s*|amt\s*|amount\s*|rm\s*)?\(?\s*(?:incl\w*|inc\b|with|after)\.?(?:\s*(?:of\s*)?(?:gst|tax|vat|sst)\b)?/i, strength: 0.95 },
   { re: /total\s*\(?(?:gst|tax)\s*incl/i, strength: 0.95 },
-  { re: /gesamtbetrag|rechnungsbetrag|gesamtsumme|endbetrag|zu\s*zahlen|zahlbetrag|bruttobetrag/i, strength: 1 },
-  { re: /montant\s*(?:total\s*)?(?:eur\s*)?ttc|total\s*ttc|net\s*à\s*payer|somme\s*à\s*payer|montant\s*à\s*payer|total\s*facture/i, strength: 1 },
-  { re: /te\s*betalen|totaal\s*(?:incl|bedrag)|factuurbedrag/i, strength: 1 },
-  { re: /importe\s*total|total\s*factura|total\s*a\s*pagar|totale\s*(?:fattura|documento|da\s*pagare)/i, strength: 1 },
+  { re: /gesamtbetrag|rechnungsbetrag|rechnungsbeitrag|gesamtsumme|endbetrag|endsumme|zu\s*zahlen|zahlbetrag|bruttobetrag|bruttosumme|rechnungssumme\s*brutto|\bbrutto\b(?!\s*preis)|summe\s*(?:inkl|incl)|gesamt\s*(?:inkl|incl|brutto)/i, strength: 1 },
+  { re: /gross\s*(?:total|amount)|total\s*gross|due\s*payable|invoice\s*amount|amount\s*to\s*(?:pay|be\s*paid)|total\s*incl/i, strength: 1 },
+  { re: /montant\s*(?:total\s*)?(?:eur\s*)?ttc|total\s*ttc|net\s*[àa]\s*payer|somme\s*[àa]\s*payer|montant\s*[àa]\s*payer|reste\s*[àa]\s*payer|total\s*facture/i, strength: 1 },
+  { re: /te\s*betalen|totaal\s*(?:incl|bedrag)|totaalbedrag|factuurbedrag/i, strength: 1 },
+  { re: /importe\s*total|total\s*factura|total\s*a\s*pagar|importe\s*a\s*pagar|total\s*(?:con\s*)?iva\s*incl|totale\s*(?:fattura|documento|da\s*pagare)/i, strength: 1 },
   { re: /jumlah\s*(?:besar|bayaran|keseluruhan)?/i, strength: 0.8 },
   { re: /total\s*amount|total\s*amt|total\s*\(?rm\)?|total\s*sales|total\s*invoice|invoice\s*total/i, strength: 0.85 },
   { re: /\btotaal\b|\bgesamt\b|\bsumme\b|\btotale\b|\bbetrag\b|\bmontant\b/i, strength: 0.7 },
@@ -51,7 +69,11 @@ export const TOTAL_NEGATIVE: RegExp[] = [
   /total\s*[\d@oO]{0,3}\s*%\s*suppl/i,
   /taxable|zero\s*rated|exempt/i,
   /\bcash\b|\bchange\b|tender|\bpaid\b|card|visa|master|credit|debit|payment/i,
-  /ohne\s*mwst|netto|\bHT\b|exclusief|zonder\s*btw/i,
+  /ohne\s*(?:mwst|ust)|netto|\bHT\b|exclusief|zonder\s*btw|sin\s*iva|\bnet\s*total|total\s*net\b|\bexkl/i,
+  // Unit prices and per-line gross prices are not totals.
+  /brutto\s*preis|bruttopreis|prix\s*unitaire|unit\s*price/i,
+  // Amounts already paid and discounts offered for early payment.
+  /anzahlung|vorauszahlung|bereits\s*(?:bezahlt|gezahlt)|already\s*paid|prepaid|prepayment|paid\s*to\s*date|acompte|d[ée]j[àa]\s*(?:pay|régl|regl)|aanbetaling|anticipo/i,
   // Table headers ("Description  Qty  Unit Price  Total") name a column, not the document total.
   /\b(?:qty|quantity|description|unit\s*price|menge|aantal|quantité)\b.*\b(?:total|amount|betrag|bedrag|montant)\b|\b(?:total|amount)\b.*\b(?:qty|quantity|unit\s*price)\b/i,
 ];
@@ -59,13 +81,15 @@ export const TOTAL_NEGATIVE: RegExp[] = [
 export const SUBTOTAL_LABELS: LabelRule[] = [
   { re: /exclusief\s*btw|excl\.?\s*btw|total\s*(?:sales\s*)?\(?excl[\w.]*\s*(?:of\s*)?(?:gst|tax|vat)|total\s*excl/i, strength: 1 },
   { re: /montant\s*(?:eur\s*)?ht|total\s*ht|nettobetrag|summe\s*netto|netto|zwischensumme|net\s*amount|base\s*imponible|imponibile/i, strength: 0.95 },
+  { re: /gesamtbeitrag|nettobeitrag|beitrag\s*netto/i, strength: 0.6 },
+  { re: /(?:rechnungs)?summe\s*(?:ohne|exkl|excl)\.?\s*(?:ust|mwst)|net\s*total|total\s*net\b|total\s*(?:hors\s*taxes|sin\s*iva)|totaal\s*excl/i, strength: 0.95 },
   { re: /sub[\s-]*total|subtotaal|sous[\s-]*total/i, strength: 0.9 },
 ];
 
-export const SUBTOTAL_NEGATIVE: RegExp[] = [/\bqty\b|quantity/i];
+export const SUBTOTAL_NEGATIVE: RegExp[] = [/\bqty\b|quantity/i, /netto\s*-?\s*preis|prix\s*unitaire|unit\s*price|einzelpreis/i];
 
 export const TAX_LABELS: LabelRule[] = [
-  { re: /total\s*(?:gst|tax|vat|sst)|(?:gst|tax|vat)\s*(?:amount|total)|montant\s*tva|mwst\.?\s*betrag|btw\s*bedrag|importe\s*iva/i, strength: 1 },
+  { re: /summe\s*(?:der\s*)?(?:umsatzsteuer|ust|mwst)|total\s*(?:gst|tax|vat|sst|tva|iva|btw)|(?:gst|tax|vat|tva)\s*(?:amount|total)|montant\s*(?:de\s*la\s*)?tva|(?:mwst|ust)[-.\s]*betrag|steuerbetrag|umsatzsteuerbetrag|btw[-\s]*bedrag|importe\s*(?:del\s*)?iva|cuota\s*(?:de\s*)?iva|zu(?:z[üu]gl|zgl)\.?\s*(?:ust|mwst)|versicherungsteuer/i, strength: 1 },
   { re: /\b(?:gst|sst|vat|tax|tva|btw|mwst|ust|iva)\b\s*(?:@\s*)?\(?\d{1,2}(?:[.,]\d+)?\s*%/i, strength: 0.95 },
   { re: /(?:service\s*)?\btax\b|\bgst\b|\bsst\b|\bvat\b|\btva\b|\bbtw\b|\bmwst\b|\bust\b|\biva\b/i, strength: 0.7 },
 ];
@@ -79,7 +103,7 @@ export const TAX_NEGATIVE: RegExp[] = [
 
 export const ISSUE_DATE_LABELS: LabelRule[] = [
   { re: /invoice\s*date|date\s*of\s*(?:invoice|issue)|issue\s*date|bill\s*date|receipt\s*date|document\s*date|tax\s*point/i, strength: 1 },
-  { re: /rechnungsdatum|belegdatum|ausstellungsdatum|factuurdatum|date\s*de\s*(?:la\s*)?facture|fecha\s*(?:de\s*)?(?:la\s*)?factura|data\s*(?:della\s*)?fattura|tarikh/i, strength: 1 },
+  { re: /rechnungs[-\s]*datum|beleg[-\s]*datum|gutschrift(?:s)?[-\s]*datum|date\s*d'avoir|ausstellungsdatum|factuurdatum|date\s*de\s*(?:la\s*)?facture|fecha\s*(?:de\s*)?(?:la\s*)?factura|data\s*(?:della\s*)?fattura|tarikh/i, strength: 1 },
   { re: /facture\s*n°?\s*\S+\s*du|\bdu\b/i, strength: 0.6 },
   { re: /\bdate\b|\bdatum\b|\bfecha\b|\bdata\b|\bdated\b/i, strength: 0.9 },
   { re: /\bdd\b/i, strength: 0.7 },
@@ -89,25 +113,35 @@ export const ISSUE_DATE_NEGATIVE: RegExp[] = [
   /due|fällig|faellig|échéance|echeance|vervaldatum|vencimiento|scadenza|limite|payable\s*by|pay\s*by/i,
   /order\s*date|orderdatum|bestelldatum|date\s*de\s*commande|delivery|lieferdatum|leverdatum|livraison|ship/i,
   /check[\s-]*(?:in|out)|expir|valid\s*(?:until|till|thru)|print(?:ed)?\s*date|period|zeitraum|période/i,
+  /leistungs[-\s]*datum|liefer(?:-\s*und\s*)?leistungs|bestell[-\s]*datum|lieferschein[-\s]*datum|vertrags[-\s]*datum|auftrags?[-\s]*datum|geburt|date\s*de\s*(?:livraison|prestation)|fecha\s*de\s*(?:entrega|pedido)|leverdatum|besteldatum/i,
 ];
 
 export const DUE_DATE_LABELS: LabelRule[] = [
   { re: /due\s*date|payment\s*due|due\s*by|pay(?:able)?\s*by|date\s*due/i, strength: 1 },
-  { re: /fällig(?:keit)?(?:sdatum)?|zahlbar\s*bis|zahlungsziel|vervaldatum|uiterste\s*betaaldatum|échéance|date\s*limite(?:\s*de\s*paiement)?|fecha\s*de\s*vencimiento|vencimiento|scadenza/i, strength: 1 },
+  { re: /fällig(?:keit)?(?:sdatum)?|zahlbar\s*bis|zahlungsziel|vervaldatum|uiterste\s*betaaldatum|échéance|echeance|date\s*limite(?:\s*de\s*paiement)?|fecha\s*de\s*vencimiento|vencimiento|scadenza/i, strength: 1 },
+  // "Zahlbar ohne Abzug bis", "Bitte überweisen Sie bis zum", "Please remit until", "à payer avant le", "te betalen vóór".
+  { re: /zahlbar\s*(?:[\wäöü%.]+\s+){0,4}?bis|überweisen\s*sie\s*(?:[\wäöü%.]+\s+){0,4}?bis|(?:remit|pay(?:ment)?)\s*(?:\w+\s+){0,2}?(?:until|before|by)|[àa]\s*payer\s*avant|[àa]\s*r[ée]gler\s*avant|betalen\s*(?:voor|vóór)|pagar\s*antes\s*de/i, strength: 0.9 },
 ];
+
+/** Early-payment discount dates are not the due date. */
+export const DUE_DATE_NEGATIVE = /skonto|escompte|discount|descuento\s*pronto|korting/i;
 
 export const DOCUMENT_NUMBER_LABELS: LabelRule[] = [
   { re: /invoice\s*(?:no\.?|number|num\.?|nr\.?|#|id)|inv\.?\s*(?:no|#)\.?|bill\s*(?:no\.?|#|number)|receipt\s*(?:no\.?|#|number)|document\s*(?:no\.?|number)|doc\.?\s*no\.?|cash\s*bill\s*no/i, strength: 1 },
-  { re: /rechnungs[-\s]*(?:nr\.?|nummer)|rechnung\s*nr\.?|beleg[-\s]*nr\.?|factuur\s*(?:nr\.?|nummer)|factuurnummer|facture\s*(?:n°|no\.?|numéro)|n°\s*(?:de\s*)?facture|numéro\s*de\s*facture|factura\s*(?:n[°º.o]*|número)|n[°º]\s*factura|número\s*de\s*factura|fattura\s*(?:n[°.]*|numero)/i, strength: 1 },
-  { re: /^\s*(?:tax\s*)?invoice\b(?!\s*date)|^\s*(?:rechnung|facture|factuur|factura|fattura)\b/i, strength: 0.7 },
+  { re: /gutschrift(?:s)?[-\s]*(?:nr\.?|nummer)|avoir\s*(?:n°|no\.?|numéro)?|num[ée]ro\s*d'avoir|credit\s*(?:note|memo)\s*(?:no\.?|number|#)?|creditnota\s*(?:nr\.?|nummer)?|nota\s*de\s*cr[ée]dito\s*(?:n[°º.o]*)?|rechnungs[-\s]*(?:nr\.?|nummer)|rechnung\s*(?:nr\.?|#)|beleg[-\s]*nr\.?|factuur\s*(?:nr\.?|nummer)|factuurnummer|facture\s*(?:n°|no\.?|numéro)|n°\s*(?:de\s*)?facture|numéro\s*de\s*facture|factura\s*(?:n[°º.o]*|número)|n[°º]\s*factura|número\s*de\s*factura|fattura\s*(?:n[°.]*|numero)/i, strength: 1 },
+  { re: /^\s*(?:tax\s*)?invoice\b(?!\s*date)|^\s*(?:rechnung|facture|factuur|factura|fattura|gutschrift|avoir)\b|\b(?:handels|sammel|schluss|teil|abschlags)?rechnung\s*(?:nr\.?|#)/i, strength: 0.7 },
   { re: /\b(?:trans(?:action)?|ref(?:erence)?|order|slip|check|chk|bill|transaction)\s*(?:no\.?|#|:)/i, strength: 0.5 },
   { re: /\bbooking\s*(?:id|no\.?|number|ref(?:erence)?)|reservation\s*(?:id|no\.?|number)|confirmation\s*(?:no\.?|number)/i, strength: 0.6 },
 ];
 
-export const DOCUMENT_NUMBER_NEGATIVE: RegExp[] = [/date|datum|customer|client|kunden|klant|account|konto|order\s*(?:id|no)|tel|fax|phone|gst|vat|reg/i];
+export const DOCUMENT_NUMBER_NEGATIVE: RegExp[] = [
+  /date|datum|customer|client|kunden|klant|account|konto|order\s*(?:id|no)|tel|fax|phone|gst|vat|reg/i,
+  // The invoice a credit note or corrected invoice refers to is not its own number.
+  /facture\s*(?:li[ée]e|d'origine|initiale)|r[ée]f[ée]rence\s*facture|sur\s*facture|original\s*invoice|reference\s*invoice|(?:against|relates\s*to)\s*invoice|urspr[üu]ng|zur\s*rechnung|bezug|factura\s*(?:original|de\s*referencia)|originele\s*factuur|betreft\s*factuur/i,
+];
 
 export const PO_NUMBER_LABELS: LabelRule[] = [
-  { re: /p\.?\s*o\.?\s*(?:no\.?|number|#|:)|purchase\s*order(?:\s*(?:no\.?|number|#))?|your\s*order(?:\s*(?:no\.?|number))?/i, strength: 1 },
+  { re: /p\.?\s*o\.?\s*(?:no\.?|number|#|:)|purchase\s*order(?:\s*(?:no\.?|number|#))?|your\s*order(?:\s*(?:no\.?|number))?|votre\s*(?:r[ée]f[ée]rence|commande)|ihre\s*bestellung|bestellung\s*nr|uw\s*(?:referentie|bestelling)|su\s*pedido/i, strength: 1 },
   { re: /order\s*(?:id|no\.?|number|#)|bestell(?:nummer|nr\.?)|auftrags(?:nummer|nr\.?)|ordernummer|bon\s*de\s*commande|commande\s*n°?|n°\s*de\s*commande|pedido|ordine/i, strength: 0.8 },
 ];
 

@@ -91,13 +91,15 @@ export function labelledValues(
       return;
     }
     if (valuesByRow[i]!.some((v) => v.end <= label.start)) return;
+    // A table header of a PDF ("Warenwert   Nettobetrag   MwSt-Betrag   Endbetrag"): its values sit in its columns below.
+    const header = row.words.length > 0 && row.text.split(/\s{3,}/).length >= 3;
     // Receipt transcripts: a run of label-only rows, then a run of value-only rows in the same order.
     let runStart = i;
     while (runStart > 0 && labelOnly(runStart - 1)) runStart--;
     let runEnd = i;
     while (runEnd + 1 < rows.length && labelOnly(runEnd + 1)) runEnd++;
     const valueRun: number[] = [];
-    for (let j = runEnd + 1; j < rows.length && valueRun.length < 8; j++) {
+    for (let j = runEnd + 1; !header && j < rows.length && valueRun.length < 8; j++) {
       if (rows[j]!.page !== row.page) break;
       const vs = valuesByRow[j]!;
       if (vs.length > 0 && isValueOnly(rows[j]!, vs)) valueRun.push(j);
@@ -133,15 +135,41 @@ export function labelledValues(
       });
       if (inColumn.length > 0) {
         out.push(candidate(below, inColumn[0]!, label.strength * (k === 1 ? 0.85 : 0.7), `below the label "${labelText}"`, row));
+        const sum = columnSum(i + k, lx0, lx1);
+        if (sum) out.push(candidate(sum.row, sum.match, label.strength * 0.9, `the sum at the foot of the column "${labelText}"`, row));
         break;
       }
     }
   });
   return out;
 
+  /**
+   * A column of amounts under a header (one row per tax rate) whose last row is the sum of the rows above it:
+   * that last row is the document's figure.
+   */
+  function columnSum(first: number, lx0: number, lx1: number): { row: TextRow; match: ValueMatch } | undefined {
+    const cells: { row: TextRow; match: ValueMatch }[] = [];
+    for (let j = first; j < rows.length && cells.length < 8; j++) {
+      if (rows[j]!.page !== rows[first]!.page) break;
+      const m = valuesByRow[j]!.find((v) => {
+        const [x0, , x1] = boxOfSpan(rows[j]!, v.start, v.end);
+        return x1 >= lx0 - 0.02 && x0 <= lx1 + 0.15;
+      });
+      if (!m || !/^-?\d+\.\d{2}$/.test(m.value)) break;
+      cells.push({ row: rows[j]!, match: m });
+    }
+    if (cells.length < 3) return undefined;
+    const cents = cells.map((c) => Math.round(Number(c.match.value) * 100));
+    const last = cents[cents.length - 1]!;
+    const rest = cents.slice(0, -1).reduce((a, b) => a + b, 0);
+    return last !== 0 && last === rest ? cells[cells.length - 1] : undefined;
+  }
+
   /** A row of words with no value of this kind: part of a run of stacked labels. */
   function labelOnly(j: number): boolean {
-    return valuesByRow[j]!.length === 0 && !/\d\s*$/.test(rows[j]!.text) && /\p{L}/u.test(rows[j]!.text.replace(NEUTRAL_WORDS, ' '));
+    // Short rows only: a sentence of prose above a label is not one of a transcript's stacked labels.
+    const text = rows[j]!.text;
+    return valuesByRow[j]!.length === 0 && text.trim().length <= 40 && !/\d\s*$/.test(text) && /\p{L}/u.test(text.replace(NEUTRAL_WORDS, ' '));
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * Measures generic extraction on the shared corpus: SROIE transcripts (laid out with
- * pagesFromLines) and the invoice2data PDFs (poppler's `pdftotext -bbox-layout`), scored with the
+ * pagesFromLines) and the invoice2data and flattened e-invoice PDFs (poppler's `pdftotext -bbox-layout`), scored with the
  * README's judging rules. Run: npx tsx src-main/extract/measure-corpus.ts [--misses] [--no-templates]
  * [--calibration] [--tesseract-tsv DIR] (DIR holds `tesseract img.jpg DIR/NNN -l eng tsv` output for SROIE).
  */
@@ -93,6 +93,7 @@ export function measureCorpus(
     sroie: [],
     'sroie-tesseract': [],
     invoice2data: [],
+    'einvoice-flat': [],
   };
   const misses: string[] = [];
   for (const label of labels) {
@@ -107,9 +108,14 @@ export function measureCorpus(
     } else if (label.id.startsWith('sroie/') && label.text) {
       pages = pagesFromLines(readFileSync(join(corpus, label.text), 'utf8').split('\n'), { source: 'ocr' });
       group = 'sroie';
-    } else if (opts.pdfs !== false && label.id.startsWith('invoice2data/') && label.file.endsWith('.pdf') && existsSync(join(corpus, label.file))) {
+    } else if (
+      opts.pdfs !== false &&
+      (label.id.startsWith('invoice2data/') || label.id.startsWith('einvoice-flat/')) &&
+      label.file.endsWith('.pdf') &&
+      existsSync(join(corpus, label.file))
+    ) {
       pages = pagesFromPdf(join(corpus, label.file));
-      group = 'invoice2data';
+      group = label.id.split('/')[0]!;
     } else continue;
     const result = extractDocument(pages, { docType: label.docType as DocType, templates: opts.templates ?? [] });
     const predicted = Object.fromEntries(Object.entries(result.fields).map(([k, v]) => [k, v.value]));

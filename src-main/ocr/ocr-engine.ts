@@ -21,13 +21,20 @@ export interface OcrResult {
   meanConfidence: number;
   /** A second reading with another page segmentation, when the engine was asked for one. */
   alternate?: Omit<OcrResult, 'alternate'>;
+  /** The model that read the page and the execution provider it ran on (engines with a model file). */
+  model?: { sha256: string; executionProvider: string };
+  /** How far the page was turned clockwise to read it upright (0, 90, 180 or 270), when the engine looks. */
+  rotation?: number;
 }
 
-/** One OCR engine (tesseract.js today, an ONNX model later); the Text stage only sees this. */
+/** One OCR engine (PP-OCRv4 on ONNX Runtime, tesseract.js); the Text stage only sees this. */
 export interface OcrEngine {
   /** Stable engine id recorded on each page, e.g. "tesseract.js-7/eng-fast". */
   readonly name: string;
   readonly version: string;
+  /** Engines with a model: the provider its sessions run on ("cpu", "cuda", …) and the model's SHA-256. */
+  readonly executionProvider?: string;
+  readonly modelSha256?: string;
   recognize(image: OcrImage, opts?: { signal?: AbortSignal }): Promise<OcrResult>;
   close(): Promise<void>;
 }

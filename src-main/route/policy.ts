@@ -56,6 +56,11 @@ export const PolicySchema = z.strictObject({
   otherDocTypes: z.enum(['review', 'reject']).default('review'),
   /** Amounts in reasons are written with this currency code when the document has none. */
   currencyLabel: z.string().optional(),
+  /**
+   * Field calibration file, relative to the policy file (src-main/calibrate): the thresholds above
+   * compare against calibrated confidences, so the two are set and versioned together.
+   */
+  calibration: z.string().optional(),
 });
 export type Policy = z.infer<typeof PolicySchema>;
 

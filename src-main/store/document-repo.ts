@@ -66,11 +66,11 @@ export class DocumentRepo {
   }
 
   saveText(id: number, pages: PageText[], source: string, engine: string, nextStage: string | null, timings: Record<string, number>): void {
-    const insPage = this.db.prepare('INSERT OR REPLACE INTO pages (document_id, page_no, width, height, source, engine, text, alternate_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    const insPage = this.db.prepare('INSERT OR REPLACE INTO pages (document_id, page_no, width, height, source, engine, text, alternate_json, ocr_model_sha256, execution_provider, rotation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
     const insWord = this.db.prepare('INSERT OR REPLACE INTO words (document_id, page_no, idx, text, x0, y0, x1, y1, confidence, line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
     let chars = 0;
     for (const p of pages) {
-      insPage.run(id, p.pageNo, p.width, p.height, p.source, p.engine, p.text, p.alternate ? JSON.stringify(p.alternate) : null);
+      insPage.run(id, p.pageNo, p.width, p.height, p.source, p.engine, p.text, p.alternate ? JSON.stringify(p.alternate) : null, p.ocrModel?.sha256 ?? null, p.ocrModel?.executionProvider ?? null, p.rotation ?? null);
       p.words.forEach((w, i) => insWord.run(id, p.pageNo, i, w.text, w.box[0], w.box[1], w.box[2], w.box[3], w.confidence, w.line));
       chars += p.text.length;
     }
@@ -81,8 +81,22 @@ export class DocumentRepo {
 
   pages(id: number): PageText[] {
     const pages = this.db
-      .prepare<[number], { page_no: number; width: number; height: number; source: 'pdf_text' | 'ocr'; engine: string; text: string; alternate_json: string | null }>(
-        'SELECT page_no, width, height, source, engine, text, alternate_json FROM pages WHERE document_id = ? ORDER BY page_no',
+      .prepare<
+        [number],
+        {
+          page_no: number;
+          width: number;
+          height: number;
+          source: 'pdf_text' | 'ocr';
+          engine: string;
+          text: string;
+          alternate_json: string | null;
+          ocr_model_sha256: string | null;
+          execution_provider: string | null;
+          rotation: number | null;
+        }
+      >(
+        'SELECT page_no, width, height, source, engine, text, alternate_json, ocr_model_sha256, execution_provider, rotation FROM pages WHERE document_id = ? ORDER BY page_no',
       )
       .all(id);
     const words = this.db
@@ -105,6 +119,8 @@ export class DocumentRepo {
       text: p.text,
       words: byPage.get(p.page_no) ?? [],
       ...(p.alternate_json ? { alternate: JSON.parse(p.alternate_json) as NonNullable<PageText['alternate']> } : {}),
+      ...(p.ocr_model_sha256 ? { ocrModel: { sha256: p.ocr_model_sha256, executionProvider: p.execution_provider ?? '' } } : {}),
+      ...(p.rotation !== null ? { rotation: p.rotation } : {}),
     }));
   }
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { ApiError } from '../../src-shared/contract/dispatch.ts';
 import { AuditLog } from '../audit/audit-log.ts';
 import type { SecretStore } from '../blob/key-provider.ts';
+import { resolveDataDir } from '../config/data-dir.ts';
 import { openDatabase } from '../store/database.ts';
 import { DeviceSecretVault } from './device-identity.ts';
 import { SyncService } from './sync-service.ts';
@@ -15,9 +16,9 @@ type Out = (value: unknown) => void;
  */
 export async function main(argv: string[], opts: { out?: Out; secretStore?: SecretStore | null; fetch?: typeof fetch } = {}): Promise<number> {
   const out = opts.out ?? ((v: unknown) => process.stdout.write(`${JSON.stringify(v, null, 2)}\n`));
-  const program = new Command('countersign hub').option('--data-dir <dir>', 'the app data directory', 'countersign-data').exitOverride();
+  const program = new Command('countersign hub').option('--data-dir <dir>', 'the app data directory (default: $COUNTERSIGN_DATA_DIR, else the per-user folder, as for every command)').exitOverride();
   const withSync = async (fn: (s: SyncService) => Promise<unknown>, tuning: { pushBatch?: number } = {}) => {
-    const dataDir = path.resolve(program.opts<{ dataDir: string }>().dataDir);
+    const dataDir = resolveDataDir(program.opts<{ dataDir?: string }>().dataDir);
     const db = openDatabase(path.join(dataDir, 'countersign.db'));
     try {
       const vault = await DeviceSecretVault.open(dataDir, opts.secretStore);

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -7,18 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OcrEngine } from '../ocr/ocr-engine.ts';
 import { createTesseractEngine } from '../ocr/tesseract-pool.ts';
 import { extractText, pageCount, renderPageImage, type TextInput } from './extract-text.ts';
+import { CORPUS_DIR, corpusPresent, qpdfPresent } from '../testing/prerequisites.ts';
 import { makeBlankPng, makeManyPagePdf, makeMultipageTiff, makePngHeaderOnly, makeScanPdf, makeTextPdf } from './fixtures/generate.ts';
 
-const CORPUS = path.resolve(__dirname, '../../../shared/corpus');
-const hasCorpus = existsSync(CORPUS);
-const hasQpdf = (() => {
-  try {
-    execFileSync('qpdf', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const CORPUS = CORPUS_DIR;
+const hasCorpus = corpusPresent();
+const hasQpdf = qpdfPresent();
 
 /** An engine that fails the test if the Text stage asks it for anything. */
 const noOcr: OcrEngine = {
@@ -140,7 +134,6 @@ describe('bad input fails with a stable code', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
-  it.skipIf(hasQpdf)('password-protected PDF: SKIPPED, qpdf is not installed', () => {});
 
   it('a 1,000-page PDF is refused before any page is read', async () => {
     const started = performance.now();

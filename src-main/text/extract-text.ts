@@ -137,9 +137,21 @@ async function extractPdf(bytes: Uint8Array, opts: ExtractTextOptions): Promise<
   }
 }
 
-/** The engine's second reading, if it made one, in the same reading order as the page. */
-function alternateOf(ocr: OcrResult): Pick<PageText, 'alternate'> {
-  return ocr.alternate ? { alternate: orderByRows(ocr.alternate.words) } : {};
+/**
+ * The page's words in reading order. A page the engine turned to read keeps the engine's order:
+ * its boxes are on the page as scanned, where rows run another way than orderByRows expects.
+ */
+function wordsOf(ocr: OcrResult): { words: Word[]; text: string } {
+  return ocr.rotation ? { words: ocr.words, text: ocr.text } : orderByRows(ocr.words);
+}
+
+/** The engine's second reading, if it made one, in the same reading order as the page; the model and turn that read it. */
+function alternateOf(ocr: OcrResult): Pick<PageText, 'alternate' | 'ocrModel' | 'rotation'> {
+  return {
+    ...(ocr.alternate ? { alternate: orderByRows(ocr.alternate.words) } : {}),
+    ...(ocr.model ? { ocrModel: ocr.model } : {}),
+    ...(ocr.rotation !== undefined ? { rotation: ocr.rotation } : {}),
+  };
 }
 
 async function pdfPageText(doc: PDFDocumentProxy, pageNo: number, pdfEngine: string, opts: ExtractTextOptions): Promise<PageText> {
@@ -157,7 +169,7 @@ async function pdfPageText(doc: PDFDocumentProxy, pageNo: number, pdfEngine: str
     { signal: opts.signal },
   );
   if (verdict === 'sparse' && nonSpace(layerText) > 0 && nonSpace(layerText) >= nonSpace(ocr.text)) return fromLayer();
-  return { pageNo, width: layer.width, height: layer.height, source: 'ocr', engine: opts.ocr.name, ...orderByRows(ocr.words), ...alternateOf(ocr) };
+  return { pageNo, width: layer.width, height: layer.height, source: 'ocr', engine: opts.ocr.name, ...wordsOf(ocr), ...alternateOf(ocr) };
 }
 
 async function extractImage(bytes: Uint8Array, kind: Exclude<DocumentKind, 'pdf'>, opts: ExtractTextOptions): Promise<PageText[]> {
@@ -173,7 +185,7 @@ async function extractImage(bytes: Uint8Array, kind: Exclude<DocumentKind, 'pdf'
           { format: 'grey', data: img.grey, width: img.width, height: img.height, dpi: img.info.dpi ? img.info.dpi * scale : undefined },
           { signal: opts.signal },
         );
-        return { pageNo, width: img.info.width, height: img.info.height, source: 'ocr', engine: opts.ocr.name, ...orderByRows(ocr.words), ...alternateOf(ocr) };
+        return { pageNo, width: img.info.width, height: img.info.height, source: 'ocr', engine: opts.ocr.name, ...wordsOf(ocr), ...alternateOf(ocr) };
       })(),
       timeoutMs,
       `Page ${pageNo}`,

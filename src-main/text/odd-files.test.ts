@@ -1,16 +1,17 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { CORPUS_DIR, corpusPresent } from '../testing/prerequisites.ts';
 import { makeBlankPng } from './fixtures/generate.ts';
 
 // Files run in child processes (fixtures/extract-child.ts) so a crash cannot take the test runner
 // down. The files that stress memory get a process each, so its peak RSS is that file's alone; the
 // rest share two processes at a low OCR resolution to keep the test short.
 const run = promisify(execFile);
-const CORPUS = path.resolve(__dirname, '../../../shared/corpus');
+const CORPUS = CORPUS_DIR;
 const CHILD = path.join(__dirname, 'fixtures/extract-child.ts');
 const MAX_RSS_MIB = 2048;
 /** The pages that stress memory run at full resolution; the rest at a lower one to keep the test short. */
@@ -55,7 +56,7 @@ interface OddLabel {
   expect: 'processed' | 'failed' | 'processed_or_failed';
 }
 
-const labels: OddLabel[] = existsSync(CORPUS)
+const labels: OddLabel[] = corpusPresent()
   ? readFileSync(path.join(CORPUS, 'labels.jsonl'), 'utf8')
       .split('\n')
       .filter(Boolean)

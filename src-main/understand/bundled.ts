@@ -1,10 +1,11 @@
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DocType, FieldName, PageText } from '../../src-shared/document-model.ts';
+import { calibrateFields, loadPolicyCalibration, type Calibration } from '../calibrate/field-calibration.ts';
 import { loadClassifier, type DocClassifier } from '../classify/classifier.ts';
+import { candidateProviders, executionProviderSetting, type ExecutionProvider } from '../ml/execution-providers.ts';
 import { understandEInvoice } from '../einvoice/understand-einvoice.ts';
+import { reconcileCreditNote } from '../classify/credit-note-title.ts';
 import { loadTemplates, type VendorTemplate } from '../extract/extract-document.ts';
 import { extractWithReadings } from '../extract/merge-readings.ts';
 import { evaluateRules, loadRuleSet, type RuleSet } from '../rules/evaluate-rules.ts';
@@ -28,7 +29,7 @@ export interface UnderstandingConfig {
   rulesFile: string;
   templatesDir: string;
   quantized?: boolean;
-  executionProviders?: string[];
+  executionProviders?: ExecutionProvider[];
   /** The classifier reads the first pages only: a document's type shows at its start. */
   classifyPages?: number;
 }
@@ -41,6 +42,8 @@ export class PipelineUnderstanding implements Understanding {
     private readonly ruleSet: RuleSet,
     private readonly templates: VendorTemplate[],
     private readonly classifyPages = 2,
+    /** Field calibration the policy's thresholds were set against; null keeps raw confidences. */
+    private readonly calibration: Calibration | null = null,
   ) {}
 
   get model() {
@@ -66,14 +69,19 @@ export class PipelineUnderstanding implements Understanding {
         .slice(0, this.classifyPages)
         .map((p) => p.text)
         .join('\n');
-      [cls] = (await this.classifier.classify([text])) as [typeof cls];
+      const [raw] = await this.classifier.classify([text]);
+      // A credit-note title outranks the model's "invoice" (see credit-note-title.ts); the note is not part of the result.
+      const { note: _titled, ...reconciled } = reconcileCreditNote(raw!, text);
+      cls = reconciled;
       timings.classify = performance.now() - t;
     }
 
     t = performance.now();
-    const extraction = einvoice
+    const extracted = einvoice
       ? { fields: einvoice.fields, lineItems: einvoice.lineItems, template: undefined }
       : extractWithReadings(pages, { docType: cls.label, templates: this.templates });
+    // Calibration maps what the page reader's confidence means; fields read from e-invoice XML are not guesses.
+    const extraction = this.calibration && !einvoice ? { ...extracted, fields: calibrateFields(extracted.fields, this.calibration) } : extracted;
     if (!einvoice) timings.extract = performance.now() - t;
 
     t = performance.now();
@@ -123,28 +131,22 @@ export class PipelineUnderstanding implements Understanding {
   }
 }
 
-/**
- * GPU first where this install can load it: onnxruntime-node lists CUDA even where its provider
- * library was never installed, and trying it then only prints a native error before falling back.
- */
-export function defaultExecutionProviders(): string[] {
-  const require = createRequire(import.meta.url);
-  try {
-    const dir = path.join(path.dirname(require.resolve('onnxruntime-node/package.json')), 'bin', 'napi-v6', process.platform, process.arch);
-    if (fs.existsSync(path.join(dir, 'libonnxruntime_providers_cuda.so'))) return ['cuda', 'cpu'];
-    if (process.platform === 'win32' && fs.existsSync(path.join(dir, 'DirectML.dll'))) return ['dml', 'cpu'];
-  } catch {
-    // not resolvable: CPU it is
-  }
-  return ['cpu'];
+/** The setting's providers (COUNTERSIGN_EXECUTION_PROVIDER, else the platform's GPU path where installed), CPU last. */
+export function defaultExecutionProviders(): ExecutionProvider[] {
+  return candidateProviders(executionProviderSetting());
 }
 
 export async function loadUnderstanding(config: UnderstandingConfig): Promise<PipelineUnderstanding> {
   const [classifier, templates] = await Promise.all([
-    loadClassifier(config.modelDir, { quantized: config.quantized ?? true, executionProviders: config.executionProviders ?? defaultExecutionProviders() }),
+    loadClassifier(config.modelDir, {
+      quantized: config.quantized ?? true,
+      executionProviders: config.executionProviders ?? defaultExecutionProviders(),
+      onWarning: (m) => process.stderr.write(`warning: ${m}\n`),
+    }),
     loadTemplates(config.templatesDir),
   ]);
-  return new PipelineUnderstanding(classifier, loadPolicy(config.policyFile), loadRuleSet(config.rulesFile), templates, config.classifyPages);
+  const policy = loadPolicy(config.policyFile);
+  return new PipelineUnderstanding(classifier, policy, loadRuleSet(config.rulesFile), templates, config.classifyPages, loadPolicyCalibration(config.policyFile, policy));
 }
 
 export function loadBundledUnderstanding(overrides: Partial<UnderstandingConfig> = {}): Promise<PipelineUnderstanding> {

@@ -15,8 +15,11 @@ const sections: Section[] = [
   { name: 'hub', load: () => import('./hub.bench.ts') },
 ];
 
-const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-const header = `# Countersign benchmarks\n\n- date: ${new Date().toISOString()}\n- machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.availableParallelism()} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}\n- node: ${process.version}\n- command: npm run bench${only.length ? ` -- ${only.join(' ')}` : ''}\n`;
+// Section names; a flag's value (`--execution-provider cuda`) is not one.
+const args = process.argv.slice(2);
+const FLAGS_WITH_VALUE = new Set(['--execution-provider']);
+const only = args.filter((a, i) => !a.startsWith('-') && !FLAGS_WITH_VALUE.has(args[i - 1] ?? ''));
+const header = `# Countersign benchmarks\n\n- date: ${new Date().toISOString()}\n- machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.availableParallelism()} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}\n- node: ${process.version}\n- command: npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}\n`;
 const parts = [header];
 process.stdout.write(`${header}\n`);
 for (const s of sections) {

@@ -1,6 +1,7 @@
 import { migration001 } from './001-initial.ts';
 import { migration002 } from './002-sync.ts';
 import { migration003 } from './003-page-alternate.ts';
+import { migration004 } from './004-page-ocr-model.ts';
 import { migration005 } from './005-einvoices.ts';
 
 export interface Migration {
@@ -10,4 +11,4 @@ export interface Migration {
 }
 
 /** Numbered, append-only: never edit a shipped migration, add the next one. */
-export const migrations: Migration[] = [migration001, migration002, migration003, migration005];
+export const migrations: Migration[] = [migration001, migration002, migration003, migration004, migration005];

@@ -1,0 +1,83 @@
+/**
+ * A total is confirmed only when the amount payable is what the cross-check confirmed: rounding,
+ * cash and change, and totals with and without tax.
+ */
+import { describe, expect, it } from 'vitest';
+import { extractDocument } from './extract-document.ts';
+import { pagesFromLines } from './page-layout.ts';
+
+const extract = (lines: string[]) => extractDocument(pagesFromLines(lines, { source: 'ocr', confidence: 0.9 }), { docType: 'receipt' }).fields;
+
+const HEADER = ['KEDAI RUNCIT MAJU SDN BHD', '(123456-A)', 'NO 12, JALAN MERANTI 3, 43000 KAJANG', 'GST REG NO: 001234567890', 'TAX INVOICE', 'DATE: 12/03/2018 14:22'];
+
+describe('rounding: the rounded amount is the one paid', () => {
+  it('takes "Total Rounded" over the total two cents off, even when subtotal plus tax confirms the unrounded one', () => {
+    const f = extract([...HEADER, 'MILO 1KG 1 11.81', 'SUBTOTAL 11.81', 'GST 6% 0.71', 'TOTAL 12.52', 'TOTAL ROUNDED 12.50']);
+    expect(f.total?.value).toBe('12.50');
+    expect(f.total?.note).toContain('equals subtotal plus tax plus the rounding adjustment');
+  });
+
+  it('adds a "Round off" line to the total when no rounded total is printed', () => {
+    const f = extract([...HEADER, 'SUB TOTAL 45.07', 'GST 6% 2.70', 'TOTAL 47.77', 'Round off 0.03']);
+    expect(f.total?.value).toBe('47.80');
+  });
+
+  it('reads an unsigned "Rounding" line the way that lands on the 5-sen grid', () => {
+    const f = extract([...HEADER, 'TOTAL INCL GST 12.52', 'ROUNDING 0.02', 'CASH 13.00', 'CHANGE 0.50']);
+    expect(f.total?.value).toBe('12.50');
+    expect(f.total?.note).toContain('equals cash paid minus change');
+  });
+
+  it('never counts subtotal plus tax as confirming the amount before rounding', () => {
+    // The rounded amount is printed only beside the rounding label; whichever wins, the unrounded
+    // total must not come out confirmed by the sum.
+    const f = extract([...HEADER, 'Total Sales (Excluding GST) 7.00', 'GST @6% 0.42', 'Total Sales (Inclusive GST) 7.42', 'Rounding Adj -0.02', 'Total 7.40']);
+    expect(f.total?.value).toBe('7.40');
+    expect(f.total?.note).not.toMatch(/^[^;]*7\.42/);
+  });
+
+  it('leaves a total already on the grid alone when the rounding line reads zero', () => {
+    const f = extract([...HEADER, 'TOTAL 10.00', 'ROUNDING 0.00', 'CASH 10.00']);
+    expect(f.total?.value).toBe('10.00');
+  });
+});
+
+describe('cash and change confirm the payable amount', () => {
+  it('confirms the total when cash minus change equals it', () => {
+    const f = extract([...HEADER, 'TOTAL 42.55', 'CASH 50.00', 'CHANGE 7.45']);
+    expect(f.total?.value).toBe('42.55');
+    expect(f.total?.note).toContain('equals cash paid minus change');
+  });
+
+  it('confirms the rounded amount, not the total before rounding', () => {
+    const f = extract([...HEADER, 'Total Sales (Incl GST) 23.47', 'Rounding Adj -0.02', 'Cash 50.00', 'Change 26.55']);
+    expect(f.total?.value).toBe('23.45');
+    expect(f.total?.note).toContain('equals cash paid minus change');
+  });
+
+  it('is not sure when cash minus change disagrees with the printed total', () => {
+    const f = extract([...HEADER, 'TOTAL 42.58', 'CASH 50.00', 'CHANGE 7.45']);
+    expect(f.total!.confidence).toBeLessThan(0.6);
+    expect(f.total?.note).toMatch(/another total reads/);
+  });
+});
+
+describe('total including tax is payable, total excluding tax is not', () => {
+  it('takes the total incl. VAT over the one excl. VAT, whichever comes first', () => {
+    for (const lines of [
+      ['ACME GmbH', 'Total excl. VAT 100.00', 'VAT 19% 19.00', 'Total incl. VAT 119.00'],
+      ['ACME LTD', 'Total incl. tax 119.00', 'Total excl. tax 100.00', 'Tax 19.00'],
+    ]) {
+      const f = extract(lines);
+      expect(f.total?.value).toBe('119.00');
+      expect(f.total?.note).toContain('equals subtotal plus tax');
+    }
+  });
+
+  it('treats a "Total" that a later line adds tax to as the amount before tax', () => {
+    const f = extract(['ACME LTD', 'Total 100.00', 'Tax 10% 10.00', 'Amount due 110.00']);
+    expect(f.total?.value).toBe('110.00');
+    expect(f.total?.note).toContain('equals subtotal plus tax');
+    expect(f.total?.note).not.toContain('another total reads');
+  });
+});

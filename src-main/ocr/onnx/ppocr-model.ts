@@ -1,0 +1,73 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { PipelineError } from '../../pipeline/pipeline-error.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+/** The PP-OCRv4 model folder shipped with the app. */
+export const BUNDLED_PPOCR_DIR = path.join(ROOT, 'models', 'ocr-ppocrv4');
+
+const ManifestSchema = z.object({
+  name: z.string(),
+  version: z.string(),
+  files: z.object({
+    det: z.string(),
+    cls: z.string(),
+    rec: z.string(),
+    charset: z.string(),
+  }),
+  /** Per file: SHA-256 (hex) and size in bytes, checked on load. */
+  sha256: z.record(z.string(), z.string().regex(/^[0-9a-f]{64}$/)),
+  sizes: z.record(z.string(), z.number().int().positive()),
+});
+export type PpOcrManifest = z.infer<typeof ManifestSchema>;
+
+export interface PpOcrModel {
+  name: string;
+  version: string;
+  det: Uint8Array;
+  cls: Uint8Array;
+  rec: Uint8Array;
+  charset: string[];
+  /** One hash naming the whole model: SHA-256 over the files' hashes in manifest order. */
+  sha256: string;
+}
+
+function modelError(message: string, cause?: unknown): PipelineError {
+  return new PipelineError('ocr_failed', message, cause === undefined ? undefined : { cause });
+}
+
+/** Reads the model folder, checking each file against the manifest's size and SHA-256. */
+export async function loadPpOcrModel(dir: string = BUNDLED_PPOCR_DIR): Promise<PpOcrModel> {
+  const manifestPath = path.join(dir, 'manifest.json');
+  let manifest: PpOcrManifest;
+  try {
+    manifest = ManifestSchema.parse(JSON.parse(await readFile(manifestPath, 'utf8')));
+  } catch (err) {
+    throw modelError(`OCR model: cannot read ${manifestPath}: ${err instanceof Error ? err.message : String(err)}`, err);
+  }
+  const read = async (file: string): Promise<Uint8Array> => {
+    const full = path.join(dir, file);
+    let bytes: Uint8Array;
+    try {
+      bytes = await readFile(full);
+    } catch (err) {
+      throw modelError(`OCR model: cannot read ${full}`, err);
+    }
+    const want = manifest.sha256[file];
+    const got = createHash('sha256').update(bytes).digest('hex');
+    if (!want || got !== want || manifest.sizes[file] !== bytes.length) {
+      throw modelError(`OCR model: ${full} does not match manifest.json (sha256 ${got}, ${bytes.length} bytes); reinstall the app`);
+    }
+    return bytes;
+  };
+  const [det, cls, rec, keys] = await Promise.all([read(manifest.files.det), read(manifest.files.cls), read(manifest.files.rec), read(manifest.files.charset)]);
+  // PaddleOCR's dictionary: one character a line, then the space it appends (use_space_char).
+  const charset = [...new TextDecoder().decode(keys).replace(/\r/g, '').replace(/\n$/, '').split('\n'), ' '];
+  const combined = createHash('sha256');
+  for (const f of [manifest.files.det, manifest.files.cls, manifest.files.rec, manifest.files.charset]) combined.update(manifest.sha256[f]!);
+  return { name: manifest.name, version: manifest.version, det, cls, rec, charset, sha256: combined.digest('hex') };
+}
