@@ -1,5 +1,6 @@
 import type { ExtractedField, FieldName, LineItem } from '../../src-shared/document-model.ts';
 import type { EInvoice } from '../../src-shared/einvoice.ts';
+import { fieldMatches } from '../eval/metrics.ts';
 import type { FieldComparison } from './compare-with-page.ts';
 
 export const EINVOICE_SOURCE = 'e-invoice';
@@ -15,8 +16,15 @@ export function provenance(inv: EInvoice, attachment: string | null): string {
 /**
  * The document's fields as the XML states them, confidence 1; a field the printed page shows
  * differently keeps the XML value with a low confidence and a note saying what the page shows.
+ * Where the page's own reading found the same value, its place on the page is kept, so a reviewer
+ * sees it highlighted.
  */
-export function fieldsFromEInvoice(inv: EInvoice, attachment: string | null, comparisons: FieldComparison[] = []): Partial<Record<FieldName, ExtractedField>> {
+export function fieldsFromEInvoice(
+  inv: EInvoice,
+  attachment: string | null,
+  comparisons: FieldComparison[] = [],
+  pageFields: Partial<Record<FieldName, ExtractedField>> = {},
+): Partial<Record<FieldName, ExtractedField>> {
   const note = provenance(inv, attachment);
   const address = [...inv.seller.addressLines, ...(inv.seller.country ? [inv.seller.country] : [])].join(', ');
   const values: [FieldName, string | null][] = [
@@ -37,8 +45,11 @@ export function fieldsFromEInvoice(inv: EInvoice, attachment: string | null, com
   for (const [name, value] of values) {
     if (!value) continue;
     const disputed = comparisons.find((c) => c.field === name && c.status === 'disagrees');
+    const onPage = pageFields[name];
+    const place = onPage?.box && fieldMatches(name, onPage.value, value) ? { ...(onPage.page ? { page: onPage.page } : {}), box: onPage.box } : {};
     fields[name] = {
       value,
+      ...place,
       confidence: disputed ? DISPUTED_CONFIDENCE : 1,
       source: EINVOICE_SOURCE,
       note: disputed ? `${note}; the printed invoice shows ${disputed.pageValue}` : note,

@@ -15,14 +15,15 @@ const KNOWN_NAMES = ['factur-x.xml', 'zugferd-invoice.xml', 'xrechnung.xml', 'zu
  * says why the XML was not used.
  */
 export async function readEmbeddedEInvoice(pdfBytes: Uint8Array, limits: { maxBytes?: number } = {}): Promise<EInvoiceRecord | null> {
-  let found: { name: string; content: Uint8Array } | null = null;
+  let found: { name: string; content: Uint8Array; known: boolean } | null = null;
   try {
     const doc = await withTimeout(openPdf(pdfBytes), TEXT_LIMITS.pageTimeoutMs, 'Opening the PDF for its attachments');
     try {
       const attachments = (await withTimeout(doc.getAttachments(), TEXT_LIMITS.pageTimeoutMs, 'Listing the PDF attachments')) as Record<string, { filename: string; content: Uint8Array }> | null;
       const list = Object.values(attachments ?? {}).filter((a) => a && a.content instanceof Uint8Array && typeof a.filename === 'string');
-      const pick = list.find((a) => KNOWN_NAMES.includes(a.filename.toLowerCase())) ?? list.find((a) => a.filename.toLowerCase().endsWith('.xml'));
-      if (pick) found = { name: pick.filename, content: pick.content };
+      const known = list.find((a) => KNOWN_NAMES.includes(a.filename.toLowerCase()));
+      const pick = known ?? list.find((a) => a.filename.toLowerCase().endsWith('.xml'));
+      if (pick) found = { name: pick.filename, content: pick.content, known: pick === known };
     } finally {
       await doc.destroy().catch(() => {});
     }
@@ -35,6 +36,8 @@ export async function readEmbeddedEInvoice(pdfBytes: Uint8Array, limits: { maxBy
     return { attachment: found.name, invoice, error: null };
   } catch (err) {
     const error = err instanceof PipelineError ? toErrorInfo(err) : { code: 'xml_malformed', message: `The XML could not be read: ${(err as Error).message}` };
+    // Some other XML attached under its own name (not an invoice's): an ordinary PDF, not a broken e-invoice.
+    if (!found.known && error.code === 'einvoice_unrecognised') return null;
     return { attachment: found.name, invoice: null, error };
   }
 }

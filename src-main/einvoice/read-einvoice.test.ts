@@ -3,7 +3,10 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PipelineError } from '../pipeline/pipeline-error.ts';
 import { sniffMime } from '../ingest/sniff.ts';
+import { makeTextPdf } from '../testing/make-pdf.ts';
 import { fieldsFromEInvoice, lineItemsFromEInvoice } from './einvoice-fields.ts';
+import { readEmbeddedEInvoice } from './embedded-xml.ts';
+import { makeEInvoicePdf } from './fixtures/make-einvoice-pdf.ts';
 import { normaliseAmount, parseEInvoice } from './read-einvoice.ts';
 import { XML_LIMITS } from './safe-xml.ts';
 import { BILLION_LAUGHS } from './fixtures/hostile-xml.ts';
@@ -128,6 +131,23 @@ describe('e-invoice XML: every syntax into one model', () => {
     expect(sniffMime(Buffer.from('<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"/>'))).toBe('application/xml');
     expect(sniffMime(Buffer.from('<!DOCTYPE html><html><body>hi</body></html>'))).toBeNull();
     expect(sniffMime(Buffer.from('Invoice 42, total 10.00'))).toBeNull();
+  });
+});
+
+describe('e-invoice XML attached to a PDF', () => {
+  it('finds the XML under any of the names the standards give it, and ignores other attached XML', async () => {
+    const xml = fixture('cii-xrechnung.xml');
+    for (const name of ['factur-x.xml', 'ZUGFeRD-invoice.xml', 'zugferd-invoice.xml', 'xrechnung.xml']) {
+      const r = await readEmbeddedEInvoice(makeEInvoicePdf(['Rechnung'], xml, name));
+      expect(r).toMatchObject({ attachment: name, invoice: { number: 'XR-2024-0042' }, error: null });
+    }
+    expect(await readEmbeddedEInvoice(makeEInvoicePdf(['Report'], '<?xml version="1.0"?><settings><a>1</a></settings>', 'settings.xml'))).toBeNull();
+    expect(await readEmbeddedEInvoice(makeTextPdf([['No attachments here']]))).toBeNull();
+  });
+
+  it('records a broken attached invoice XML with its reason instead of failing', async () => {
+    const r = await readEmbeddedEInvoice(makeEInvoicePdf(['Rechnung'], '<rsm:CrossIndustryInvoice><oops></rsm:CrossIndustryInvoice>', 'factur-x.xml'));
+    expect(r).toMatchObject({ attachment: 'factur-x.xml', invoice: null, error: { code: 'xml_malformed' } });
   });
 });
 

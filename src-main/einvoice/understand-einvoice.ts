@@ -22,12 +22,13 @@ export function understandEInvoice(record: EInvoiceRecord & { invoice: EInvoice 
   const inv = record.invoice;
   const label = inv.docType;
   const printedPages = pages.filter((p) => p.source !== 'xml');
-  const comparisons = printedPages.length ? compareWithPage(inv, printedPages, extractWithReadings(printedPages, { docType: label, templates }).fields) : null;
+  const pageFields = printedPages.length ? extractWithReadings(printedPages, { docType: label, templates }).fields : {};
+  const comparisons = printedPages.length ? compareWithPage(inv, printedPages, pageFields) : null;
   return {
     invoice: inv,
     // The type code states the type; nothing is guessed.
     docType: { label, score: 1, scores: { [label]: 1 } },
-    fields: fieldsFromEInvoice(inv, record.attachment, comparisons ?? []),
+    fields: fieldsFromEInvoice(inv, record.attachment, comparisons ?? [], pageFields),
     lineItems: lineItemsFromEInvoice(inv),
     comparisons,
   };
