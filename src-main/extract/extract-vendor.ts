@@ -97,7 +97,7 @@ export function extractVendor(rows: TextRow[]): ExtractedField | undefined {
           name = `${segments(top[j]!.text)[0] ?? ''} ${name}`;
           firstRow = top[j]!;
         }
-      } else if (seg.split(/\s+/).length > 8 || /^\W*\d/.test(seg) || (seg.match(/\d/g) ?? []).length > seg.length * 0.3) {
+      } else if (seg.split(/\s+/).length > 6 || /^\W*\d/.test(seg) || (seg.match(/\d/g) ?? []).length > seg.length * 0.3) {
         score -= 0.2;
       }
       // A name that ends in "&" or an open bracket goes on on the next line.
@@ -139,7 +139,7 @@ export function extractVendor(rows: TextRow[]): ExtractedField | undefined {
 
 /** A heading that introduces the seller's block: "Verkäufer:", "Rechnungsersteller", "Lieferant", "Fournisseur", "Seller". */
 const SELLER_HEADING =
-  /^\W*(?:verkäufer|lieferant|rechnungsersteller|leistungserbringer|rechnungssteller|seller|supplier|vendor|issued\s*by|fournisseur|vendeur|émetteur|emetteur|leverancier|verkoper|proveedor|emisor|vendedor)\s*:?\s*$/i;
+  /^\W*(?:verk[äa]u?fer|lieferant|rechnungsersteller|leistungserbringer|rechnungssteller|seller|supplier|vendor|issued\s*by|fournisseur|vendeur|émetteur|emetteur|leverancier|verkoper|proveedor|emisor|vendedor)\s*:?\s*$/i;
 
 /**
  * The first name-like line under a seller heading, in the heading's column (layouts that print seller and buyer
