@@ -137,9 +137,12 @@ export function extractVendor(rows: TextRow[]): ExtractedField | undefined {
   return { value: best.name, confidence, page: best.row.page, box, raw: best.row.text.trim(), source: 'generic', note: best.why };
 }
 
-/** A heading that introduces the seller's block: "Verkäufer:", "Rechnungsersteller", "Lieferant", "Fournisseur", "Seller". */
+/**
+ * A heading that introduces the seller's block: "Verkäufer:", "Rechnungsersteller", "Lieferant", "Fournisseur",
+ * "Seller" (OCR reads the umlaut as one to three odd letters: "Verkédufer").
+ */
 const SELLER_HEADING =
-  /^\W*(?:verk[äa]u?fer|lieferant|rechnungsersteller|leistungserbringer|rechnungssteller|seller|supplier|vendor|issued\s*by|fournisseur|vendeur|émetteur|emetteur|leverancier|verkoper|proveedor|emisor|vendedor)\s*:?\s*$/i;
+  /^\W*(?:verk\S{0,3}ufer|lieferant|rechnungsersteller|leistungserbringer|rechnungssteller|seller|supplier|vendor|issued\s*by|fournisseur|vendeur|émetteur|emetteur|leverancier|verkoper|proveedor|emisor|vendedor)\s*:?\s*$/i;
 
 /**
  * The first name-like line under a seller heading, in the heading's column (layouts that print seller and buyer
