@@ -71,6 +71,26 @@ describe('German invoices', () => {
     expect(f.issueDate).toBe('2013-09-16');
   });
 
+  it('reads the seller heading and the invoice currency from OCR that lost the umlauts', () => {
+    const ocr = pagesFromLines(
+      [
+        'Stylesheet zur Lesbarmachung der XML-Daten von ZUGFeRD 2.0-Rechnungen',
+        'Handelsrechnung Nr. 47110815 vom 31.10.2018',
+        'Rechnungswahrung : GBP',
+        'Wahrung der Umsatzsteuerbuchung : EUR',
+        'Verkédufer:',
+        'Nummer : 12345676',
+        'Rohstoff AG Salzgitter',
+        'Marktstr. 153',
+      ],
+      { source: 'ocr' },
+    );
+    const f = read(ocr);
+    expect(f.vendor).toBe('Rohstoff AG Salzgitter');
+    expect(f.currency).toBe('GBP');
+    expect(f.documentNumber).toBe('47110815');
+  });
+
   it('finds the due date in payment terms, not the early-payment discount date', () => {
     const f = read([
       'Lieferant GmbH',

@@ -237,7 +237,7 @@ const CURRENCY_CUES: [RegExp, string, number][] = [
 ];
 
 const ISO_CURRENCY = /\b(EUR|USD|GBP|CHF|MYR|INR|SGD|AUD|CAD|JPY|CNY|SEK|NOK|DKK|PLN|CZK|HUF|RON|BGN|HKD|NZD|ZAR|MXN|BRL|TRY)\b/g;
-const CURRENCY_LABEL = /(?:rechnungs)?währung|beträge\s*in|(?:invoice\s*)?currency|devise|monnaie|moneda|divisa|valuta|amounts\s*in|montants\s*en|bedragen\s*in|importes\s*en/i;
+const CURRENCY_LABEL = /(?:rechnungs)?w\S{1,2}hrung|beträge\s*in|(?:invoice\s*)?currency|devise|monnaie|moneda|divisa|valuta|amounts\s*in|montants\s*en|bedragen\s*in|importes\s*en/i;
 // "Währung der Umsatzsteuerbuchung": the currency tax is booked in, not the invoice's.
 const CURRENCY_LABEL_NEGATIVE = /steuer|tax|vat|tva|buchung|booking|exchange|umrechnung|wechselkurs|taux/i;
 

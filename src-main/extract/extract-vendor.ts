@@ -97,7 +97,7 @@ export function extractVendor(rows: TextRow[]): ExtractedField | undefined {
           name = `${segments(top[j]!.text)[0] ?? ''} ${name}`;
           firstRow = top[j]!;
         }
-      } else if (seg.split(/\s+/).length > 8 || /^\W*\d/.test(seg) || (seg.match(/\d/g) ?? []).length > seg.length * 0.3) {
+      } else if (seg.split(/\s+/).length > 6 || /^\W*\d/.test(seg) || (seg.match(/\d/g) ?? []).length > seg.length * 0.3) {
         score -= 0.2;
       }
       // A name that ends in "&" or an open bracket goes on on the next line.
@@ -137,9 +137,12 @@ export function extractVendor(rows: TextRow[]): ExtractedField | undefined {
   return { value: best.name, confidence, page: best.row.page, box, raw: best.row.text.trim(), source: 'generic', note: best.why };
 }
 
-/** A heading that introduces the seller's block: "Verkäufer:", "Rechnungsersteller", "Lieferant", "Fournisseur", "Seller". */
+/**
+ * A heading that introduces the seller's block: "Verkäufer:", "Rechnungsersteller", "Lieferant", "Fournisseur",
+ * "Seller" (OCR reads the umlaut as one to three odd letters: "Verkédufer").
+ */
 const SELLER_HEADING =
-  /^\W*(?:verkäufer|lieferant|rechnungsersteller|leistungserbringer|rechnungssteller|seller|supplier|vendor|issued\s*by|fournisseur|vendeur|émetteur|emetteur|leverancier|verkoper|proveedor|emisor|vendedor)\s*:?\s*$/i;
+  /^\W*(?:verk\S{0,3}ufer|lieferant|rechnungsersteller|leistungserbringer|rechnungssteller|seller|supplier|vendor|issued\s*by|fournisseur|vendeur|émetteur|emetteur|leverancier|verkoper|proveedor|emisor|vendedor)\s*:?\s*$/i;
 
 /**
  * The first name-like line under a seller heading, in the heading's column (layouts that print seller and buyer

@@ -141,7 +141,7 @@ export const DOCUMENT_NUMBER_NEGATIVE: RegExp[] = [
 ];
 
 export const PO_NUMBER_LABELS: LabelRule[] = [
-  { re: /p\.?\s*o\.?\s*(?:no\.?|number|#|:)|purchase\s*order(?:\s*(?:no\.?|number|#))?|your\s*order(?:\s*(?:no\.?|number))?|votre\s*(?:r[ée]f[ée]rence|commande)|ihre\s*bestellung|bestellung\s*nr|uw\s*(?:referentie|bestelling)|su\s*pedido/i, strength: 1 },
+  { re: /p\.?\s*o\.?\s*(?:no\.?|number|#|:)|purchase\s*order(?:\s*(?:no\.?|number|#))?|your\s*order(?:\s*(?:no\.?|number))?|votre\s*(?:r[ée]f[ée]rence|commande)|your\s*reference|ihre\s*bestellung|bestellung\s*nr|uw\s*(?:referentie|bestelling)|su\s*pedido/i, strength: 1 },
   { re: /order\s*(?:id|no\.?|number|#)|bestell(?:nummer|nr\.?)|auftrags(?:nummer|nr\.?)|ordernummer|bon\s*de\s*commande|commande\s*n°?|n°\s*de\s*commande|pedido|ordine/i, strength: 0.8 },
 ];
 

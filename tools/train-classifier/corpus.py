@@ -20,6 +20,13 @@ CACHE = Path(tempfile.gettempdir()) / "countersign-train-classifier-cache"
 # Chosen for diversity of language and layout: a German layout-heavy invoice, a Dutch webshop invoice and
 # an Indian hotel "payment receipt" that the source labels as an invoice. The other four are held out.
 TRAIN_INVOICES = ["QualityHosting", "coolblue1", "oyo"]
+# The e-invoices (20 producers' samples; a flattened PDF, its scan and the PDF with XML share one id): every
+# second id by sorted name trains, the other half is held out for the evaluation.
+EINVOICE_PREFIXES = ("einvoice/", "einvoice-flat/", "einvoice-scan/")
+
+
+def einvoice_base(doc_id: str) -> str:
+    return doc_id.split("/", 1)[1]
 
 
 def load_labels(root: Path) -> list[dict]:
@@ -79,7 +86,8 @@ def doc_text(root: Path, d: dict) -> str:
 
 def split(labels: list[dict]) -> dict[str, list[dict]]:
     """Deterministic split. SROIE: every second receipt by id trains (of those, every fifth validates);
-    invoices: TRAIN_INVOICES (PDF and scan); odd files labelled 'other': every second by id."""
+    invoices: TRAIN_INVOICES (PDF and scan); odd files labelled 'other': every second by id; e-invoices: every
+    second id (its flattened PDF, scan and XML PDF together)."""
     out: dict[str, list[dict]] = {"train": [], "val": [], "heldout": []}
     sroie = sorted((d for d in labels if d["id"].startswith("sroie/")), key=lambda d: d["id"])
     for i, d in enumerate(sroie):
@@ -92,4 +100,9 @@ def split(labels: list[dict]) -> dict[str, list[dict]]:
     odd = sorted((d for d in labels if d["id"].startswith("odd/") and d.get("docType") == "other"), key=lambda d: d["id"])
     for i, d in enumerate(odd):
         out["train" if i % 2 == 0 else "heldout"].append(d)
+    einv = [d for d in labels if d["id"].startswith(EINVOICE_PREFIXES) and d.get("docType")]
+    bases = sorted({einvoice_base(d["id"]) for d in einv})
+    train_bases = set(bases[::2])
+    for d in sorted(einv, key=lambda d: d["id"]):
+        out["train" if einvoice_base(d["id"]) in train_bases else "heldout"].append(d)
     return out

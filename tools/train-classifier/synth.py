@@ -10,6 +10,7 @@ learned as a class cue.
 from __future__ import annotations
 
 import random
+import re
 import string
 
 LANGS = ["en", "de", "fr", "es", "nl"]
@@ -103,7 +104,8 @@ WORDS = {
                po_misc=["Requested by", "Approved by", "Buyer", "Delivery Date", "Ship Via", "Requisitioner", "Vendor", "Supplier"],
                po_terms=["Please send two copies of your invoice.", "Enter this order in accordance with the prices, terms and delivery method specified.",
                          "Please notify us immediately if you are unable to ship as specified.", "Authorized signature", "Delivery required by"],
-               credit=["CREDIT NOTE", "Credit Note", "Credit Memo", "CREDIT MEMO", "Credit Invoice"], credit_no=["Credit Note No", "Credit No", "Memo #"],
+               credit=["CREDIT NOTE", "Credit Note", "Credit Memo", "CREDIT MEMO", "Credit Invoice", "Refund Note"],
+               credit_no=["Credit Note No", "Credit No", "Memo #", "Credit note number"],
                credit_ref=["Original invoice", "Reference invoice", "Against invoice", "Relates to invoice"],
                credit_misc=["Reason: goods returned", "Refund for damaged items", "Price adjustment", "Amount credited to your account",
                             "This credit will be applied to your next invoice", "Refund", "Returned goods"],
@@ -125,13 +127,15 @@ WORDS = {
                unit=["Einzelpreis", "VK-Preis", "Preis"], amount=["Betrag", "Gesamt", "Zeilenbetrag"], subtotal=["Zwischensumme", "Nettobetrag", "Summe netto"],
                tax=["MwSt. 19%", "USt. 19%", "MwSt 7%", "Umsatzsteuer"], total=["Gesamtbetrag", "Summe", "Rechnungsbetrag", "Endbetrag", "Zu zahlen"],
                terms=["Zahlbar innerhalb von 14 Tagen ohne Abzug.", "Bitte uberweisen Sie den Betrag auf unser Konto.", "Vielen Dank fur Ihren Auftrag.",
-                      "Leistungsdatum entspricht Rechnungsdatum."],
+                      "Leistungsdatum entspricht Rechnungsdatum.", "Zahlungsbedingungen: 2% Skonto bei Zahlung innerhalb von 10 Tagen",
+                      "Bankverbindung: Sparkasse", "Zahlbar sofort ohne Abzug", "Der Rechnungsbetrag wird per SEPA-Lastschrift eingezogen."],
                taxid=["USt-IdNr.", "Steuernummer", "HRB"], customer_no=["Kundennr.", "Kundennummer"], order_no=["Auftragsnr.", "Bestellnr.", "Ihre Bestellung"],
                po=["BESTELLUNG", "Bestellung", "Einkaufsbestellung", "Auftrag"], po_no=["Bestellnummer", "Bestell-Nr.", "Bestellung Nr."],
                po_misc=["Besteller", "Lieferant", "Liefertermin", "Genehmigt von", "Versandart", "Ansprechpartner"],
                po_terms=["Bitte bestatigen Sie diese Bestellung.", "Bitte geben Sie unsere Bestellnummer auf allen Dokumenten an.",
                          "Lieferung frei Haus", "Es gelten unsere Einkaufsbedingungen."],
-               credit=["GUTSCHRIFT", "Gutschrift", "Rechnungskorrektur", "Stornorechnung"], credit_no=["Gutschrift Nr.", "Gutschriftsnummer"],
+               credit=["GUTSCHRIFT", "Gutschrift", "Stornorechnung", "Gutschriftsanzeige", "Storno-Rechnung"],
+               credit_no=["Gutschrift Nr.", "Gutschriftsnummer", "Korrektur-Nr.", "Beleg-Nr."],
                credit_ref=["Zur Rechnung", "Bezug Rechnung", "Ursprungliche Rechnung"],
                credit_misc=["Grund: Rucksendung", "Wir schreiben Ihnen folgenden Betrag gut", "Erstattung", "Preisminderung", "Der Betrag wird verrechnet"],
                stmt=["KONTOAUSZUG", "Kontoauszug", "Kontoauszug Nr."], stmt_misc=["Alter Kontostand", "Neuer Kontostand", "Kontonummer", "BLZ",
@@ -153,7 +157,7 @@ WORDS = {
                po_misc=["Demandeur", "Fournisseur", "Date de livraison souhaitee", "Approuve par", "Acheteur", "Mode de livraison"],
                po_terms=["Merci de rappeler ce numero sur votre facture.", "Livraison franco de port", "Conditions generales d'achat applicables",
                          "Bon pour accord", "Signature de l'acheteur"],
-               credit=["AVOIR", "Avoir", "Facture d'avoir", "Note de credit"], credit_no=["Avoir n°", "Numero d'avoir"],
+               credit=["AVOIR", "Avoir", "Facture d'avoir", "Note de credit", "AVOIR N°"], credit_no=["Avoir n°", "Numero d'avoir", "N° avoir"],
                credit_ref=["Facture d'origine", "Sur facture", "Reference facture"],
                credit_misc=["Motif: retour de marchandise", "Remboursement", "Geste commercial", "Montant a deduire", "Annulation partielle"],
                stmt=["RELEVE DE COMPTE", "Releve de compte", "Releve bancaire", "Extrait de compte"],
@@ -173,7 +177,7 @@ WORDS = {
                po=["ORDEN DE COMPRA", "Orden de compra", "PEDIDO", "Pedido de compra", "Hoja de pedido"], po_no=["N° de pedido", "Orden n°", "Pedido n°"],
                po_misc=["Solicitante", "Proveedor", "Fecha de entrega", "Aprobado por", "Comprador", "Condiciones de entrega"],
                po_terms=["Indique este numero de pedido en su factura.", "Entrega en nuestro almacen", "Firma autorizada", "Confirme la recepcion de este pedido."],
-               credit=["NOTA DE CREDITO", "Nota de credito", "Factura rectificativa", "Abono", "Nota de abono"], credit_no=["N° nota de credito", "Rectificativa n°"],
+               credit=["NOTA DE CREDITO", "Nota de credito", "Abono", "Nota de abono"], credit_no=["N° nota de credito", "Rectificativa n°"],
                credit_ref=["Factura original", "Rectifica a la factura", "Factura de referencia"],
                credit_misc=["Motivo: devolucion de mercancia", "Reembolso", "Descuento comercial", "Importe abonado", "Anulacion"],
                stmt=["EXTRACTO BANCARIO", "Extracto de cuenta", "Extracto de movimientos"],
@@ -193,7 +197,7 @@ WORDS = {
                po=["INKOOPORDER", "Inkooporder", "BESTELBON", "Bestelbon", "Bestelling"], po_no=["Ordernummer", "Inkoopordernummer", "Bestelnummer"],
                po_misc=["Besteld door", "Leverancier", "Gewenste leverdatum", "Goedgekeurd door", "Inkoper", "Verzendwijze"],
                po_terms=["Vermeld ons ordernummer op uw factuur.", "Levering franco", "Onze inkoopvoorwaarden zijn van toepassing", "Handtekening"],
-               credit=["CREDITNOTA", "Creditnota", "Creditfactuur", "Credit factuur"], credit_no=["Creditnotanummer", "Creditnota nr."],
+               credit=["CREDITNOTA", "Creditnota", "Creditfactuur", "Credit factuur"], credit_no=["Creditnotanummer", "Creditnota nr.", "Creditfactuurnummer"],
                credit_ref=["Originele factuur", "Betreft factuur", "Factuur referentie"],
                credit_misc=["Reden: retourzending", "Terugbetaling", "Wij crediteren u het volgende bedrag", "Prijscorrectie", "Retour ontvangen"],
                stmt=["REKENINGAFSCHRIFT", "Rekeningafschrift", "Bankafschrift", "Afschrift"],
@@ -539,6 +543,136 @@ def gen_invoice(r: random.Random, lang: str) -> str:
     return "\n".join(lines)
 
 
+# Bills that are invoices but look little like a shop's: insurance premiums, utilities, rent, telecom, travel.
+# Each entry: titles, item lines, extra meta labels.
+BILLS = {
+    "en": {
+        "insurance": (["Premium Notice", "Insurance Invoice", "Renewal Invoice"], ["Annual premium", "Insurance premium tax 12%", "Policy fee", "Third-party liability cover", "Contents insurance"], ["Policy number", "Insured", "Period of cover"]),
+        "utility": (["Electricity Bill", "Gas Bill", "Water Bill", "Energy Statement and Invoice"], ["Units used 1,245 kWh", "Standing charge 31 days", "Unit rate", "Climate change levy", "Previous reading", "Current reading"], ["Meter number", "Account number", "Supply address", "Billing period"]),
+        "rent": (["Rent Invoice", "Invoice for Rent", "Service Charge Invoice"], ["Monthly rent", "Service charge", "Parking space", "Utilities advance"], ["Property", "Tenant", "Rental period", "Lease reference"]),
+        "telecom": (["Your Bill", "Mobile Phone Invoice", "Broadband Invoice"], ["Monthly plan", "Calls to mobiles", "Data roaming", "Handset instalment", "Line rental", "Out-of-bundle usage"], ["Account number", "Phone number", "Bill period", "Customer ID"]),
+        "travel": (["Travel Invoice", "Invoice - Business Travel", "Booking Invoice"], ["Flight LHR-FRA economy", "Hotel accommodation 2 nights", "Rail ticket", "Car rental", "Service fee", "Mileage 230 km"], ["Traveller", "Booking reference", "Travel dates", "Cost centre"]),
+    },
+    "de": {
+        "insurance": (["Beitragsrechnung", "Versicherungsrechnung", "Beitragsmitteilung und Rechnung"], ["Jahresbeitrag", "Versicherungsteuer 19%", "Haftpflichtversicherung", "Hausratversicherung", "Ratenzuschlag"], ["Versicherungsschein-Nr.", "Versicherungsnehmer", "Versicherungszeitraum", "Mitgliedsnummer"]),
+        "utility": (["Stromrechnung", "Jahresabrechnung Strom", "Gasrechnung", "Abschlagsrechnung", "Verbrauchsabrechnung"], ["Arbeitspreis 3.245 kWh", "Grundpreis 12 Monate", "Abschlag", "Stromsteuer", "Zahlerstand alt", "Zahlerstand neu", "Netzentgelt"], ["Zahlernummer", "Vertragskonto", "Lieferstelle", "Abrechnungszeitraum"]),
+        "rent": (["Mietrechnung", "Rechnung Miete", "Nebenkostenabrechnung"], ["Miete Buroflache", "Nebenkostenvorauszahlung", "Stellplatz", "Heizkosten"], ["Mietobjekt", "Mieter", "Mietzeitraum", "Vertragsnummer"]),
+        "telecom": (["Mobilfunkrechnung", "Ihre Rechnung", "Telefonrechnung"], ["Grundgebuhr Tarif", "Verbindungen Inland", "Datenvolumen", "Roaming EU", "Rufnummernanzeige"], ["Kundenkonto", "Rufnummer", "Rechnungszeitraum", "Kundennummer"]),
+        "travel": (["Rechnung Reise", "Reiserechnung", "Rechnung Geschaftsreise"], ["Flug FRA-BER", "Hotelubernachtung 2 Nachte", "Bahnfahrt ICE 2. Klasse", "Mietwagen", "Servicegebuhr", "Kilometerpauschale 230 km"], ["Reisender", "Buchungsnummer", "Reisezeitraum", "Kostenstelle"]),
+    },
+    "fr": {
+        "insurance": (["Avis d'echeance", "Appel de cotisation", "Facture d'assurance"], ["Cotisation annuelle", "Taxe sur les conventions d'assurance", "Frais de dossier", "Garantie responsabilite civile"], ["N° de contrat", "Assure", "Periode de garantie", "N° adherent"]),
+        "utility": (["Facture d'electricite", "Facture de gaz", "Facture d'eau", "Votre facture d'energie"], ["Consommation 1 245 kWh", "Abonnement", "Contribution au service public", "Ancien index", "Nouvel index", "Acheminement"], ["N° de compteur", "Reference client", "Point de livraison", "Periode de consommation"]),
+        "rent": (["Facture de loyer", "Avis d'echeance de loyer", "Appel de loyer"], ["Loyer mensuel", "Provision pour charges", "Parking", "Taxe ordures menageres"], ["Bien loue", "Locataire", "Periode", "Reference du bail"]),
+        "telecom": (["Votre facture", "Facture mobile", "Facture Internet"], ["Forfait mensuel", "Communications hors forfait", "Option international", "Location box", "Services ponctuels"], ["Numero de ligne", "Identifiant", "Periode de facturation", "N° client"]),
+        "travel": (["Facture de voyage", "Facture deplacement", "Facture agence de voyages"], ["Billet de train Paris-Lyon", "Nuitee hotel", "Vol CDG-MAD", "Location de voiture", "Frais de service", "Indemnites kilometriques"], ["Voyageur", "Reference de reservation", "Dates du voyage", "Centre de cout"]),
+    },
+    "es": {
+        "insurance": (["Aviso de cobro", "Factura de seguro", "Recibo de prima de seguro"], ["Prima anual", "Impuesto sobre primas", "Recargo consorcio", "Seguro de responsabilidad civil"], ["Poliza n°", "Tomador", "Periodo de cobertura"]),
+        "utility": (["Factura de luz", "Factura de gas", "Factura de agua", "Factura de electricidad"], ["Consumo 1.245 kWh", "Potencia contratada", "Impuesto electrico", "Alquiler de contador", "Lectura anterior", "Lectura actual"], ["CUPS", "N° de contrato", "Periodo de facturacion", "Direccion de suministro"]),
+        "rent": (["Factura de alquiler", "Factura arrendamiento"], ["Renta mensual", "Gastos de comunidad", "Plaza de garaje", "Retencion IRPF 19%"], ["Inmueble", "Arrendatario", "Periodo", "Contrato n°"]),
+        "telecom": (["Factura de telefonia", "Su factura", "Factura movil"], ["Cuota mensual", "Llamadas nacionales", "Datos adicionales", "Roaming", "Cuota de linea"], ["Linea", "N° de cliente", "Periodo de facturacion"]),
+        "travel": (["Factura de viaje", "Factura agencia de viajes"], ["Billete de avion MAD-BCN", "Hotel 2 noches", "Billete AVE", "Alquiler de coche", "Cargo por gestion", "Kilometraje"], ["Viajero", "Localizador", "Fechas del viaje", "Centro de coste"]),
+    },
+    "nl": {
+        "insurance": (["Premienota", "Polisfactuur", "Factuur verzekering"], ["Jaarpremie", "Assurantiebelasting 21%", "Poliskosten", "Aansprakelijkheidsverzekering"], ["Polisnummer", "Verzekeringnemer", "Verzekeringsperiode"]),
+        "utility": (["Jaarnota", "Energierekening", "Factuur energie", "Voorschotnota"], ["Levering stroom 1.245 kWh", "Vastrecht", "Netbeheerkosten", "Energiebelasting", "Vermindering energiebelasting", "Meterstand oud"], ["EAN-code", "Klantnummer", "Leveringsadres", "Periode"]),
+        "rent": (["Huurfactuur", "Factuur huur", "Huurnota"], ["Huur bedrijfsruimte", "Servicekosten", "Parkeerplaats", "Voorschot energie"], ["Huurobject", "Huurder", "Huurperiode", "Contractnummer"]),
+        "telecom": (["Uw factuur", "Factuur mobiel", "Telefoonrekening"], ["Abonnementskosten", "Bellen buiten bundel", "Extra data", "Toestelkrediet", "Roaming"], ["Telefoonnummer", "Klantnummer", "Factuurperiode"]),
+        "travel": (["Reisfactuur", "Factuur zakenreis"], ["Vlucht AMS-LHR", "Hotelovernachting 2 nachten", "Treinkaartje", "Huurauto", "Servicekosten", "Kilometervergoeding"], ["Reiziger", "Boekingsnummer", "Reisdata", "Kostenplaats"]),
+    },
+}
+
+
+def gen_bill(r: random.Random, lang: str) -> str:
+    """An invoice for insurance, energy, rent, telecom or travel: a provider's letterhead, the customer's address,
+    account/contract references, a few charge lines, a total and how it is paid (debit or transfer)."""
+    w = WORDS[lang]
+    kind = pick(r, sorted(BILLS[lang]))
+    titles, items, metas = BILLS[lang][kind]
+    v = vendor(r, lang)
+    cur = pick(r, CURRENCIES[lang])
+    head = [v] + address(r, lang)
+    cust = [pick(r, PERSONS)] + address(r, lang)
+    lines = layout_join(r, head, cust) if r.random() < 0.6 else head + cust
+    title = pick(r, titles)
+    lines.append(title if r.random() < 0.7 else f"{title} {pick(r, MONTHS[lang])} {r.randint(2015, 2026)}")
+    meta = [(pick(r, w["inv_no"]), code(r, ("", "RE", "INV", "F", "2024-"))), (pick(r, w["date"]), date(r, lang))]
+    for k in r.sample(metas, r.randint(1, len(metas))):
+        meta.append((k, code(r, ("", "", "VS", "K")) if r.random() < 0.6 else f"{date(r, lang)} - {date(r, lang)}"))
+    if r.random() < 0.6:
+        meta.append((pick(r, w["due"]), date(r, lang)))
+    r.shuffle(meta)
+    lines += [kv(r, k, x) for k, x in meta]
+    rows = [[pick(r, items), money(r, 1, 900, lang)] for _ in range(r.randint(1, 6))]
+    lines += table(r, [pick(r, w["desc"]), pick(r, w["amount"])], rows, r.random() < 0.3)
+    if r.random() < 0.7:
+        lines.append(kv(r, pick(r, w["subtotal"]), currency_fmt(r, cur, money(r, 10, 3000, lang))))
+        lines.append(kv(r, pick(r, w["tax"]), currency_fmt(r, cur, money(r, 1, 500, lang))))
+    lines.append(kv(r, pick(r, w["total"]), currency_fmt(r, cur, money(r, 10, 3500, lang))))
+    if r.random() < 0.7:
+        lines.append(kv(r, "IBAN", iban(r, lang)))
+    if r.random() < 0.5:
+        lines.append(kv(r, pick(r, w["taxid"]), taxid(r, lang)))
+    lines.append(pick(r, w["terms"]))
+    for _ in range(r.randint(0, 4)):
+        lines.append(footer(r, lang))
+    return "\n".join(lines)
+
+
+def gen_short_invoice(r: random.Random, lang: str) -> str:
+    """A short invoice (one service, a handful of lines): what makes it an invoice is its cues (a number, a due date,
+    bill-to, a VAT ID, an IBAN, payment terms), never its length."""
+    w = WORDS[lang]
+    cur = pick(r, CURRENCIES[lang])
+    lines = [vendor(r, lang)]
+    if r.random() < 0.5:
+        lines += address(r, lang)[:1 + (r.random() < 0.5)]
+    lines.append(pick(r, w["invoice"]))
+    cues = [kv(r, pick(r, w["inv_no"]), code(r)), kv(r, pick(r, w["due"]), date(r, lang)),
+            kv(r, pick(r, w["bill_to"]), pick(r, PERSONS)), kv(r, pick(r, w["taxid"]), taxid(r, lang)),
+            kv(r, "IBAN", iban(r, lang)), pick(r, w["terms"])]
+    picked = r.sample(cues, r.randint(2, 4))
+    if cues[0] not in picked and r.random() < 0.7:
+        picked.insert(0, cues[0])
+    lines.append(kv(r, pick(r, w["date"]), date(r, lang)))
+    lines += picked[:2]
+    lines.append(f"{pick(r, ITEMS[lang] + SUBSCRIPTIONS[lang])}  {money(r, 5, 900, lang)}")
+    lines.append(kv(r, pick(r, w["total"]), currency_fmt(r, cur, money(r, 5, 1200, lang))))
+    lines += picked[2:]
+    return "\n".join(lines)
+
+
+def gen_invoice_like_credit(r: random.Random, lang: str) -> str:
+    """A credit note laid out exactly like the producer's invoices: invoice columns, a credit title, a reference to
+    the invoice it corrects, amounts often negative."""
+    text = gen_invoice(r, lang)
+    w = WORDS[lang]
+    out = []
+    titled = False
+    negate = r.random() < 0.6
+    for line in text.split("\n"):
+        st = line.strip()
+        for t in sorted(w["invoice"], key=len, reverse=True):
+            if not titled and (st == t or (st.startswith(t + " ") and len(st) < len(t) + 25)):
+                line = line.replace(t, pick(r, w["credit"]), 1)
+                titled = True
+                break
+        for t in w["inv_no"]:
+            if line.startswith(t):
+                line = pick(r, w["credit_no"]) + line[len(t):]
+        if negate:
+            line = re.sub(r"(?<![\d.,/-])(\d{1,3}(?:[.,\s]\d{3})*[.,]\d{2})(?![\d.,/-])", lambda m: "-" + m.group(1), line)
+        out.append(line)
+    if not titled:
+        out.insert(0, pick(r, w["credit"]))
+    k = r.randrange(1, max(2, min(len(out), 8)))
+    out.insert(k, kv(r, pick(r, w["credit_ref"]), code(r, ("INV", "RE", "F", "FA-", ""))))
+    if r.random() < 0.6:
+        out.insert(k + 1, pick(r, w["credit_misc"]))
+    return "\n".join(out)
+
+
 def gen_receipt(r: random.Random, lang: str) -> str:
     w = WORDS[lang]
     v = vendor(r, lang)
@@ -737,11 +871,45 @@ def gen_other(r: random.Random, lang: str) -> str:
     return text
 
 
+CORRECTIVE = {"en": ["Corrective invoice", "Corrected invoice"], "de": ["Rechnungskorrektur", "RECHNUNGS-KORREKTUR", "Korrekturrechnung"],
+              "fr": ["Facture rectificative", "Facture corrective"], "es": ["Factura rectificativa"], "nl": ["Correctiefactuur"]}
+
+
+def gen_corrective_invoice(r: random.Random, lang: str) -> str:
+    """A corrected invoice (EN 16931 type 384): an invoice that replaces an earlier one; judged as an invoice, not a
+    credit note, even where its amounts are negative."""
+    text = gen_invoice(r, lang)
+    title = pick(r, CORRECTIVE[lang])
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        st = line.strip()
+        if any(st == t or (st.startswith(t + " ") and len(st) < len(t) + 25) for t in WORDS[lang]["invoice"]):
+            lines[i] = title
+            break
+    else:
+        lines.insert(0, title)
+    lines.insert(r.randrange(1, max(2, min(len(lines), 8))), kv(r, pick(r, WORDS[lang]["credit_ref"]), code(r, ("INV", "RE", "R", "F", ""))))
+    return "\n".join(lines)
+
+
+def gen_any_invoice(r: random.Random, lang: str) -> str:
+    k = r.random()
+    if k < 0.3:
+        return gen_bill(r, lang)
+    if k < 0.45:
+        return gen_short_invoice(r, lang)
+    return gen_corrective_invoice(r, lang) if k < 0.5 else gen_invoice(r, lang)
+
+
+def gen_any_credit_note(r: random.Random, lang: str) -> str:
+    return gen_invoice_like_credit(r, lang) if r.random() < 0.5 else gen_credit_note(r, lang)
+
+
 GENERATORS = {
-    "invoice": gen_invoice,
+    "invoice": gen_any_invoice,
     "receipt": gen_receipt,
     "purchase_order": gen_purchase_order,
-    "credit_note": gen_credit_note,
+    "credit_note": gen_any_credit_note,
     "bank_statement": gen_bank_statement,
     "other": gen_other,
 }
