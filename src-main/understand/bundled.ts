@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FieldName, PageText } from '../../src-shared/document-model.ts';
-import { calibrateFields, loadPolicyCalibration, type Calibration } from '../calibrate/field-calibration.ts';
+import { calibrateFields, loadPolicyCalibration, textSourceOf, type Calibration } from '../calibrate/field-calibration.ts';
 import { loadClassifier, type DocClassifier } from '../classify/classifier.ts';
 import { loadTemplates, type VendorTemplate } from '../extract/extract-document.ts';
 import { extractWithReadings } from '../extract/merge-readings.ts';
@@ -31,6 +31,8 @@ export interface UnderstandingConfig {
   executionProviders?: string[];
   /** The classifier reads the first pages only: a document's type shows at its start. */
   classifyPages?: number;
+  /** Field calibration: null keeps raw confidences (for refitting); absent, the one the policy names. */
+  calibration?: Calibration | null;
 }
 
 /** Classify → extract → rules → route, with the model, rule set, templates and policy loaded once. */
@@ -65,11 +67,12 @@ export class PipelineUnderstanding implements Understanding {
 
     t = performance.now();
     const extracted = extractWithReadings(pages, { docType: cls!.label, templates: this.templates });
-    const extraction = this.calibration ? { ...extracted, fields: calibrateFields(extracted.fields, this.calibration) } : extracted;
+    const extraction = this.calibration ? { ...extracted, fields: calibrateFields(extracted.fields, this.calibration, textSourceOf(pages)) } : extracted;
     timings.extract = performance.now() - t;
 
     t = performance.now();
-    const rules = evaluateRules({ docType: cls!.label, fields: extraction.fields, lineItems: extraction.lineItems, sha256: ctx.sha256 }, this.ruleSet, {
+    const allText = pages.map((p) => p.text).join('\n');
+    const rules = evaluateRules({ docType: cls!.label, fields: extraction.fields, lineItems: extraction.lineItems, sha256: ctx.sha256, text: allText }, this.ruleSet, {
       now: new Date(),
       findDuplicates: (q) => ctx.findDuplicates(q).map((d) => ({ documentId: String(d.documentId), reason: d.reason })),
     });
@@ -127,7 +130,7 @@ export async function loadUnderstanding(config: UnderstandingConfig): Promise<Pi
     loadTemplates(config.templatesDir),
   ]);
   const policy = loadPolicy(config.policyFile);
-  return new PipelineUnderstanding(classifier, policy, loadRuleSet(config.rulesFile), templates, config.classifyPages, loadPolicyCalibration(config.policyFile, policy));
+  return new PipelineUnderstanding(classifier, policy, loadRuleSet(config.rulesFile), templates, config.classifyPages, config.calibration !== undefined ? config.calibration : loadPolicyCalibration(config.policyFile, policy));
 }
 
 export function loadBundledUnderstanding(overrides: Partial<UnderstandingConfig> = {}): Promise<PipelineUnderstanding> {
