@@ -7,13 +7,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ExtractedField, FieldName } from '../../src-shared/document-model.ts';
-import { processCorpus } from '../eval/run-eval.ts';
+import { documentOutcome, processCorpus } from '../eval/run-eval.ts';
+import { loadBundledUnderstanding } from '../understand/bundled.ts';
 import { fitCalibration } from './fit-calibration.ts';
 import type { Calibration } from './field-calibration.ts';
 
 export interface CalibrateOptions {
   modelDir: string;
   out: string;
+  /** Also write each training document's outcome (raw confidences, rules) here, for sweep-gate.ts. */
+  documentsOut?: string;
   workers?: number;
   ocrCacheDir?: string;
   command: string;
@@ -25,12 +28,15 @@ export async function runCalibrate(folder: string, opts: CalibrateOptions): Prom
   const { rows } = await processCorpus(folder, {
     modelDir: opts.modelDir,
     half: 'training',
+    // Fitted on the extractor's own confidences, whatever calibration the policy names today.
+    understanding: () => loadBundledUnderstanding({ calibration: null }),
     ...(opts.workers ? { workers: opts.workers } : {}),
     ...(opts.ocrCacheDir ? { ocrCacheDir: opts.ocrCacheDir } : {}),
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
   });
+  // OCR'd documents only: digital text layers are read almost without error and would blur the maps.
   const docs = rows
-    .filter((r) => r.label.fields && r.result.fields && r.result.status === 'processed')
+    .filter((r) => r.label.fields && r.result.fields && r.result.status === 'processed' && r.result.text?.source === 'ocr')
     .map((r) => ({ expected: r.label.fields as Partial<Record<FieldName, string>>, fields: r.result.fields as Partial<Record<FieldName, ExtractedField>> }));
   const engines = new Map<string, number>();
   for (const r of rows) if (r.result.text?.source === 'ocr') engines.set(r.result.text.engine, (engines.get(r.result.text.engine) ?? 0) + 1);
@@ -40,7 +46,7 @@ export async function runCalibrate(folder: string, opts: CalibrateOptions): Prom
     {
       fittedOn: {
         corpus: path.basename(path.resolve(folder)),
-        half: 'training (ids in models/doc-classifier/training-documents.json)',
+        half: 'training (ids in models/doc-classifier/training-documents.json), OCR-read documents',
         documents: docs.length,
         ocrEngine: [...engines.entries()].sort((a, b) => b[1] - a[1]).map(([e, n]) => `${e} (${n} documents)`).join(', ') || 'none',
         model: model ? `${model.name}@${model.version}` : 'unknown',
@@ -48,8 +54,10 @@ export async function runCalibrate(folder: string, opts: CalibrateOptions): Prom
       },
     },
     opts.now ?? new Date(),
+    'ocr',
   );
   fs.writeFileSync(opts.out, `${JSON.stringify(calibration, null, 2)}\n`);
+  if (opts.documentsOut) fs.writeFileSync(opts.documentsOut, JSON.stringify({ documents: rows.map(documentOutcome) }));
   return calibration;
 }
 

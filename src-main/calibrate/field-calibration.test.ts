@@ -27,6 +27,12 @@ describe('calibrateFields', () => {
     expect(out.vendor).toEqual(vendor);
   });
 
+  it('applies a map fitted on OCR only to OCR-read documents', () => {
+    const ocrOnly = { ...calibration(), textSource: 'ocr' as const };
+    expect(calibrateFields({ total }, ocrOnly, 'ocr').total!.confidence).toBe(0.8);
+    expect(calibrateFields({ total }, ocrOnly, 'pdf_text').total).toEqual(total);
+  });
+
   it('reads the raw confidence back from the stored note, so refits and replays see the extractor', () => {
     const stored: ExtractedField = { value: '12.50', confidence: 0.8, note: 'labelled "TOTAL"; raw confidence 0.9, calibrated 20261201.2300' };
     expect(rawConfidenceOf(stored)).toBe(0.9);

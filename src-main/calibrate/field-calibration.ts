@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { FieldNameSchema, type ExtractedField, type FieldName } from '../../src-shared/document-model.ts';
+import { FieldNameSchema, TextSourceSchema, type ExtractedField, type FieldName, type PageText, type TextSource } from '../../src-shared/document-model.ts';
 import { describeIssue } from '../rules/rule-set.ts';
 import { applyIsotonic } from './isotonic.ts';
 
@@ -36,6 +36,11 @@ export const CalibrationSchema = z.strictObject({
     model: z.string(),
     command: z.string(),
   }),
+  /**
+   * The maps apply to documents whose text came from this source only (OCR misreads are what the
+   * confidences mostly have to price in); fields read from other sources keep raw confidences.
+   */
+  textSource: TextSourceSchema.optional(),
   fields: z.partialRecord(FieldNameSchema, FieldMapSchema),
 });
 export type Calibration = z.infer<typeof CalibrationSchema>;
@@ -83,7 +88,8 @@ export function rawConfidenceOf(f: ExtractedField): number {
  * `rawConfidence` and into the note (the note is what the store keeps). Fields without a map keep
  * their raw confidence.
  */
-export function calibrateFields<T extends Partial<Record<FieldName, ExtractedField>>>(fields: T, calibration: Calibration): T {
+export function calibrateFields<T extends Partial<Record<FieldName, ExtractedField>>>(fields: T, calibration: Calibration, textSource?: TextSource): T {
+  if (calibration.textSource && textSource !== calibration.textSource) return fields;
   const out: Partial<Record<FieldName, ExtractedField>> = { ...fields };
   for (const [name, f] of Object.entries(fields) as [FieldName, ExtractedField][]) {
     const map = calibration.fields[name];
@@ -97,4 +103,9 @@ export function calibrateFields<T extends Partial<Record<FieldName, ExtractedFie
 
 function round2(n: number): number {
   return Math.round(n * 100) / 100;
+}
+
+/** A document's text source: OCR when any page was read by OCR. */
+export function textSourceOf(pages: Pick<PageText, 'source'>[]): TextSource {
+  return pages.some((p) => p.source === 'ocr') ? 'ocr' : 'pdf_text';
 }

@@ -3,7 +3,7 @@
  * confidence beside whether its value was right under the corpus judging rules. Pure: the
  * `countersign calibrate` command runs the engine and writes the file.
  */
-import type { ExtractedField, FieldName } from '../../src-shared/document-model.ts';
+import type { ExtractedField, FieldName, TextSource } from '../../src-shared/document-model.ts';
 import { expectedCalibrationError, fieldMatches } from '../eval/metrics.ts';
 import type { Calibration, FieldMap } from './field-calibration.ts';
 import { rawConfidenceOf } from './field-calibration.ts';
@@ -48,7 +48,13 @@ export function fitFieldMap(samples: Sample[]): FieldMap {
   };
 }
 
-export function fitCalibration(docs: LabelledDocument[], meta: Omit<Calibration, 'fields' | 'method' | 'version' | 'fittedAt'>, now: Date, minSamples = MIN_SAMPLES): Calibration {
+export function fitCalibration(
+  docs: LabelledDocument[],
+  meta: Pick<Calibration, 'fittedOn'>,
+  now: Date,
+  textSource?: TextSource,
+  minSamples = MIN_SAMPLES,
+): Calibration {
   const fields: Calibration['fields'] = {};
   for (const [name, samples] of [...fieldSamples(docs).entries()].sort(([a], [b]) => a.localeCompare(b))) {
     if (samples.length >= minSamples) fields[name] = fitFieldMap(samples);
@@ -58,6 +64,7 @@ export function fitCalibration(docs: LabelledDocument[], meta: Omit<Calibration,
     fittedAt: now.toISOString(),
     method: `isotonic regression (pool-adjacent-violators) of correct-or-not on raw confidence, each block smoothed by 2 pseudo-samples at 0.5; fields with fewer than ${minSamples} samples keep their raw confidence`,
     ...meta,
+    ...(textSource ? { textSource } : {}),
     fields,
   };
 }

@@ -35,3 +35,12 @@ describe('fitIsotonic', () => {
     expect(() => fitIsotonic([])).toThrow(/without samples/);
   });
 });
+
+describe('fitIsotonic on a run of distinct raw confidences', () => {
+  it('smooths the whole run of right answers as one level, not each sample alone', () => {
+    // 30 distinct raw confidences, all right: one level at 31/32, not thirty levels at 2/3.
+    const map = fitIsotonic(Array.from({ length: 30 }, (_, i) => ({ confidence: 0.7 + i * 0.01, correct: true })));
+    expect(applyIsotonic(map, 0.7)).toBeCloseTo(31 / 32, 4);
+    expect(applyIsotonic(map, 0.99)).toBeCloseTo(31 / 32, 4);
+  });
+});

@@ -17,12 +17,16 @@ interface Block {
   xMax: number;
 }
 
-/** Pools neighbouring blocks until their means never decrease. */
+/**
+ * Pools neighbouring blocks until their means strictly increase. Equal neighbours are pooled too:
+ * the fit is the same, and the smoothing below then sees each level's whole sample, not a run of
+ * one-sample blocks that each look uncertain.
+ */
 function pool(blocks: Block[]): Block[] {
   const out: Block[] = [];
   for (const b of blocks) {
     out.push({ ...b });
-    while (out.length > 1 && out[out.length - 2]!.sum / out[out.length - 2]!.weight > out[out.length - 1]!.sum / out[out.length - 1]!.weight) {
+    while (out.length > 1 && out[out.length - 2]!.sum / out[out.length - 2]!.weight >= out[out.length - 1]!.sum / out[out.length - 1]!.weight) {
       const last = out.pop()!;
       const prev = out[out.length - 1]!;
       prev.sum += last.sum;

@@ -51,7 +51,8 @@ export function registerExtraCommands(program: Command, state: { exitCode: numbe
     .option('--out <file>', 'where to write it (default: the calibration file the bundled policy names)')
     .option('--workers <n>', 'OCR workers', (v) => Number(v))
     .option('--ocr-cache <dir>', 'keep page OCR results in this folder and reuse them on the next run')
-    .action(async (folder: string, o: { out?: string; workers?: number; ocrCache?: string }) => {
+    .option('--json <file>', "also write each training document's outcome (raw confidences, rules) for choosing thresholds")
+    .action(async (folder: string, o: { out?: string; workers?: number; ocrCache?: string; json?: string }) => {
       const { runCalibrate, formatCalibration } = await import('../calibrate/calibrate-command.ts');
       const { loadPolicy } = await import('../route/policy.ts');
       const { BUNDLED } = await import('../understand/bundled.ts');
@@ -61,6 +62,7 @@ export function registerExtraCommands(program: Command, state: { exitCode: numbe
       const calibration = await runCalibrate(folder, {
         modelDir: path.join(REPO_ROOT, 'models', 'doc-classifier'),
         out,
+        ...(o.json ? { documentsOut: o.json } : {}),
         command: `countersign calibrate ${process.argv.slice(process.argv.indexOf('calibrate') + 1).join(' ')}`,
         ...(o.workers ? { workers: o.workers } : {}),
         ...(o.ocrCache ? { ocrCacheDir: o.ocrCache } : {}),

@@ -2,9 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import type { ExtractedField, FieldName } from '../../src-shared/document-model.ts';
+import type { ExtractedField, FieldName, TextSource } from '../../src-shared/document-model.ts';
 import type { ProcessResult } from '../../src-shared/process-result.ts';
 import { Engine } from '../engine/engine.ts';
+import type { Understanding } from '../understand/understanding.ts';
 import {
   autoApprovedErrorRate,
   characterErrorRate,
@@ -18,6 +19,7 @@ import {
 } from './metrics.ts';
 import { clopperPearsonUpper } from './binomial.ts';
 import { fieldSamples } from '../calibrate/fit-calibration.ts';
+import { rawConfidenceOf } from '../calibrate/field-calibration.ts';
 
 /** One line of a corpus's labels.jsonl (see ../shared/corpus/README.md). */
 const LabelSchema = z.object({
@@ -57,12 +59,26 @@ export interface FieldConfidenceReport {
   reliability: ReliabilityBin[];
 }
 
+/** One document as the engine left it: enough to re-route it under another policy or calibration without running the engine. */
+export interface DocumentOutcome {
+  id: string;
+  expected: { docType?: string; fields?: Record<string, string> };
+  status: string;
+  textSource?: TextSource;
+  docType?: { label: string; score: number };
+  fields: Record<string, { value: string; confidence: number; rawConfidence: number }>;
+  rules: { id: string; passed: boolean; detail: string; severity?: 'info' | 'warning' | 'error' }[];
+  route?: string;
+}
+
 export interface EvalReport {
   folder: string;
   excluded: number;
   datasets: DatasetReport[];
   overall: DatasetReport;
   seconds: number;
+  /** Per document (in the JSON report only). */
+  documents: DocumentOutcome[];
 }
 
 export function readLabels(folder: string): Label[] {
@@ -184,6 +200,8 @@ export interface EvalOptions {
   datasets?: string[];
   /** Score every n-th document of each dataset (a quick, deterministic sample). */
   every?: number;
+  /** The understanding stages to run (default: the bundled model, rules, policy and calibration). */
+  understanding?: () => Promise<Understanding>;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -228,6 +246,7 @@ export async function processCorpus(folder: string, opts: EvalOptions): Promise<
     onWarning: () => {},
     ...(opts.workers ? { ocrWorkers: opts.workers } : {}),
     ...(opts.ocrCacheDir ? { ocrCacheDir: opts.ocrCacheDir } : {}),
+    ...(opts.understanding ? { understanding: opts.understanding } : {}),
   });
   const rows: EvalRow[] = [];
   try {
@@ -263,6 +282,7 @@ function reportOf(folder: string, rows: EvalRow[], excluded: number, started: nu
     datasets: [...byDataset.entries()].map(([name, rs]) => score(name, rs)),
     overall: score('all', rows),
     seconds: (performance.now() - started) / 1000,
+    documents: rows.map(documentOutcome),
   };
 }
 
@@ -311,4 +331,17 @@ function formatConfidence(r: EvalReport): string[] {
     for (const b of c.reliability) out.push(`| ${c.field} | ${b.from.toFixed(1)}–${b.to.toFixed(1)} | ${b.count} | ${b.meanConfidence.toFixed(3)} | ${pct(b.accuracy)} |`);
   }
   return out;
+}
+
+export function documentOutcome(r: EvalRow): DocumentOutcome {
+  return {
+    id: r.label.id,
+    expected: { ...(r.label.docType ? { docType: r.label.docType } : {}), ...(r.label.fields ? { fields: r.label.fields } : {}) },
+    status: r.result.status,
+    ...(r.result.text ? { textSource: r.result.text.source } : {}),
+    ...(r.result.docType ? { docType: r.result.docType } : {}),
+    fields: Object.fromEntries(Object.entries(r.result.fields ?? {}).map(([k, f]) => [k, { value: f.value, confidence: f.confidence, rawConfidence: rawConfidenceOf(f) }])),
+    rules: (r.result.rules ?? []).map((x) => ({ id: x.id, passed: x.passed, detail: x.detail, ...(x.severity ? { severity: x.severity } : {}) })),
+    ...(r.result.route ? { route: r.result.route.action } : {}),
+  };
 }

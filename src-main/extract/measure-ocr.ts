@@ -18,6 +18,7 @@ import { qaRate, routeDocument } from '../route/route-document.ts';
 import { rngForDocument } from '../understand/seeded-rng.ts';
 import { loadTemplates, type ExtractionResult } from './extract-document.ts';
 import { extractWithReadings } from './merge-readings.ts';
+import { calibrateFields, loadPolicyCalibration, textSourceOf, type Calibration } from '../calibrate/field-calibration.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const CORPUS = resolve(ROOT, '../shared/corpus');
@@ -88,12 +89,14 @@ export interface HalfReport {
   samples: { id: string; field: FieldName; confidence: number; correct: boolean }[];
 }
 
-export function measureOcr(docs: OcrDocument[], policy: Policy, opts: { templatesDir?: string; rulesFile?: string } = {}): HalfReport {
+export function measureOcr(docs: OcrDocument[], policy: Policy, opts: { templatesDir?: string; rulesFile?: string; calibration?: Calibration | null } = {}): HalfReport {
   const templates = loadTemplates(opts.templatesDir ?? join(ROOT, 'resources/templates'));
   const ruleSet = loadRuleSet(opts.rulesFile ?? join(ROOT, 'resources/rules/default.yaml'));
   const report: HalfReport = { documents: docs.length, fields: {}, autoApproved: 0, wrong: 0, wrongOther: { issueDate: 0, vendor: 0 }, afterQa: 0, seeded: 0, misses: [], samples: [] };
   for (const doc of docs) {
-    const x: ExtractionResult = extractWithReadings(doc.pages, { docType: doc.docType, templates });
+    const extracted: ExtractionResult = extractWithReadings(doc.pages, { docType: doc.docType, templates });
+    // Routed as the engine routes: on calibrated confidences when the policy names a calibration.
+    const x = opts.calibration ? { ...extracted, fields: calibrateFields(extracted.fields, opts.calibration, textSourceOf(doc.pages)) } : extracted;
     for (const name of FIELDS) {
       const expected = doc.label.fields?.[name];
       if (expected === undefined) continue;
@@ -105,7 +108,7 @@ export function measureOcr(docs: OcrDocument[], policy: Policy, opts: { template
       if (got) report.samples.push({ id: doc.id, field: name, confidence: got.confidence, correct: ok });
       if (!ok) report.misses.push(`${doc.id} ${name}: got ${JSON.stringify(got?.value)} (${got?.confidence ?? '-'}) want ${JSON.stringify(expected)}`);
     }
-    const rules = evaluateRules({ docType: doc.docType, fields: x.fields, lineItems: x.lineItems, sha256: doc.id }, ruleSet, {
+    const rules = evaluateRules({ docType: doc.docType, fields: x.fields, lineItems: x.lineItems, sha256: doc.id, text: doc.pages.map((p) => p.text).join('\n') }, ruleSet, {
       now: new Date(),
       findDuplicates: () => [],
     });
@@ -151,14 +154,16 @@ function main(): void {
   const dbFile = arg('--db');
   if (!dbFile) throw new Error('--db COPY.db is required (a copy of an engine database that processed the corpus)');
   const half = arg('--half') ?? 'training';
-  const policy = loadPolicy(arg('--policy') ?? join(ROOT, 'resources/policies/default.yaml'));
+  const policyFile = arg('--policy') ?? join(ROOT, 'resources/policies/default.yaml');
+  const policy = loadPolicy(policyFile);
+  const calibration = loadPolicyCalibration(policyFile, policy);
   const training = new Set((JSON.parse(readFileSync(join(ROOT, 'models/doc-classifier/training-documents.json'), 'utf8')) as { ids: string[] }).ids);
   const all = loadOcrDocuments(dbFile).filter((d) => d.id.startsWith('sroie/'));
   const halves: [string, OcrDocument[]][] = [];
   if (half === 'training' || half === 'both') halves.push(['training', all.filter((d) => training.has(d.id))]);
   if (half === 'held-out' || half === 'both') halves.push(['held-out', all.filter((d) => !training.has(d.id))]);
   for (const [name, docs] of halves) {
-    const r = measureOcr(docs, policy);
+    const r = measureOcr(docs, policy, { calibration });
     if (process.argv.includes('--misses')) for (const m of r.misses) console.log(m);
     console.log(`\n${name}: ${r.documents} SROIE receipts with OCR words`);
     for (const [f, s] of Object.entries(r.fields)) console.log(`  ${f.padEnd(10)} ${((s.matched / s.labelled) * 100).toFixed(1).padStart(5)}%  ${s.matched}/${s.labelled}`);

@@ -5,6 +5,7 @@
 import type { DocType, ExtractedField, FieldName, LineItem, RuleResult } from '../../src-shared/document-model.ts';
 import { checkEInvoiceMatchesPage, checkEInvoiceValid, type EInvoiceRuleInput } from '../einvoice/einvoice-rules.ts';
 import { checkIban, checkTaxId } from '../extract/identifiers.ts';
+import { typeCues } from '../route/type-cues.ts';
 import type { Rule, RuleSet } from './rule-set.ts';
 
 export type RuleStatus = 'passed' | 'failed' | 'not_evaluated';
@@ -33,6 +34,8 @@ export interface RuleInput {
   sha256: string;
   /** The document's e-invoice XML, when it had one (the e-invoice rules apply only then). */
   einvoice?: EInvoiceRuleInput;
+  /** The document's text (rules that look at the page itself, such as no_marks_of). */
+  text?: string;
 }
 
 const FIELD_WORDS: Record<FieldName, string> = {
@@ -181,6 +184,15 @@ const CHECKS: { [K in Rule['kind']]: (rule: Extract<Rule, { kind: K }>, input: R
     return checkEInvoiceValid(einvoice);
   },
 
+  no_marks_of(rule, { text }) {
+    const what = rule.params.docType.replace(/_/g, ' ');
+    if (text === undefined) return { status: 'not_evaluated', detail: `Could not look for the marks of ${article(what)}: the text was not given.` };
+    const found = typeCues(text, rule.params.docType);
+    return found.length
+      ? { status: 'failed', detail: `The text shows marks of ${article(what)} (${found.join(', ')}), so it may be ${article(what)} read as another type.` }
+      : { status: 'passed', detail: `The text shows none of the marks of ${article(what)}.` };
+  },
+
   vendor_allow_list(rule, { fields }) {
     if (!fields.vendor) return { status: 'not_evaluated', detail: 'Could not check the vendor against the approved list: no vendor was found.' };
     const key = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
@@ -194,6 +206,8 @@ const CHECKS: { [K in Rule['kind']]: (rule: Extract<Rule, { kind: K }>, input: R
       : { status: 'failed', detail: `The vendor ${fields.vendor.value} is not on the approved vendor list.` };
   },
 };
+
+const article = (word: string) => `${/^[aeiou]/i.test(word) ? 'an' : 'a'} ${word}`;
 
 export function evaluateRules(input: RuleInput, ruleSet: RuleSet, ctx: RuleContext): RuleOutcome[] {
   const out: RuleOutcome[] = [];

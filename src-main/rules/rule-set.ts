@@ -74,6 +74,12 @@ export const RuleSchema = z.discriminatedUnion('kind', [
   }),
   z.strictObject({
     ...common,
+    kind: z.literal('no_marks_of'),
+    /** The document type whose marks must be absent (src-main/route/type-cues.ts). */
+    params: z.strictObject({ docType: DocTypeSchema }),
+  }),
+  z.strictObject({
+    ...common,
     kind: z.literal('vendor_allow_list'),
     params: z.strictObject({ vendors: z.array(z.string().min(1)).min(1) }),
   }),

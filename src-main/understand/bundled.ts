@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DocType, FieldName, PageText } from '../../src-shared/document-model.ts';
-import { calibrateFields, loadPolicyCalibration, type Calibration } from '../calibrate/field-calibration.ts';
+import { calibrateFields, loadPolicyCalibration, textSourceOf, type Calibration } from '../calibrate/field-calibration.ts';
 import { loadClassifier, type DocClassifier } from '../classify/classifier.ts';
 import { candidateProviders, executionProviderSetting, type ExecutionProvider } from '../ml/execution-providers.ts';
 import { understandEInvoice } from '../einvoice/understand-einvoice.ts';
@@ -32,6 +32,8 @@ export interface UnderstandingConfig {
   executionProviders?: ExecutionProvider[];
   /** The classifier reads the first pages only: a document's type shows at its start. */
   classifyPages?: number;
+  /** Field calibration: null keeps raw confidences (for refitting); absent, the one the policy names. */
+  calibration?: Calibration | null;
 }
 
 /** Classify → extract → rules → route, with the model, rule set, templates and policy loaded once. */
@@ -81,7 +83,7 @@ export class PipelineUnderstanding implements Understanding {
       ? { fields: einvoice.fields, lineItems: einvoice.lineItems, template: undefined }
       : extractWithReadings(pages, { docType: cls.label, templates: this.templates });
     // Calibration maps what the page reader's confidence means; fields read from e-invoice XML are not guesses.
-    const extraction = this.calibration && !einvoice ? { ...extracted, fields: calibrateFields(extracted.fields, this.calibration) } : extracted;
+    const extraction = this.calibration && !einvoice ? { ...extracted, fields: calibrateFields(extracted.fields, this.calibration, textSourceOf(pages)) } : extracted;
     if (!einvoice) timings.extract = performance.now() - t;
 
     t = performance.now();
@@ -91,6 +93,7 @@ export class PipelineUnderstanding implements Understanding {
         fields: extraction.fields,
         lineItems: extraction.lineItems,
         sha256: ctx.sha256,
+        text: pages.map((p) => p.text).join('\n'),
         ...(record ? { einvoice: { record, comparisons: einvoice?.comparisons ?? null } } : {}),
       },
       this.ruleSet,
@@ -146,7 +149,7 @@ export async function loadUnderstanding(config: UnderstandingConfig): Promise<Pi
     loadTemplates(config.templatesDir),
   ]);
   const policy = loadPolicy(config.policyFile);
-  return new PipelineUnderstanding(classifier, policy, loadRuleSet(config.rulesFile), templates, config.classifyPages, loadPolicyCalibration(config.policyFile, policy));
+  return new PipelineUnderstanding(classifier, policy, loadRuleSet(config.rulesFile), templates, config.classifyPages, config.calibration !== undefined ? config.calibration : loadPolicyCalibration(config.policyFile, policy));
 }
 
 export function loadBundledUnderstanding(overrides: Partial<UnderstandingConfig> = {}): Promise<PipelineUnderstanding> {
