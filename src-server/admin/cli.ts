@@ -5,7 +5,7 @@ import { ApiError, createClient } from '../../src-shared/contract/dispatch.ts';
 import { ArtifactKindSchema, HubRoleSchema, hubHttpTransport, type HubContract } from '../../src-shared/contract/hub.ts';
 import { HubService } from '../hub-service.ts';
 import { migrateHub } from '../store/migrations.ts';
-import { openHubSql } from '../store/sql.ts';
+import { HubDatabase } from '../store/database.ts';
 
 type Out = (value: unknown) => void;
 const int = (v: string) => {
@@ -40,7 +40,7 @@ export async function main(argv: string[], out: Out = (v) => process.stdout.writ
     .option('--database <url>', 'postgres://… instead of SQLite')
     .option('--schema <name>', 'PostgreSQL schema')
     .action(async (o: { admin: string; dataDir: string; database?: string; schema?: string }) => {
-      const db = await openHubSql({ dataDir: path.resolve(o.dataDir), ...(o.database ? { database: o.database } : {}), ...(o.schema ? { schema: o.schema } : {}) });
+      const db = await HubDatabase.open({ dataDir: path.resolve(o.dataDir), ...(o.database ? { database: o.database } : {}), ...(o.schema ? { schema: o.schema } : {}) });
       try {
         await migrateHub(db);
         out(await new HubService(db).createUser({ name: o.admin, role: 'admin', siteId: null }));
