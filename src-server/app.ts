@@ -36,6 +36,8 @@ export interface HubAppOptions {
   logger?: boolean;
   /** Failed authentications allowed per client address and minute before 429 (default 20). */
   authFailuresPerMinute?: number;
+  /** Addresses of reverse proxies whose X-Forwarded-For names the client (for the rate limit). */
+  trustProxy?: string;
 }
 
 /** The hub over HTTP: `POST /v1/<call>` for each contract entry; auth and role checks before dispatch. */
@@ -43,7 +45,7 @@ export function buildHubApp(opts: HubAppOptions): FastifyInstance & { draining: 
   const clock = opts.clock ?? (() => new Date());
   const service = new HubService(opts.db, clock);
   const limiter = new AuthRateLimiter(opts.authFailuresPerMinute ?? 20);
-  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 16 * 1024 * 1024 });
+  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 16 * 1024 * 1024, ...(opts.trustProxy ? { trustProxy: opts.trustProxy } : {}) });
   const openapi = buildOpenApi(HUB_VERSION);
   let draining = false;
 

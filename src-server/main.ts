@@ -15,9 +15,10 @@ export async function main(argv: string[]): Promise<void> {
     .option('--schema <name>', 'PostgreSQL schema to use (created if missing)', process.env.COUNTERSIGN_HUB_SCHEMA)
     .option('--pool-size <n>', 'PostgreSQL connections of this process (default: one per core)', (v) => Number.parseInt(v, 10))
     .option('--shutdown-timeout <s>', 'seconds SIGTERM waits for requests in flight', (v) => Number.parseInt(v, 10), 30)
+    .option('--trust-proxy <addresses>', 'reverse proxy addresses (comma-separated) whose X-Forwarded-For to believe', process.env.COUNTERSIGN_HUB_TRUST_PROXY)
     .option('--log', 'log every request', false)
     .parse(argv, { from: 'user' })
-    .opts<{ port: number; host: string; dataDir: string; database?: string; schema?: string; poolSize?: number; shutdownTimeout: number; log: boolean }>();
+    .opts<{ port: number; host: string; dataDir: string; database?: string; schema?: string; poolSize?: number; shutdownTimeout: number; trustProxy?: string; log: boolean }>();
   const db = await HubDatabase.open({
     dataDir: path.resolve(opts.dataDir),
     ...(opts.database ? { database: opts.database } : {}),
@@ -25,7 +26,7 @@ export async function main(argv: string[]): Promise<void> {
     ...(opts.poolSize ? { poolSize: opts.poolSize } : {}),
   });
   await migrateHub(db);
-  const app = buildHubApp({ db, logger: opts.log });
+  const app = buildHubApp({ db, logger: opts.log, ...(opts.trustProxy ? { trustProxy: opts.trustProxy } : {}) });
   const address = await app.listen({ port: opts.port, host: opts.host });
   process.stdout.write(`hub listening on ${address} (${db.dialect})\n`);
   let stopping = false;
@@ -42,7 +43,11 @@ export async function main(argv: string[]): Promise<void> {
     }, opts.shutdownTimeout * 1000);
     force.unref();
     app.draining();
+    // Keep-alive connections that were busy when the listener closed go idle one by one: close each as
+    // it does (Node closes only those idle at the moment of close()), so the drain ends with the last reply.
+    const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
     await app.close();
+    clearInterval(sweep);
     await db.close();
     process.stdout.write('hub: stopped\n');
     process.exit(0);
