@@ -207,7 +207,9 @@ async function applySqlite(t: HubKysely, clientId: string, todo: Decide[], p: Pr
       SELECT value ->> 0, ${p.deviceId!}, ${clientId}, value ->> 1, ${p.userId}, ${p.userName}, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7, ${now}, value ->> 8
       FROM json_each(${JSON.stringify(insert)}) ORDER BY key`.execute(t);
   }
-  if (wonRows.length) await sql`DELETE FROM hub_leases WHERE task_id IN (SELECT value FROM json_each(${JSON.stringify(wonRows.map((r) => r.id))}))`.execute(t);
+  // Only tasks that had a lease row (live or expired) need one deleted: most decisions come without.
+  const leased = wonRows.filter((r) => known.get(r.id)?.lease_device != null);
+  if (leased.length) await sql`DELETE FROM hub_leases WHERE task_id IN (SELECT value FROM json_each(${JSON.stringify(leased.map((r) => r.id))}))`.execute(t);
   await sql`UPDATE hub_clients SET last_mutation_id = ${last}, updated_at = ${now} WHERE client_id = ${clientId}`.execute(t);
   return todo.map((m) => {
     const k = known.get(m.args.taskId);
