@@ -202,6 +202,16 @@ for (const { backend, skip, label } of BACKENDS) {
       const m = (id: number, i: number) => ({ id, name: 'task.decide' as const, args: { taskId: tasks[i]!.id, action: 'approve' as const, actor: 'rita', decidedAt: new Date().toISOString() } });
       const first = await d.client.call('sync.push', { clientId, mutations: [m(1, 0), m(2, 1)] });
       expect(first).toMatchObject({ lastMutationId: 2, results: [{ id: 1, status: 'applied' }, { id: 2, status: 'applied' }] });
+      // The feed row a push writes (built in SQL on PostgreSQL) is the task as tasks.list shows it.
+      let cursor = '0.0';
+      const feed = new Map<number, unknown>();
+      for (let more = true; more; ) {
+        const page = await d.client.call('sync.pull', { cursor, limit: 1000 });
+        for (const c of page.changes) if (c.type === 'task') feed.set(c.task.id, c.task);
+        ({ cursor, hasMore: more } = page);
+      }
+      const listed = await hubClient(hub.url, seed.admin.token).call('tasks.list', { queueId: seed.queue.id, limit: 1000 });
+      expect(feed.get(tasks[0]!.id)).toEqual(listed.items.find((x) => x.id === tasks[0]!.id));
       const replay = await d.client.call('sync.push', { clientId, mutations: [m(1, 0), m(2, 1)] });
       expect(replay.results.map((r) => [r.status, r.original])).toEqual([
         ['duplicate', 'applied'],

@@ -70,9 +70,10 @@ function precheck(m: Decide, p: Principal, allowed: Set<string>): Outcome | null
  * Applies a push's decisions as sets: whichever of them find their task open (first by mutation id
  * within the push) win; the rest are kept as superseded; a task of another site, a live lease held
  * by someone else, or a refusal above leaves no decision row. PostgreSQL: one statement (UNNEST of
- * arrays, data-modifying CTEs); SQLite: a few statements over json_each, no per-decision statement.
+ * arrays, data-modifying CTEs, the change feed included); SQLite: a few statements over json_each, no
+ * per-decision statement.
  */
-async function applyDecisions(hub: HubContext, t: HubKysely, clientId: string, ms: Decide[], p: Principal, last: number): Promise<{ outcomes: Outcome[]; won: TaskRow[] }> {
+async function applyDecisions(hub: HubContext, t: HubKysely, clientId: string, ms: Decide[], p: Principal, last: number): Promise<{ outcomes: Outcome[]; won: TaskRow[]; feedWritten: boolean }> {
   const now = nowIso(hub);
   // The policy matters only to corrections: most pushes carry none and skip the lookup.
   const allowed = ms.some((m) => m.args.corrections && Object.keys(m.args.corrections).length) ? await exportableFields(t, p.siteId!) : new Set<string>();
@@ -124,7 +125,17 @@ async function applyDecisions(hub: HubContext, t: HubKysely, clientId: string, m
       ),
       -- Data-modifying CTEs run to completion whether or not the query below reads them.
       gone AS (DELETE FROM hub_leases WHERE task_id IN (SELECT id FROM won)),
-      client AS (UPDATE hub_clients SET last_mutation_id = ${last}, updated_at = ${now} WHERE client_id = ${clientId})
+      client AS (UPDATE hub_clients SET last_mutation_id = ${last}, updated_at = ${now} WHERE client_id = ${clientId}),
+      -- The change feed in the same statement: each decided task's new state, as toTask() writes it.
+      feed AS (
+        INSERT INTO hub_changes (site_id, type, payload_json, created_at)
+        SELECT w.site_id, 'task', json_build_object('task', json_build_object(
+                 'id', w.id, 'siteId', w.site_id, 'queueId', w.queue_id, 'docRef', w.doc_ref, 'docSha256', w.doc_sha256, 'docType', w.doc_type,
+                 'fields', w.fields_json::json, 'priority', w.priority, 'dueAt', w.due_at, 'status', w.status,
+                 'decision', json_build_object('action', m.action, 'user', ${p.userName}::text, 'deviceId', ${p.deviceId!}::bigint, 'decidedAt', m.decided_at, 'receivedAt', ${now}::text),
+                 'lease', NULL, 'createdAt', w.created_at, 'updatedAt', w.updated_at))::text, ${now}
+        FROM won w JOIN m ON m.mutation_id = w.won_mutation ORDER BY m.mutation_id
+      )
       SELECT m.mutation_id, (tk.id IS NOT NULL) AS known, tk.lease_device, tk.lease_user, CASE WHEN tk.blocked THEN tk.lease_expires END AS lease_expires,
              w.id, w.site_id, w.queue_id, w.doc_ref, w.doc_sha256, w.doc_type, w.fields_json, w.priority, w.due_at, w.status, w.created_at, w.updated_at, w.won_mutation
       FROM m LEFT JOIN tk ON tk.id = m.task_id LEFT JOIN won w ON w.won_mutation = m.mutation_id
@@ -176,7 +187,7 @@ async function applyDecisions(hub: HubContext, t: HubKysely, clientId: string, m
       outcomes.set(m.id, { id: m.id, taskId: m.args.taskId, status: 'superseded', code: 'already_decided', message: `Task ${m.args.taskId} was decided first by ${by}; this decision is kept as superseded.` });
     }
   }
-  return { outcomes: ms.map((m) => outcomes.get(m.id)!), won };
+  return { outcomes: ms.map((m) => outcomes.get(m.id)!), won, feedWritten: hub.store.dialect === 'postgres' };
 }
 
 /** SQLite has no data-modifying CTEs: the same sets, statement by statement, each over one JSON array. */
@@ -258,8 +269,8 @@ async function push(hub: HubContext, clientId: string, mutations: Mutation[], p:
       return { id: m.id, status: 'duplicate', code: null, message: `Mutation ${m.id} was processed before (${original})`, original };
     });
     if (!fresh.length) return { lastMutationId: last, results };
-    const { outcomes, won } = await applyDecisions(hub, t, clientId, fresh as Decide[], p, fresh.at(-1)!.id);
-    for (const r of won) feed.push({ siteId: r.site_id, type: 'task', payload: { task: toTask(r, now) } });
+    const { outcomes, won, feedWritten } = await applyDecisions(hub, t, clientId, fresh as Decide[], p, fresh.at(-1)!.id);
+    if (!feedWritten) for (const r of won) feed.push({ siteId: r.site_id, type: 'task', payload: { task: toTask(r, now) } });
     for (const o of outcomes) results.push({ id: o.id, status: o.status, code: o.code, message: o.message, original: null });
     return { lastMutationId: fresh.at(-1)!.id, results };
   });
