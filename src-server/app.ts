@@ -1,10 +1,10 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { dispatch } from '../src-shared/contract/dispatch.ts';
 import { hubContract, type HubPrincipalRole } from '../src-shared/contract/hub.ts';
-import { authenticate } from './auth.ts';
+import { authenticate, AuthRateLimiter } from './auth.ts';
 import { HubService } from './hub-service.ts';
 import { buildOpenApi } from './openapi.ts';
-import type { SqlDb } from './store/sql.ts';
+import type { HubDatabase } from './store/database.ts';
 
 export const HUB_VERSION = '0.1.0';
 
@@ -25,28 +25,41 @@ const STATUS: Record<string, number> = {
   audit_fork: 409,
   audit_bad_hash: 400,
   bad_signature: 400,
+  rate_limited: 429,
+  shutting_down: 503,
   internal: 500,
 };
 
 export interface HubAppOptions {
-  db: SqlDb;
+  db: HubDatabase;
   clock?: () => Date;
   logger?: boolean;
+  /** Failed authentications allowed per client address and minute before 429 (default 20). */
+  authFailuresPerMinute?: number;
+  /** Addresses of reverse proxies whose X-Forwarded-For names the client (for the rate limit). */
+  trustProxy?: string;
 }
 
 /** The hub over HTTP: `POST /v1/<call>` for each contract entry; auth and role checks before dispatch. */
-export function buildHubApp(opts: HubAppOptions): FastifyInstance {
+export function buildHubApp(opts: HubAppOptions): FastifyInstance & { draining: () => void } {
   const clock = opts.clock ?? (() => new Date());
   const service = new HubService(opts.db, clock);
-  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 16 * 1024 * 1024 });
+  const limiter = new AuthRateLimiter(opts.authFailuresPerMinute ?? 20);
+  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 16 * 1024 * 1024, ...(opts.trustProxy ? { trustProxy: opts.trustProxy } : {}) });
   const openapi = buildOpenApi(HUB_VERSION);
+  let draining = false;
 
-  app.get('/healthz', async (_req, reply) => {
+  // Liveness: the process answers. Never touches the database, never prints its errors.
+  app.get('/healthz', async () => ({ ok: true, version: HUB_VERSION, database: opts.db.dialect }));
+  // Readiness: the database answers and the process is not shutting down. The cause stays in the hub's log.
+  app.get('/readyz', async (_req, reply) => {
+    if (draining) return reply.code(503).send({ ok: false, error: { code: 'shutting_down', message: 'This hub process is shutting down' } });
     try {
-      await opts.db.get('SELECT 1 AS one');
+      await opts.db.ping();
       return { ok: true, version: HUB_VERSION, database: opts.db.dialect };
     } catch (err) {
-      return reply.code(503).send({ ok: false, error: { code: 'database_unavailable', message: (err as Error).message } });
+      process.stderr.write(`hub: readiness check failed: ${(err as Error).message}\n`);
+      return reply.code(503).send({ ok: false, error: { code: 'database_unavailable', message: 'The hub cannot reach its database' } });
     }
   });
   app.get('/openapi.json', async () => openapi);
@@ -55,8 +68,17 @@ export function buildHubApp(opts: HubAppOptions): FastifyInstance {
     const roles = spec.roles as readonly HubPrincipalRole[];
     const deviceOnly = 'deviceOnly' in spec && spec.deviceOnly === true;
     app.post(`/v1/${name}`, async (req, reply) => {
-      const principal = await authenticate(opts.db, req.headers.authorization, clock());
-      if (!principal) return reply.code(401).send({ ok: false, error: { code: 'unauthenticated', message: 'A valid, unrevoked credential is needed (Authorization: Bearer …)' } });
+      const now = clock();
+      const wait = limiter.blockedFor(req.ip, now.getTime());
+      if (wait > 0) {
+        reply.header('retry-after', String(Math.ceil(wait / 1000)));
+        return reply.code(429).send({ ok: false, error: { code: 'rate_limited', message: `Too many failed authentications from this address; try again in ${Math.ceil(wait / 1000)} s` } });
+      }
+      const principal = await authenticate(opts.db, req.headers.authorization, now);
+      if (!principal) {
+        limiter.fail(req.ip, now.getTime());
+        return reply.code(401).send({ ok: false, error: { code: 'unauthenticated', message: 'A valid, unrevoked, unexpired credential is needed (Authorization: Bearer …)' } });
+      }
       if (!roles.includes(principal.role)) {
         return reply.code(403).send({ ok: false, error: { code: 'forbidden', message: `The ${principal.role} role may not call ${name}` } });
       }
@@ -66,13 +88,16 @@ export function buildHubApp(opts: HubAppOptions): FastifyInstance {
       const result = await dispatch(hubContract, service.bind(principal), name, req.body);
       if (!result.ok) {
         // Always on stderr, logger or not: an internal error is a bug or an outage someone must see.
-        if (result.error.code === 'internal') process.stderr.write(`hub: ${name} failed: ${result.error.message}\n`);
+        if (result.error.code === 'internal') {
+          process.stderr.write(`hub: ${name} failed: ${result.error.message}\n`);
+          return reply.code(500).send({ ok: false, error: { code: 'internal', message: `The hub failed to complete ${name}; the cause is in its log` } });
+        }
         return reply.code(STATUS[result.error.code] ?? 400).send(result);
       }
       return result;
     });
   }
-  return app;
+  return Object.assign(app, { draining: () => void (draining = true) });
 }
 
 export { HubService };

@@ -5,7 +5,8 @@ import { generateDeviceKey, signBytes } from '../src-main/sync/device-identity.t
 import { ApiError } from '../src-shared/contract/dispatch.ts';
 import { hubContract, type AuditBatch } from '../src-shared/contract/hub.ts';
 import { auditBatchBytes } from './hub-service.ts';
-import type { Sql } from './store/sql.ts';
+import { sql } from 'kysely';
+import type { HubKysely } from './store/database.ts';
 import { BACKENDS, hubClient, makeTasks, seedHub, startHub, type RunningHub } from './testing/hub-fixture.ts';
 
 async function raw(url: string, name: string, token: string | null, body: unknown = {}) {
@@ -63,19 +64,23 @@ for (const { backend, skip, label } of BACKENDS) {
       const reviewerDevice = await enroll(seed.reviewer.user.id, 'walk-reviewer');
       const clerkDevice = await enroll(seed.clerk.user.id, 'walk-clerk');
       const code = await seed.code(seed.reviewer.user.id);
+      // Tokens of their own: the walk rotates every user token it holds (users.rotateToken).
+      const own = async (role: 'admin' | 'reviewer' | 'clerk' | 'auditor') => (await hub.service.createUser({ name: `walk-${role}-${backend.name}`, role, siteId: role === 'admin' || role === 'auditor' ? null : seed.site.id })).token;
       const principals: { label: string; token: string | null; role: string | null; device: boolean }[] = [
         { label: 'none', token: null, role: null, device: false },
         { label: 'bogus', token: 'csu_not-a-real-token', role: null, device: false },
-        { label: 'admin', token: seed.admin.token, role: 'admin', device: false },
-        { label: 'reviewer', token: seed.reviewer.token, role: 'reviewer', device: false },
-        { label: 'clerk', token: seed.clerk.token, role: 'clerk', device: false },
-        { label: 'auditor', token: seed.auditor.token, role: 'auditor', device: false },
+        { label: 'admin', token: await own('admin'), role: 'admin', device: false },
+        { label: 'reviewer', token: await own('reviewer'), role: 'reviewer', device: false },
+        { label: 'clerk', token: await own('clerk'), role: 'clerk', device: false },
+        { label: 'auditor', token: await own('auditor'), role: 'auditor', device: false },
         { label: 'reviewer device', token: reviewerDevice.credential, role: 'reviewer', device: true },
         { label: 'clerk device', token: clerkDevice.credential, role: 'clerk', device: true },
         { label: 'enrollment code', token: code, role: 'enrollment', device: false },
       ];
       const seen: string[] = [];
-      for (const [name, spec] of Object.entries(hubContract)) {
+      // Rotation revokes the token it is called with: walk it last.
+      const calls = Object.entries(hubContract).sort(([a], [b]) => Number(a === 'users.rotateToken') - Number(b === 'users.rotateToken'));
+      for (const [name, spec] of calls) {
         for (const p of principals) {
           const r = await raw(hub.url, name, p.token, { __walk: true });
           const deviceOnly = 'deviceOnly' in spec && spec.deviceOnly;
@@ -150,8 +155,8 @@ for (const { backend, skip, label } of BACKENDS) {
     it.skipIf(backend.name !== 'postgres')('never lets a pull skip a change committed after a later one (writers committing out of order; PostgreSQL only, SQLite has one writer)', async () => {
       const site = await hub.service.createSite('feed-order');
       const p = { kind: 'device' as const, role: 'reviewer' as const, userId: 1, userName: 'x', siteId: site.id, deviceId: 1 };
-      const insert = async (t: Sql, n: string) => {
-        await t.run(`INSERT INTO hub_changes (site_id, type, payload_json, created_at) VALUES (?, 'artifact', ?, ?)`, [site.id, JSON.stringify({ artifact: { name: n } }), new Date().toISOString()]);
+      const insert = async (t: HubKysely, n: string) => {
+        await sql`INSERT INTO hub_changes (site_id, type, payload_json, created_at) VALUES (${site.id}, 'artifact', ${JSON.stringify({ artifact: { name: n } })}, ${new Date().toISOString()})`.execute(t);
       };
       let release!: () => void;
       const gate = new Promise<void>((r) => (release = r));
@@ -197,6 +202,16 @@ for (const { backend, skip, label } of BACKENDS) {
       const m = (id: number, i: number) => ({ id, name: 'task.decide' as const, args: { taskId: tasks[i]!.id, action: 'approve' as const, actor: 'rita', decidedAt: new Date().toISOString() } });
       const first = await d.client.call('sync.push', { clientId, mutations: [m(1, 0), m(2, 1)] });
       expect(first).toMatchObject({ lastMutationId: 2, results: [{ id: 1, status: 'applied' }, { id: 2, status: 'applied' }] });
+      // The feed row a push writes (built in SQL on PostgreSQL) is the task as tasks.list shows it.
+      let cursor = '0.0';
+      const feed = new Map<number, unknown>();
+      for (let more = true; more; ) {
+        const page = await d.client.call('sync.pull', { cursor, limit: 1000 });
+        for (const c of page.changes) if (c.type === 'task') feed.set(c.task.id, c.task);
+        ({ cursor, hasMore: more } = page);
+      }
+      const listed = await hubClient(hub.url, seed.admin.token).call('tasks.list', { queueId: seed.queue.id, limit: 1000 });
+      expect(feed.get(tasks[0]!.id)).toEqual(listed.items.find((x) => x.id === tasks[0]!.id));
       const replay = await d.client.call('sync.push', { clientId, mutations: [m(1, 0), m(2, 1)] });
       expect(replay.results.map((r) => [r.status, r.original])).toEqual([
         ['duplicate', 'applied'],

@@ -6,11 +6,11 @@ import { FlakyFetch, openTestDevice, type TestDevice } from '../src-main/sync/te
 import { HubService } from './hub-service.ts';
 import { BACKENDS, hubClient, makeTasks, seedHub, type RunningHub } from './testing/hub-fixture.ts';
 import { spawnHub, type HubProcess } from './testing/spawn-hub.ts';
-import type { SqlDb } from './store/sql.ts';
+import type { HubDatabase } from './store/database.ts';
 
 for (const { backend, skip, label } of BACKENDS) {
   describe.skipIf(skip)(`two hub processes on one ${label} database`, () => {
-    let db: SqlDb;
+    let db: HubDatabase;
     let drop: () => Promise<void>;
     let a: HubProcess;
     let b: HubProcess;

@@ -67,7 +67,7 @@ for (const { backend, skip, label } of BACKENDS) {
       expect(report).toMatchObject({ pushed: 1 });
       expect(d.sync.status()).toMatchObject({ outboxLength: 0, auditPending: 0, lastError: null });
       const [hubTask] = (await admin().call('tasks.list', { queueId: seed.queue.id, limit: 1000 })).items.filter((x) => x.id === t1!.id);
-      expect(hubTask).toMatchObject({ status: 'decided', decision: { action: 'correct', user: 'rita' } });
+      expect(hubTask).toMatchObject({ status: 'decided', decision: { action: 'correct', user: seed.reviewer.user.name } });
       expect((await d.sync.handlers['sync.hubTasks']({ offset: 0, limit: 100 })).items.find((x) => x.id === t1!.id)).toMatchObject({ status: 'decided', localDecision: 'correct', pushState: 'applied' });
     });
 
@@ -145,13 +145,13 @@ for (const { backend, skip, label } of BACKENDS) {
       const r = await behind.sync.syncOnce();
       expect(r).toMatchObject({ pushed: 1, superseded: 1 });
       const ds = await admin().call('tasks.decisions', { taskId: task!.id });
-      expect(ds.items.map((x) => [x.user, x.status])).toEqual([
-        ['ahead', 'accepted'],
-        ['behind', 'superseded'],
+      expect(ds.items.map((x) => [x.user, x.claimedActor, x.status])).toEqual([
+        [seed.reviewer.user.name, 'ahead', 'accepted'],
+        [seed.reviewer2.user.name, 'behind', 'superseded'],
       ]);
       expect(Date.parse(ds.items[1]!.decidedAt)).toBeLessThan(Date.parse(ds.items[0]!.decidedAt));
       const mine = (await behind.sync.handlers['sync.hubTasks']({ taskIds: [task!.id], offset: 0, limit: 10 })).items.find((x) => x.id === task!.id);
-      expect(mine).toMatchObject({ status: 'decided', localDecision: 'reject', pushState: 'superseded', decision: { user: 'ahead' } });
+      expect(mine).toMatchObject({ status: 'decided', localDecision: 'reject', pushState: 'superseded', decision: { user: seed.reviewer.user.name } });
       for (const dev of [ahead, behind]) expect(await auditor().call('audit.verify', { deviceId: dev.sync.status().deviceId! })).toMatchObject({ ok: true });
     });
 
@@ -169,7 +169,7 @@ for (const { backend, skip, label } of BACKENDS) {
       flaky.loseReplies = 1;
       await expect(b.sync.syncOnce()).rejects.toThrow();
       expect((await b.sync.syncOnce()).duplicates).toBe(1);
-      expect(b.sync.hubTasks({ taskIds: [task!.id], offset: 0, limit: 1 }).items[0]).toMatchObject({ localDecision: 'reject', pushState: 'superseded', decision: { user: 'first' } });
+      expect(b.sync.hubTasks({ taskIds: [task!.id], offset: 0, limit: 1 }).items[0]).toMatchObject({ localDecision: 'reject', pushState: 'superseded', decision: { user: seed.reviewer.user.name } });
     });
 
     it('no document content leaves the device: every request it makes is recorded and checked', async () => {

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { main as deviceCli } from '../../src-main/sync/device-cli.ts';
 import { MemorySecretStore } from '../../src-main/sync/device-identity.ts';
 import { startHub, type RunningHub } from '../testing/hub-fixture.ts';
-import { SqliteDb } from '../store/sql.ts';
+import { HubDatabase } from '../store/database.ts';
 import { main as adminCli } from './cli.ts';
 
 describe('countersign-admin and the device commands, end to end on an embedded hub', () => {
@@ -25,7 +25,7 @@ describe('countersign-admin and the device commands, end to end on an embedded h
       return outs[0] as Record<string, unknown>;
     };
     const init = await admin('init', '--admin', 'root', '--database', file);
-    hub = await startHub(SqliteDb.open(file));
+    hub = await startHub(HubDatabase.openSqlite(file));
     const as = (...args: string[]) => admin('--hub', hub!.url, '--token', (init as { token: string }).token, ...args);
     const site = await as('sites', 'add', 'Berlin');
     const reviewer = await as('users', 'add', 'rita', '--role', 'reviewer', '--site', String(site.id));

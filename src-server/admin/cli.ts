@@ -5,7 +5,7 @@ import { ApiError, createClient } from '../../src-shared/contract/dispatch.ts';
 import { ArtifactKindSchema, HubRoleSchema, hubHttpTransport, type HubContract } from '../../src-shared/contract/hub.ts';
 import { HubService } from '../hub-service.ts';
 import { migrateHub } from '../store/migrations.ts';
-import { openHubSql } from '../store/sql.ts';
+import { HubDatabase } from '../store/database.ts';
 
 type Out = (value: unknown) => void;
 const int = (v: string) => {
@@ -40,7 +40,7 @@ export async function main(argv: string[], out: Out = (v) => process.stdout.writ
     .option('--database <url>', 'postgres://… instead of SQLite')
     .option('--schema <name>', 'PostgreSQL schema')
     .action(async (o: { admin: string; dataDir: string; database?: string; schema?: string }) => {
-      const db = await openHubSql({ dataDir: path.resolve(o.dataDir), ...(o.database ? { database: o.database } : {}), ...(o.schema ? { schema: o.schema } : {}) });
+      const db = await HubDatabase.open({ dataDir: path.resolve(o.dataDir), ...(o.database ? { database: o.database } : {}), ...(o.schema ? { schema: o.schema } : {}) });
       try {
         await migrateHub(db);
         out(await new HubService(db).createUser({ name: o.admin, role: 'admin', siteId: null }));
@@ -58,9 +58,17 @@ export async function main(argv: string[], out: Out = (v) => process.stdout.writ
     .command('add <name>')
     .requiredOption('--role <role>', `one of ${HubRoleSchema.options.join(', ')}`)
     .option('--site <id>', 'site the user works at', int)
-    .action(async (name: string, o: { role: string; site?: number }) => out(await hub().call('users.create', { name, role: HubRoleSchema.parse(o.role), siteId: o.site ?? null })));
+    .option('--token-days <n>', 'days until the token expires', int, 90)
+    .action(async (name: string, o: { role: string; site?: number; tokenDays: number }) =>
+      out(await hub().call('users.create', { name, role: HubRoleSchema.parse(o.role), siteId: o.site ?? null, tokenTtlDays: o.tokenDays })),
+    );
   users.command('list').action(async () => out(await hub().call('users.list', {})));
   users.command('revoke <id>').action(async (id: string) => out(await hub().call('users.revoke', { userId: int(id) })));
+  users
+    .command('rotate-token')
+    .description('Replace the token this command runs with by a new one (printed once); the old one stops working')
+    .option('--token-days <n>', 'days until the new token expires', int, 90)
+    .action(async (o: { tokenDays: number }) => out(await hub().call('users.rotateToken', { tokenTtlDays: o.tokenDays })));
 
   const devices = program.command('devices').description('Devices and enrollment');
   devices
@@ -75,6 +83,7 @@ export async function main(argv: string[], out: Out = (v) => process.stdout.writ
     .option('--site <id>', 'site', int)
     .action(async (o: { site?: number }) => out(await hub().call('devices.list', o.site ? { siteId: o.site } : {})));
   devices.command('revoke <id>').action(async (id: string) => out(await hub().call('devices.revoke', { deviceId: int(id) })));
+  devices.command('revoke-code <code>').description('Revoke an enrollment code not used yet').action(async (code: string) => out(await hub().call('devices.revokeEnrollmentCode', { code })));
 
   const policies = program.command('policies').description('Policies, rule sets, vendor templates and model assignments (versioned, assigned per site)');
   policies

@@ -8,7 +8,7 @@ import { hubHttpTransport, type HubContract } from '../../src-shared/contract/hu
 import { buildHubApp } from '../app.ts';
 import { HubService } from '../hub-service.ts';
 import { migrateHub } from '../store/migrations.ts';
-import { PostgresDb, SqliteDb, type SqlDb } from '../store/sql.ts';
+import { HubDatabase } from '../store/database.ts';
 
 export const PG_URL = process.env.COUNTERSIGN_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -29,7 +29,7 @@ export async function postgresReachable(): Promise<boolean> {
 export interface Backend {
   name: 'sqlite' | 'postgres';
   /** A fresh, migrated database of its own (a temp file, or a schema of its own), and how to drop it. */
-  open(): Promise<{ db: SqlDb; location: { database: string; schema?: string }; drop(): Promise<void> }>;
+  open(): Promise<{ db: HubDatabase; location: { database: string; schema?: string }; drop(): Promise<void> }>;
 }
 
 const tmp = (p: string) => fs.mkdtempSync(path.join(os.tmpdir(), p));
@@ -39,7 +39,7 @@ export const sqliteBackend: Backend = {
   async open() {
     const dir = tmp('cs-hub-');
     const file = path.join(dir, 'hub.db');
-    const db = SqliteDb.open(file);
+    const db = HubDatabase.openSqlite(file);
     await migrateHub(db);
     return { db, location: { database: file }, drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
   },
@@ -49,7 +49,7 @@ export const postgresBackend: Backend = {
   name: 'postgres',
   async open() {
     const schema = `hub_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-    const db = await PostgresDb.open(PG_URL, { schema, max: 6 });
+    const db = await HubDatabase.openPostgres(PG_URL, { schema, poolSize: 6 });
     await migrateHub(db);
     return {
       db,
@@ -76,14 +76,15 @@ export const hubClient = (url: string, token: string | null, fetchImpl: typeof f
 
 export interface RunningHub {
   url: string;
-  db: SqlDb;
+  db: HubDatabase;
   service: HubService;
   close(): Promise<void>;
 }
 
 /** The hub in this process on a free loopback port. */
-export async function startHub(db: SqlDb, opts: { clock?: () => Date; port?: number } = {}): Promise<RunningHub> {
-  const app = buildHubApp({ db, ...(opts.clock ? { clock: opts.clock } : {}) });
+export async function startHub(db: HubDatabase, opts: { clock?: () => Date; port?: number; authFailuresPerMinute?: number } = {}): Promise<RunningHub> {
+  // Tests authenticate wrongly on purpose many times over: no rate limit unless asked (authorization.test.ts checks it).
+  const app = buildHubApp({ db, authFailuresPerMinute: opts.authFailuresPerMinute ?? 1_000_000, ...(opts.clock ? { clock: opts.clock } : {}) });
   await app.listen({ port: opts.port ?? 0, host: '127.0.0.1' });
   const port = (app.server.address() as AddressInfo).port;
   return { url: `http://127.0.0.1:${port}`, db, service: new HubService(db, opts.clock), close: () => app.close() };

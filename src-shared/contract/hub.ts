@@ -18,6 +18,8 @@ export type HubPrincipalRole = HubRole | 'enrollment';
 const Id = z.number().int().min(1);
 const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'a lowercase hex SHA-256');
 const Name = z.string().min(1).max(200);
+/** User tokens expire: 90 days unless asked otherwise (at most 2 years). */
+const TokenTtlDays = z.number().int().min(1).max(730).default(90);
 
 export const SiteSchema = z.object({ id: Id, name: z.string(), createdAt: z.string() });
 export const UserSchema = z.object({ id: Id, name: z.string(), role: HubRoleSchema, siteId: Id.nullable(), revoked: z.boolean(), createdAt: z.string() });
@@ -106,6 +108,8 @@ export type Mutation = z.infer<typeof MutationSchema>;
 export const MutationResultSchema = z.object({
   id: z.number().int(),
   status: z.enum(['applied', 'duplicate', 'superseded', 'rejected']),
+  /** Why, as a typed code: `forbidden` (the role may not decide), `leased` (another reviewer holds a live lease), `not_found`, `field_not_exportable`, `already_decided`. */
+  code: z.string().nullable().optional(),
   message: z.string().nullable(),
   /** For a duplicate: what happened when it was first applied (the device may never have heard). */
   original: z.enum(['applied', 'superseded', 'rejected']).nullable().default(null),
@@ -146,13 +150,21 @@ export const hubContract = {
   'users.create': withRoles(
     mutation(
       'Create a user with a role; returns the user and their API token (shown once).',
-      z.object({ name: Name, role: HubRoleSchema, siteId: Id.nullable().default(null) }),
+      z.object({ name: Name, role: HubRoleSchema, siteId: Id.nullable().default(null), tokenTtlDays: TokenTtlDays }),
       z.object({ user: UserSchema, token: z.string() }),
     ),
     ADMIN,
   ),
   'users.list': withRoles(query('All users.', z.object({}), z.object({ items: z.array(UserSchema) })), ['admin', 'auditor']),
   'users.revoke': withRoles(mutation('Revoke a user: every credential of theirs fails from the next request on.', z.object({ userId: Id }), UserSchema), ADMIN),
+  'users.rotateToken': withRoles(
+    mutation(
+      'Replace the calling user token by a new one (shown once); the old one fails from the next request on.',
+      z.object({ tokenTtlDays: TokenTtlDays }),
+      z.object({ token: z.string(), expiresAt: z.string().nullable() }),
+    ),
+    EVERYONE,
+  ),
 
   'devices.createEnrollmentCode': withRoles(
     mutation(
@@ -160,6 +172,10 @@ export const hubContract = {
       z.object({ siteId: Id, userId: Id, ttlMinutes: z.number().int().min(1).max(7 * 24 * 60).default(24 * 60) }),
       z.object({ code: z.string(), expiresAt: z.string() }),
     ),
+    ADMIN,
+  ),
+  'devices.revokeEnrollmentCode': withRoles(
+    mutation('Revoke an enrollment code that was not used yet.', z.object({ code: z.string().min(8).max(200) }), z.object({ revoked: z.boolean() })),
     ADMIN,
   ),
   'devices.list': withRoles(query('All devices.', z.object({ siteId: Id.optional() }), z.object({ items: z.array(DeviceSchema) })), ['admin', 'auditor']),
@@ -211,7 +227,16 @@ export const hubContract = {
       z.object({ taskId: Id }),
       z.object({
         items: z.array(
-          z.object({ id: Id, taskId: Id, deviceId: Id, clientId: z.string(), mutationId: z.number().int(), user: z.string(), action: DecisionActionSchema, reason: z.string().nullable(), status: z.enum(['accepted', 'superseded']), decidedAt: z.string(), receivedAt: z.string() }),
+          z.object({
+            id: Id,
+            taskId: Id,
+            deviceId: Id,
+            clientId: z.string(),
+            mutationId: z.number().int(),
+            user: z.string().describe('The authenticated user whose device pushed the decision.'),
+            userId: Id.nullable().default(null),
+            claimedActor: z.string().nullable().default(null).describe('The name the device sent; kept apart, never trusted.'),
+            action: DecisionActionSchema, reason: z.string().nullable(), status: z.enum(['accepted', 'superseded']), decidedAt: z.string(), receivedAt: z.string() }),
         ),
       }),
     ),
@@ -259,9 +284,15 @@ export const hubContract = {
   ),
   'audit.verify': withRoles(
     query(
-      'Re-walk the stored chain of a device.',
+      'Re-walk the stored chain of a device and check every signed batch the hub kept with the key the device enrolled with.',
       z.object({ deviceId: Id }),
-      z.object({ ok: z.boolean(), entries: z.number().int(), headHash: z.string().nullable(), firstBad: z.object({ seq: z.number().int(), problem: z.string() }).nullable() }),
+      z.object({
+        ok: z.boolean(),
+        entries: z.number().int(),
+        batches: z.number().int().default(0).describe('Signed batches checked (signature over the stored bytes, entries as stored).'),
+        headHash: z.string().nullable(),
+        firstBad: z.object({ seq: z.number().int(), problem: z.string() }).nullable(),
+      }),
     ),
     ['admin', 'auditor'],
   ),

@@ -1,12 +1,13 @@
 // Hub load on loopback: autocannon pushes one decision per request (each connection is its own enrolled
 // device and client id, mutation ids strictly increasing), against 1 and 2 hub processes on SQLite and
 // on PostgreSQL. Latency percentiles come from every response time, not from autocannon's buckets.
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { generateDeviceKey } from '../../src-main/sync/device-identity.ts';
 import { HubService } from '../../src-server/hub-service.ts';
-import { hubClient, makeTasks, PG_AVAILABLE, postgresBackend, seedHub, sqliteBackend, type Backend } from '../../src-server/testing/hub-fixture.ts';
+import { hubClient, makeTasks, PG_AVAILABLE, PG_URL, postgresBackend, seedHub, sqliteBackend, type Backend } from '../../src-server/testing/hub-fixture.ts';
 import { spawnHub } from '../../src-server/testing/spawn-hub.ts';
 
 interface AutocannonRequest {
@@ -99,27 +100,66 @@ async function runOne(backend: Backend, processes: 1 | 2, batch = 1) {
   }
 }
 
+/**
+ * The anchor: pgbench's TPC-B (BEGIN, three UPDATEs, a SELECT, an INSERT, END) with as many clients as the
+ * hub bench has connections, for as long, on a database of its own on the same server, run right before
+ * the hub rows: what this PostgreSQL does in those minutes when the round trips cost nothing else.
+ */
+function pgbenchTps(): { tps: number; note: string } | null {
+  if (!PG_AVAILABLE) return null;
+  const url = new URL(PG_URL);
+  const db = `countersign_bench_pgbench_${process.pid}`;
+  const conn = ['-h', url.hostname, '-p', url.port || '5432', '-U', decodeURIComponent(url.username || 'postgres')];
+  const psql = (sqlText: string) => execFileSync('psql', [...conn, '-d', url.pathname.slice(1) || 'postgres', '-qAtc', sqlText], { stdio: 'pipe' });
+  try {
+    psql(`CREATE DATABASE ${db}`);
+    execFileSync('pgbench', [...conn, '-i', '-q', '-s', '1', db], { stdio: 'pipe' });
+    const out = execFileSync('pgbench', [...conn, '-c', String(CONNECTIONS), '-j', '2', '-T', String(DURATION_S), db], { stdio: 'pipe' }).toString();
+    const tps = Number(/tps = ([\d.]+)/.exec(out)?.[1] ?? NaN);
+    return { tps, note: `pgbench -c ${CONNECTIONS} -j 2 -T ${DURATION_S} (TPC-B, scale 1)` };
+  } catch (err) {
+    return { tps: NaN, note: `pgbench failed: ${(err as Error).message.split('\n')[0]}` };
+  } finally {
+    try {
+      psql(`DROP DATABASE IF EXISTS ${db}`);
+    } catch {
+      // left for an admin to drop; the name says what it is
+    }
+  }
+}
+
 export default async function hubBench(): Promise<string> {
   const rows: string[] = [];
-  const configs: [Backend, 1 | 2, number][] = [
+  const anchor = pgbenchTps();
+  if (anchor) {
+    rows.push(`| PostgreSQL itself: ${anchor.note} | ${anchor.tps.toFixed(0)} tps | | | | | | | | 1.00x |`);
+    process.stderr.write(`hub bench: ${rows.at(-1)}\n`);
+  }
+  const pg = (n: 1 | 2, batch: number): [Backend, 1 | 2, number][] => (PG_AVAILABLE ? [[postgresBackend, n, batch]] : []);
+  const only = process.env.HUB_BENCH_ONLY; // e.g. "postgres" or "sqlite": one backend's rows
+  const all: [Backend, 1 | 2, number][] = [
     [sqliteBackend, 1, 1],
     [sqliteBackend, 2, 1],
-    ...(PG_AVAILABLE ? ([[postgresBackend, 1, 1], [postgresBackend, 2, 1]] as [Backend, 1 | 2, number][]) : []),
+    ...pg(1, 1),
+    ...pg(2, 1),
     [sqliteBackend, 1, 50],
-    ...(PG_AVAILABLE ? ([[postgresBackend, 2, 50]] as [Backend, 1 | 2, number][]) : []),
+    ...pg(1, 50),
+    ...pg(2, 50),
   ];
+  const configs = all.filter(([b]) => !only || b.name === only);
   for (const [backend, n, batch] of configs) {
     const r = await runOne(backend, n, batch);
-    rows.push(`| ${r.label} | ${r.rps.toFixed(0)} | ${r.decisionsPerSecond.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.ok} | ${r.failed} | ${r.stored} |`);
+    const vs = backend.name === 'postgres' && anchor && Number.isFinite(anchor.tps) ? `${(r.rps / anchor.tps).toFixed(2)}x` : '';
+    rows.push(`| ${r.label} | ${r.rps.toFixed(0)} | ${r.decisionsPerSecond.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.ok} | ${r.failed} | ${r.stored} | ${vs} |`);
     process.stderr.write(`hub bench: ${rows.at(-1)}\n`);
   }
   return [
     '## hub',
     '',
-    `Pushes of one decision each (\`POST /v1/sync.push\`), autocannon on loopback, ${CONNECTIONS} connections (each an enrolled device with its own client id), ${DURATION_S} s per row; the load generator shares the machine (${os.availableParallelism()} cores, load average ${os.loadavg()[0]!.toFixed(1)} at the end) with the hub processes and the database. Every push authenticates, locks the client row, writes the decision, the task and the change feed in one transaction. Decisions cycle through 3,000 tasks, so once a task is decided later decisions on it are stored as superseded (the same writes plus a lookup of the winner).`,
+    `Pushes of one (or 50) decisions each (\`POST /v1/sync.push\`), autocannon on loopback, ${CONNECTIONS} connections (each an enrolled device with its own client id), ${DURATION_S} s per row; the load generator shares the machine (${os.availableParallelism()} cores, load average ${os.loadavg()[0]!.toFixed(1)} at the end) with the hub processes and the database. Every push authenticates, locks the client row, then writes the decisions, the tasks, the leases and the change feed as sets (one statement per table on SQLite; one UNNEST statement for all of them plus one for the feed on PostgreSQL) in one transaction. The first row is PostgreSQL's own pgbench (TPC-B) with the same number of clients, run in the same minutes: the anchor for the PostgreSQL rows. Decisions cycle through 3,000 tasks, so once a task is decided later decisions on it are stored as superseded (the same writes plus a lookup of the winner).`,
     '',
-    '| backend | pushes/s | decisions/s | P50 ms | P95 ms | P99 ms | 2xx | failed | decisions stored |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| backend | pushes/s | decisions/s | P50 ms | P95 ms | P99 ms | 2xx | failed | decisions stored | pushes/s ÷ pgbench tps |',
+    '|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
     ...(PG_AVAILABLE ? [] : ['', 'PostgreSQL was unreachable at 127.0.0.1:5432: its rows were not run.']),
     '',

@@ -1,0 +1,25 @@
+import type { HubHandlers } from '../../src-shared/contract/hub.ts';
+import type { Principal } from '../auth.ts';
+import { artifacts } from './artifacts.ts';
+import { auditHandlers } from './audit.ts';
+import type { HubContext, HubHandlerMap } from './context.ts';
+import { devices } from './devices.ts';
+import { sitesAndUsers } from './sites-users.ts';
+import { syncHandlers } from './sync.ts';
+import { queuesAndTasks } from './tasks.ts';
+
+/** The hub's handlers: one map per area, joined; `satisfies` fails the build if a contract call has none. */
+export const hubHandlers = {
+  ...sitesAndUsers,
+  ...devices,
+  ...artifacts,
+  ...queuesAndTasks,
+  ...syncHandlers,
+  ...auditHandlers,
+} satisfies HubHandlerMap;
+
+/** The handlers for one request, bound to its caller (what `dispatch` calls). Roles were checked already. */
+export function bindHandlers(hub: HubContext, p: Principal): HubHandlers {
+  const call = { hub, p };
+  return Object.fromEntries(Object.entries(hubHandlers).map(([name, fn]) => [name, (arg: unknown) => (fn as (a: unknown, c: typeof call) => Promise<unknown>)(arg, call)])) as HubHandlers;
+}
