@@ -6,6 +6,7 @@ import type { Artifact, ArtifactKind, AuditBatch, HubContract, HubHandlers, HubR
 import type { ParsedInputOf } from '../src-shared/contract/define.ts';
 import { entryHash, GENESIS_HASH, rowToEntry, type AuditRow } from '../src-main/audit/audit-log.ts';
 import { canonicalJson } from '../src-main/audit/canonical-json.ts';
+import { DEFAULT_EXPORTABLE_FIELDS } from '../src-shared/data-residency.ts';
 import { hashSecret, newSecret, type Principal } from './auth.ts';
 import { FEED_WRITER_LOCK, forUpdate, type Sql, type SqlDb } from './store/sql.ts';
 
@@ -24,8 +25,8 @@ const TASK_SELECT = `
   LEFT JOIN hub_decisions d ON d.task_id = t.id AND d.status = 'accepted'
   LEFT JOIN hub_leases l ON l.task_id = t.id`;
 
-/** Fields a task may carry off the device when the site's policy names none (`exportableFields`). */
-export const DEFAULT_EXPORTABLE_FIELDS = ['vendor', 'total', 'subtotal', 'tax', 'currency', 'invoiceNumber', 'invoiceDate', 'dueDate', 'poNumber'];
+/** Fields a task may carry off the device when the site's policy names none: one list, shared with the device. */
+export { DEFAULT_EXPORTABLE_FIELDS };
 
 /** The bytes a device signs: the canonical JSON of the batch. */
 export const auditBatchBytes = (batch: AuditBatch): Buffer => Buffer.from(canonicalJson(batch), 'utf8');

@@ -6,7 +6,7 @@ import { ApiError } from '../../src-shared/contract/dispatch.ts';
 import type { ProcessResult } from '../../src-shared/process-result.ts';
 import { AuditLog } from '../audit/audit-log.ts';
 import { BlobStore } from '../blob/blob-store.ts';
-import { resolveBlobKey, type KeyStorage, type SecretStore } from '../blob/key-provider.ts';
+import { resolveBlobKey, resolveDataKey, type KeyStorage, type SecretStore } from '../blob/key-provider.ts';
 import type { OcrEngine } from '../ocr/ocr-engine.ts';
 import { createTesseractEngine } from '../ocr/tesseract-pool.ts';
 import { openDatabase, type Db } from '../store/database.ts';
@@ -45,6 +45,8 @@ export class Engine {
   readonly handlers: EngineHandlers;
   private understandingPromise: Promise<Understanding> | null = null;
   private syncService: Promise<SyncService> | null = null;
+  private siteKeyPromise: Promise<Buffer> | null = null;
+  private keyOptions: { prefer?: KeyStorage; secretStore?: SecretStore | null } = {};
 
   private constructor(
     readonly dataDir: string,
@@ -64,7 +66,8 @@ export class Engine {
   static async open(opts: EngineOptions): Promise<Engine> {
     const dataDir = path.resolve(opts.dataDir);
     fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    const key = await resolveBlobKey(dataDir, { prefer: opts.keyStorage ?? (process.env.COUNTERSIGN_KEY_STORAGE as KeyStorage | undefined), ...(opts.secretStore !== undefined ? { secretStore: opts.secretStore } : {}) });
+    const keyOptions = { prefer: opts.keyStorage ?? (process.env.COUNTERSIGN_KEY_STORAGE as KeyStorage | undefined), ...(opts.secretStore !== undefined ? { secretStore: opts.secretStore } : {}) };
+    const key = await resolveBlobKey(dataDir, keyOptions);
     if (key.warning) (opts.onWarning ?? ((m: string) => process.stderr.write(`warning: ${m}\n`)))(key.warning);
     const db = openDatabase(path.join(dataDir, 'countersign.db'));
     const audit = new AuditLog(db);
@@ -89,6 +92,7 @@ export class Engine {
       concurrency: workers,
     });
     holder.engine = new Engine(dataDir, db, audit, docs, tasks, blobs, pipeline, ocr, key.storage, loadUnderstanding);
+    holder.engine.keyOptions = keyOptions;
     return holder.engine;
   }
 
@@ -110,9 +114,18 @@ export class Engine {
   sync(): Promise<SyncService> {
     this.syncService ??= DeviceSecretVault.open(this.dataDir).then((vault) => {
       if (vault.warning) process.stderr.write(`warning: ${vault.warning}\n`);
-      return new SyncService({ db: this.db, audit: this.audit, vault });
+      return new SyncService({ db: this.db, audit: this.audit, vault, siteKey: () => this.siteKey() });
     });
     return this.syncService;
+  }
+
+  /** The site key that hashes values kept on site before anything goes to the hub; kept like the document key. */
+  siteKey(): Promise<Buffer> {
+    this.siteKeyPromise ??= resolveDataKey(this.dataDir, 'site', this.keyOptions).then((k) => {
+      if (k.warning) process.stderr.write(`warning: ${k.warning}\n`);
+      return k.key;
+    });
+    return this.siteKeyPromise;
   }
 
   async close(): Promise<void> {

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import path from 'node:path';
 import { ApiError } from '../../src-shared/contract/dispatch.ts';
 import { AuditLog } from '../audit/audit-log.ts';
-import type { SecretStore } from '../blob/key-provider.ts';
+import { resolveDataKey, type KeyStorage, type SecretStore } from '../blob/key-provider.ts';
 import { openDatabase } from '../store/database.ts';
 import { DeviceSecretVault } from './device-identity.ts';
 import { SyncService } from './sync-service.ts';
@@ -22,7 +22,12 @@ export async function main(argv: string[], opts: { out?: Out; secretStore?: Secr
     try {
       const vault = await DeviceSecretVault.open(dataDir, opts.secretStore);
       if (vault.warning) process.stderr.write(`warning: ${vault.warning}\n`);
-      out(await fn(new SyncService({ db, audit: new AuditLog(db), vault, ...tuning, ...(opts.fetch ? { fetch: opts.fetch } : {}) })));
+      const siteKey = async () => {
+        const k = await resolveDataKey(dataDir, 'site', { prefer: process.env.COUNTERSIGN_KEY_STORAGE as KeyStorage | undefined, ...(opts.secretStore !== undefined ? { secretStore: opts.secretStore } : {}) });
+        if (k.warning) process.stderr.write(`warning: ${k.warning}\n`);
+        return k.key;
+      };
+      out(await fn(new SyncService({ db, audit: new AuditLog(db), vault, siteKey, ...tuning, ...(opts.fetch ? { fetch: opts.fetch } : {}) })));
     } finally {
       db.close();
     }
@@ -30,7 +35,10 @@ export async function main(argv: string[], opts: { out?: Out; secretStore?: Secr
   program
     .command('connect <hubUrl> <enrollmentCode>')
     .option('--name <name>', 'this device name', 'countersign-device')
-    .action((hubUrl: string, code: string, o: { name: string }) => withSync((s) => s.handlers['sync.connect']({ hubUrl, enrollmentCode: code, deviceName: o.name })));
+    .option('--insecure', 'accept a plain http:// hub URL that is not on loopback (no TLS)')
+    .action((hubUrl: string, code: string, o: { name: string; insecure?: boolean }) =>
+      withSync((s) => s.handlers['sync.connect']({ hubUrl, enrollmentCode: code, deviceName: o.name, allowInsecure: o.insecure === true })),
+    );
   program
     .command('sync')
     .option('--push-batch <n>', 'mutations per push request', (v) => Number.parseInt(v, 10), 200)

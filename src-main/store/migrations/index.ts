@@ -1,6 +1,7 @@
 import { migration001 } from './001-initial.ts';
 import { migration002 } from './002-sync.ts';
 import { migration003 } from './003-page-alternate.ts';
+import { migration006 } from './006-residency-store.ts';
 
 export interface Migration {
   version: number;
@@ -9,4 +10,4 @@ export interface Migration {
 }
 
 /** Numbered, append-only: never edit a shipped migration, add the next one. */
-export const migrations: Migration[] = [migration001, migration002, migration003];
+export const migrations: Migration[] = [migration001, migration002, migration003, migration006];
