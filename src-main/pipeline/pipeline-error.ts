@@ -17,6 +17,7 @@ export type PipelineErrorCode =
   | 'ocr_failed'
   | 'model_failed'
   | 'timeout'
+  | 'too_large'
   | 'internal';
 
 export class PipelineError extends Error {
