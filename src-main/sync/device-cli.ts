@@ -3,7 +3,7 @@ import path from 'node:path';
 import { ApiError } from '../../src-shared/contract/dispatch.ts';
 import { AuditLog } from '../audit/audit-log.ts';
 import { resolveDataKey, type KeyStorage, type SecretStore } from '../blob/key-provider.ts';
-import { openDatabase } from '../store/database.ts';
+import { openDataDirDatabase } from '../store/secure-store.ts';
 import { DeviceSecretVault } from './device-identity.ts';
 import { SyncService } from './sync-service.ts';
 
@@ -18,12 +18,13 @@ export async function main(argv: string[], opts: { out?: Out; secretStore?: Secr
   const program = new Command('countersign hub').option('--data-dir <dir>', 'the app data directory', 'countersign-data').exitOverride();
   const withSync = async (fn: (s: SyncService) => Promise<unknown>, tuning: { pushBatch?: number } = {}) => {
     const dataDir = path.resolve(program.opts<{ dataDir: string }>().dataDir);
-    const db = openDatabase(path.join(dataDir, 'countersign.db'));
+    const keyOptions = { prefer: process.env.COUNTERSIGN_KEY_STORAGE as KeyStorage | undefined, ...(opts.secretStore !== undefined ? { secretStore: opts.secretStore } : {}) };
+    const db = await openDataDirDatabase(dataDir, keyOptions);
     try {
       const vault = await DeviceSecretVault.open(dataDir, opts.secretStore);
       if (vault.warning) process.stderr.write(`warning: ${vault.warning}\n`);
       const siteKey = async () => {
-        const k = await resolveDataKey(dataDir, 'site', { prefer: process.env.COUNTERSIGN_KEY_STORAGE as KeyStorage | undefined, ...(opts.secretStore !== undefined ? { secretStore: opts.secretStore } : {}) });
+        const k = await resolveDataKey(dataDir, 'site', keyOptions);
         if (k.warning) process.stderr.write(`warning: ${k.warning}\n`);
         return k.key;
       };

@@ -58,6 +58,8 @@ export const DocumentDetailSchema = DocumentSummarySchema.extend({
   route: RouteSchema.nullable(),
   model: ModelInfoSchema.nullable(),
   stageRuns: z.array(StageRunSchema),
+  /** The fields the policy marks sensitive: screens and exports mask their values unless asked. */
+  sensitiveFields: z.array(z.string()),
 });
 export type DocumentDetail = z.infer<typeof DocumentDetailSchema>;
 

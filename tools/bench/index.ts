@@ -13,6 +13,7 @@ const sections: Section[] = [
   { name: 'understand', load: () => import('./understand.bench.ts') },
   { name: 'ui', load: () => import('./ui.bench.ts') },
   { name: 'hub', load: () => import('./hub.bench.ts') },
+  { name: 'store', load: () => import('./store.bench.ts') },
 ];
 
 const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
