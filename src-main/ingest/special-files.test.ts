@@ -30,10 +30,10 @@ describe.skipIf(process.platform === 'win32')('files that are not regular files'
     const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'countersign.mjs'), 'process', inbox, '--data-dir', dataDir, '--json'], {
       encoding: 'utf8',
       env: { ...process.env, COUNTERSIGN_KEY_STORAGE: 'file' },
-      timeout: 120_000,
+      timeout: 300_000,
       killSignal: 'SIGKILL',
     });
-    expect(r.signal, `the CLI was killed after 120 s: it blocked on a special file\n${r.stderr}`).toBeNull();
+    expect(r.signal, `the CLI was killed after 300 s: it blocked on a special file\n${r.stderr}`).toBeNull();
     const results = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { file: string; status: string; error?: { code: string; message: string } });
     const byName = Object.fromEntries(results.map((x) => [path.basename(x.file), x]));
     expect(byName['a-invoice.pdf']).toMatchObject({ status: 'processed' });
@@ -42,7 +42,7 @@ describe.skipIf(process.platform === 'win32')('files that are not regular files'
     expect(byName['c-link-to-pipe.pdf']).toMatchObject({ status: 'failed', error: { code: 'unreadable_file', message: expect.stringMatching(/a named pipe/) } });
     expect(byName['d-link-to-device.pdf']).toMatchObject({ status: 'failed', error: { code: 'unreadable_file', message: expect.stringMatching(/a character device/) } });
     expect(r.status).toBe(1);
-  }, 180_000);
+  }, 360_000);
 
   it('reads no more than the size limit, and refuses a larger file before reading it', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-big-'));

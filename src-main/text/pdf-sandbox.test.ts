@@ -51,6 +51,8 @@ describe('the PDF reader runs in a worker that is stopped, not waited for', () =
   it('a decompression bomb fails with timeout while this thread keeps answering', async () => {
     const pdf = await bombPdf(1024);
     expect(pdf.length).toBeLessThan(8 * 2 ** 20);
+    // A reader already started (as after the first document of a batch), so only the bomb is timed.
+    await extractText({ bytes: makeTextPdf([[{ text: 'warm-up', x: 72, y: 720 }]]), mime: 'application/pdf' }, { ocr: noOcr });
     // The engine's thread must stay free: a timer that should tick every 50 ms never waits long.
     let last = performance.now();
     let longestStall = 0;
@@ -68,7 +70,7 @@ describe('the PDF reader runs in a worker that is stopped, not waited for', () =
     // In-thread, the 3 s timeout was noticed only once pdfjs let go, over a minute later on a busy machine.
     expect(performance.now() - started).toBeLessThan(30_000);
     expect(longestStall).toBeLessThan(2500);
-  }, 120_000);
+  }, 240_000);
 
   it('a PDF that needs more memory than the reader may have fails with too_large', async () => {
     const pdf = await bombPdf(256);
@@ -83,5 +85,5 @@ describe('the PDF reader runs in a worker that is stopped, not waited for', () =
   it('reads the next document normally afterwards', async () => {
     const ok = await extractText({ bytes: makeTextPdf([[{ text: 'Invoice 42 after the bomb', x: 72, y: 720 }]]), mime: 'application/pdf' }, { ocr: noOcr });
     expect(ok.pages[0]!.text).toContain('Invoice 42 after the bomb');
-  }, 60_000);
+  }, 180_000);
 });
