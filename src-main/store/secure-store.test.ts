@@ -70,4 +70,25 @@ describe('the local store at rest', () => {
     expect(mode(file)).toBe(0o600);
     expect(() => encryptDatabaseFile(file, Buffer.alloc(32, 2))).toThrow(/not a plain SQLite database/);
   });
+
+  it('starts the encryption again from the plain backup when a process was killed in the middle of it', async () => {
+    const dataDir = tmp('cs-store-cut-');
+    const file = path.join(dataDir, DATABASE_FILE);
+    const plain = openDatabase(file);
+    plain.prepare(`INSERT INTO documents (id, sha256, file_name, size_bytes, status, created_at, updated_at) VALUES (7, 'b', 'kept.pdf', 1, 'processed', '', '')`).run();
+    plain.pragma('wal_checkpoint(TRUNCATE)');
+    plain.close();
+    // What a kill mid-rekey leaves: the backup, and a main file that is neither plain nor readable.
+    fs.copyFileSync(file, `${file}.plain-backup`);
+    const half = fs.readFileSync(file);
+    half.fill(0x5a, 0, 4096);
+    fs.writeFileSync(file, half);
+    const warnings: string[] = [];
+    const db = await openDataDirDatabase(dataDir, { prefer: 'file' }, (m) => warnings.push(m));
+    expect(db.prepare('SELECT file_name FROM documents WHERE id = 7').get()).toEqual({ file_name: 'kept.pdf' });
+    db.close();
+    expect(warnings.join('\n')).toMatch(/did not finish; it starts again from the plain copy[\s\S]*now encrypted/);
+    expect(fs.existsSync(`${file}.plain-backup`)).toBe(false);
+    expect(isPlainDatabase(file)).toBe(false);
+  });
 });

@@ -101,6 +101,13 @@ export async function openDataDirDatabase(dataDir: string, keys: StoreKeyOptions
   const file = path.join(dataDir, DATABASE_FILE);
   const key = await resolveDataKey(dataDir, 'database', { ...(keys.prefer ? { prefer: keys.prefer } : {}), ...(keys.secretStore !== undefined ? { secretStore: keys.secretStore } : {}) });
   if (key.warning) onWarning(key.warning);
+  // A backup left behind means an encryption was cut off (the process killed mid-rekey): start again from it.
+  const backup = `${file}.plain-backup`;
+  if (fs.existsSync(backup) && isPlainDatabase(backup)) {
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
+    fs.renameSync(backup, file);
+    onWarning(`An earlier encryption of ${file} did not finish; it starts again from the plain copy.`);
+  }
   if (isPlainDatabase(file)) {
     const r = encryptDatabaseFile(file, key.key);
     onWarning(`The database ${file} was stored unencrypted; it is now encrypted (${r.tables} tables, ${r.rows} rows checked).`);
