@@ -114,6 +114,26 @@ export async function resolveDataKey(
   return { key, storage: 'file', warning: fileKeyWarning(keyFile, purpose, keychainError) };
 }
 
+/**
+ * Replaces the site key with one shared by the site's other devices (so equal values hash equally
+ * across devices), where the current one is kept. Only the site key: the document and database keys
+ * protect data already written and are never replaced.
+ */
+export async function replaceSiteKey(dataDir: string, key: Buffer, opts: { prefer?: KeyStorage; secretStore?: SecretStore | null } = {}): Promise<KeyStorage> {
+  if (key.length !== 32) throw new Error('A site key is 32 bytes (base64 in the file exported from another device)');
+  const current = await resolveDataKey(dataDir, 'site', opts);
+  const keysDir = path.join(dataDir, 'keys');
+  if (current.storage === 'file') {
+    fs.writeFileSync(path.join(keysDir, 'site.key'), key.toString('base64'), { mode: 0o600 });
+    return 'file';
+  }
+  const record = JSON.parse(fs.readFileSync(path.join(keysDir, 'site-key-storage.json'), 'utf8')) as KeyRecord;
+  const store = opts.secretStore === undefined ? await loadKeytar() : opts.secretStore;
+  if (!store || !record.account) throw new Error('The site key is kept in the OS keychain, which is not available');
+  await withTimeout(store.set(SERVICE, record.account, key.toString('base64')), KEYCHAIN_TIMEOUT_MS, 'The OS keychain');
+  return 'keychain';
+}
+
 function fileKeyWarning(keyFile: string, purpose: string, keychainError?: string | null): string {
   return (
     `${keychainError ? `No OS keychain available (${keychainError})` : 'The OS keychain is not used for this data directory'}: ` +
