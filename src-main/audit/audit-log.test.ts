@@ -58,6 +58,27 @@ describe('audit chain', () => {
     expect(log.verify()).toMatchObject({ ok: false, firstBad: { seq: 9, problem: expect.stringMatching(/9\.\.10 are missing/) } });
   });
 
+  it('catches a tail cut off together with the recorded head (the head row deleted)', () => {
+    const { db, log } = logWith(10);
+    tamper(db, 'DELETE FROM audit WHERE seq >= 9');
+    db.prepare(`DELETE FROM meta WHERE key = 'audit_head'`).run();
+    expect(log.verify()).toMatchObject({ ok: false, firstBad: { seq: 8, problem: expect.stringMatching(/recorded head of the chain is missing/) } });
+  });
+
+  it('catches a head rolled back behind the log (entries appended without it)', () => {
+    const { db, log } = logWith(10);
+    const head = db.prepare(`SELECT value FROM meta WHERE key = 'audit_head'`).get() as { value: string };
+    const logWith7 = logWith(7);
+    const head7 = logWith7.db.prepare(`SELECT value FROM meta WHERE key = 'audit_head'`).get() as { value: string };
+    db.prepare(`UPDATE meta SET value = ? WHERE key = 'audit_head'`).run(JSON.stringify({ seq: 7, hash: (JSON.parse(head7.value) as { hash: string }).hash }));
+    expect(JSON.parse(head.value)).toMatchObject({ seq: 10 });
+    expect(log.verify()).toMatchObject({ ok: false, firstBad: { seq: 7, problem: expect.stringMatching(/head .*entry 7.* behind the log.*entry 10/) } });
+  });
+
+  it('an empty log with no head is intact', () => {
+    expect(logWith(0).log.verify()).toMatchObject({ ok: true, entries: 0 });
+  });
+
   it('catches an inserted entry even with a recomputed hash', () => {
     const { db, log } = logWith(6);
     // Shift entries up to make room, then insert a forged entry 3 that links to 2 and hashes correctly.

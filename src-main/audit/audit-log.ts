@@ -166,11 +166,23 @@ export class AuditLog {
       expectedSeq += 1;
       entries += 1;
     }
+    // Every append records the head in the same transaction, so the head and the log always agree:
+    // no head with entries, or a head behind the last entry, means someone wrote one without the other.
+    const last = expectedSeq - 1;
     const headRow = this.db.prepare<[], { value: string }>(`SELECT value FROM meta WHERE key = 'audit_head'`).get();
-    if (headRow) {
-      const head = JSON.parse(headRow.value) as { seq: number; hash: string };
+    if (!headRow) {
+      if (last > 0) return bad(last, `the recorded head of the chain is missing while the log holds ${last} entries: it was deleted, and with it the check for a cut-off tail`);
+    } else {
+      let head: { seq: number; hash: string };
+      try {
+        head = JSON.parse(headRow.value) as { seq: number; hash: string };
+        if (!Number.isInteger(head.seq) || typeof head.hash !== 'string') throw new Error('bad head');
+      } catch {
+        return bad(last, 'the recorded head of the chain is damaged');
+      }
       if (head.seq >= expectedSeq) return bad(expectedSeq, `entries ${expectedSeq}..${head.seq} are missing at the end: the chain was cut`);
-      if (head.seq === expectedSeq - 1 && head.hash !== prevHash) return bad(head.seq, `entry ${head.seq} does not match the recorded head of the chain`);
+      if (head.seq < last) return bad(head.seq, `the recorded head (entry ${head.seq}) is behind the log (entry ${last}): entries were appended without it, or it was rolled back`);
+      if (head.hash !== prevHash) return bad(head.seq, `entry ${head.seq} does not match the recorded head of the chain`);
     }
     return { ok: true, entries, headHash: prevHash === GENESIS_HASH ? null : prevHash, firstBad: null };
   }

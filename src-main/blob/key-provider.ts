@@ -49,23 +49,39 @@ interface KeyRecord {
   account?: string;
 }
 
+/** The secret keys a data directory holds, each a random 32 bytes kept the same way. */
+export type DataKeyName = 'blob' | 'site' | 'database';
+
+const KEY_PURPOSE: Record<DataKeyName, string> = {
+  blob: 'the key that encrypts stored documents',
+  site: 'the site key that hashes values kept on site before anything goes to the hub',
+  database: 'the key that encrypts the database',
+};
+
 /**
  * Finds or creates the data directory's AES-256 key. The choice of store is recorded beside the blobs,
  * so a keychain that is unavailable later is an error, never a silent switch to a fresh key
  * (which would make every stored document unreadable).
  */
-export async function resolveBlobKey(
+export function resolveBlobKey(dataDir: string, opts: { prefer?: KeyStorage; secretStore?: SecretStore | null } = {}): Promise<BlobKey> {
+  return resolveDataKey(dataDir, 'blob', opts);
+}
+
+/** One of the data directory's keys (see `resolveBlobKey`); each has its own keychain entry or key file. */
+export async function resolveDataKey(
   dataDir: string,
+  name: DataKeyName,
   opts: { prefer?: KeyStorage; secretStore?: SecretStore | null } = {},
 ): Promise<BlobKey> {
   const keysDir = path.join(dataDir, 'keys');
   fs.mkdirSync(keysDir, { recursive: true, mode: 0o700 });
-  const recordFile = path.join(keysDir, 'key-storage.json');
-  const keyFile = path.join(keysDir, 'blob.key');
+  const recordFile = path.join(keysDir, name === 'blob' ? 'key-storage.json' : `${name}-key-storage.json`);
+  const keyFile = path.join(keysDir, `${name}.key`);
+  const purpose = KEY_PURPOSE[name];
   const record: KeyRecord | null = fs.existsSync(recordFile) ? (JSON.parse(fs.readFileSync(recordFile, 'utf8')) as KeyRecord) : null;
-  const account = record?.account ?? `blob-key:${createHash('sha256').update(path.resolve(dataDir)).digest('hex').slice(0, 16)}`;
+  const account = record?.account ?? `${name}-key:${createHash('sha256').update(path.resolve(dataDir)).digest('hex').slice(0, 16)}`;
 
-  if (record?.storage === 'file') return { key: readKeyFile(keyFile), storage: 'file', warning: fileKeyWarning(keyFile) };
+  if (record?.storage === 'file') return { key: readKeyFile(keyFile, purpose), storage: 'file', warning: fileKeyWarning(keyFile, purpose) };
 
   const wantKeychain = record?.storage === 'keychain' || (opts.prefer ?? 'keychain') === 'keychain';
   let keychainError: string | null = null;
@@ -77,7 +93,7 @@ export async function resolveBlobKey(
         const existing = await withTimeout(store.get(SERVICE, account), KEYCHAIN_TIMEOUT_MS, 'The OS keychain');
         if (existing) return { key: decodeKey(existing, 'the OS keychain'), storage: 'keychain' };
         if (record?.storage === 'keychain') {
-          throw new Error(`The document key for ${dataDir} is missing from the OS keychain (account ${account}); stored documents cannot be decrypted without it.`);
+          throw new Error(`The ${name} key for ${dataDir} is missing from the OS keychain (account ${account}); what it protects cannot be read without it.`);
         }
         const key = randomBytes(32);
         await withTimeout(store.set(SERVICE, account, key.toString('base64')), KEYCHAIN_TIMEOUT_MS, 'The OS keychain');
@@ -89,19 +105,39 @@ export async function resolveBlobKey(
       }
     }
   }
-  if (record?.storage === 'keychain') throw new Error(`The document key is kept in the OS keychain, which is not available: ${keychainError}`);
+  if (record?.storage === 'keychain') throw new Error(`The ${name} key is kept in the OS keychain, which is not available: ${keychainError}`);
 
   // Documented fallback: a 0600 key file in the data directory, with a warning.
   const key = randomBytes(32);
   fs.writeFileSync(keyFile, key.toString('base64'), { mode: 0o600, flag: 'wx' });
   writeRecord(recordFile, { storage: 'file' });
-  return { key, storage: 'file', warning: fileKeyWarning(keyFile, keychainError) };
+  return { key, storage: 'file', warning: fileKeyWarning(keyFile, purpose, keychainError) };
 }
 
-function fileKeyWarning(keyFile: string, keychainError?: string | null): string {
+/**
+ * Replaces the site key with one shared by the site's other devices (so equal values hash equally
+ * across devices), where the current one is kept. Only the site key: the document and database keys
+ * protect data already written and are never replaced.
+ */
+export async function replaceSiteKey(dataDir: string, key: Buffer, opts: { prefer?: KeyStorage; secretStore?: SecretStore | null } = {}): Promise<KeyStorage> {
+  if (key.length !== 32) throw new Error('A site key is 32 bytes (base64 in the file exported from another device)');
+  const current = await resolveDataKey(dataDir, 'site', opts);
+  const keysDir = path.join(dataDir, 'keys');
+  if (current.storage === 'file') {
+    fs.writeFileSync(path.join(keysDir, 'site.key'), key.toString('base64'), { mode: 0o600 });
+    return 'file';
+  }
+  const record = JSON.parse(fs.readFileSync(path.join(keysDir, 'site-key-storage.json'), 'utf8')) as KeyRecord;
+  const store = opts.secretStore === undefined ? await loadKeytar() : opts.secretStore;
+  if (!store || !record.account) throw new Error('The site key is kept in the OS keychain, which is not available');
+  await withTimeout(store.set(SERVICE, record.account, key.toString('base64')), KEYCHAIN_TIMEOUT_MS, 'The OS keychain');
+  return 'keychain';
+}
+
+function fileKeyWarning(keyFile: string, purpose: string, keychainError?: string | null): string {
   return (
     `${keychainError ? `No OS keychain available (${keychainError})` : 'The OS keychain is not used for this data directory'}: ` +
-    `the key that encrypts stored documents is kept in ${keyFile}, readable by anyone who can read this data directory. See docs/security.md.`
+    `${purpose} is kept in ${keyFile}, readable by anyone who can read this data directory. See docs/security.md.`
   );
 }
 
@@ -109,13 +145,13 @@ function writeRecord(file: string, record: KeyRecord): void {
   fs.writeFileSync(file, JSON.stringify(record), { mode: 0o600 });
 }
 
-function readKeyFile(file: string): Buffer {
-  if (!fs.existsSync(file)) throw new Error(`The document key file ${file} is missing; stored documents cannot be decrypted without it.`);
+function readKeyFile(file: string, purpose: string): Buffer {
+  if (!fs.existsSync(file)) throw new Error(`The key file ${file} (${purpose}) is missing; what it protects cannot be read without it.`);
   return decodeKey(fs.readFileSync(file, 'utf8').trim(), file);
 }
 
 function decodeKey(b64: string, where: string): Buffer {
   const key = Buffer.from(b64, 'base64');
-  if (key.length !== 32) throw new Error(`The document key in ${where} is damaged (expected 32 bytes).`);
+  if (key.length !== 32) throw new Error(`The key in ${where} is damaged (expected 32 bytes).`);
   return key;
 }

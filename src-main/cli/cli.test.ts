@@ -1,10 +1,10 @@
-import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ProcessResultSchema } from '../../src-shared/process-result.ts';
+import { openStoredDatabase } from '../store/testing.ts';
 
 const ROOT = path.resolve(__dirname, '../..');
 const cli = (args: string[]) =>
@@ -41,7 +41,7 @@ describe('countersign CLI', () => {
     expect(entries.some((e) => e.event === 'document.failed')).toBe(true);
 
     // Someone edits the SQLite file behind the app's back.
-    const db = new Database(path.join(dataDir, 'countersign.db'));
+    const db = openStoredDatabase(dataDir);
     db.exec('DROP TRIGGER audit_no_update');
     db.prepare(`UPDATE audit SET actor = 'mallory' WHERE seq = 3`).run();
     db.close();

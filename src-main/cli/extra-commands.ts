@@ -109,6 +109,57 @@ export function registerExtraCommands(program: Command, state: { exitCode: numbe
       }
     });
 
+  const retention = program.command('retention').description('Delete what the policy no longer keeps (originals, text, field values), leaving tombstones');
+  retention
+    .command('apply')
+    .description('Apply the retention rules of the policy now (the app also does it daily)')
+    .addOption(dataDirOption())
+    .option('--policy <file>', 'policy whose retention rules apply (default: the bundled policy)')
+    .action(async (o: { dataDir?: string; policy?: string }) => {
+      const { loadPolicy } = await import('../route/policy.ts');
+      const engine = await Engine.open({ dataDir: resolveDataDir(o.dataDir), understanding: null });
+      try {
+        const r = engine.applyRetention(o.policy ? loadPolicy(o.policy).retention : undefined);
+        process.stdout.write(`${r.documents} documents: ${r.originals} originals, ${r.text} texts, ${r.fieldValues} sets of field values removed (tombstones and audit entries written)\n`);
+      } finally {
+        await engine.close();
+      }
+    });
+
+  program
+    .command('redact')
+    .description('Redact a field, or a region of a page, of a document on request (audited, with a tombstone)')
+    .argument('<documentId>', 'the document', (v) => Number(v))
+    .requiredOption('--reason <text>', 'why (recorded in the audit trail)')
+    .option('--field <name>', 'a field: every value it had, corrections included')
+    .option('--region <page:x0,y0,x1,y1>', 'words inside a box of a page, in page fractions 0..1')
+    .option('--original', 'also delete the original file')
+    .option('--actor <name>', 'who asks')
+    .addOption(dataDirOption())
+    .action(async (documentId: number, o: { reason: string; field?: string; region?: string; original?: boolean; actor?: string; dataDir?: string }) => {
+      const m = o.region ? /^(\d+):([\d.]+),([\d.]+),([\d.]+),([\d.]+)$/.exec(o.region) : null;
+      if ((!o.field && !m) || (o.region && !m)) {
+        process.stderr.write('countersign redact: give --field NAME or --region PAGE:x0,y0,x1,y1\n');
+        state.exitCode = 2;
+        return;
+      }
+      const { defaultActor } = await import('../engine/engine.ts');
+      const engine = await Engine.open({ dataDir: resolveDataDir(o.dataDir), understanding: null });
+      try {
+        const r = engine.redact({
+          documentId,
+          actor: o.actor ?? defaultActor(),
+          reason: o.reason,
+          ...(o.field ? { field: o.field } : {}),
+          ...(m ? { region: { page: Number(m[1]), box: [Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5])] as [number, number, number, number] } } : {}),
+          originalAlso: o.original === true,
+        });
+        process.stdout.write(`Redacted ${r.removed} item(s) of document ${documentId}; tombstone ${r.sha256}\n`);
+      } finally {
+        await engine.close();
+      }
+    });
+
   /** Processes the samples and reports; shared by `demo` (stops there) and `start` (then opens the app). */
   const processSamples = async (dataDir: string): Promise<boolean> => {
     process.stdout.write(`Countersign: processing the bundled samples in ${path.relative(process.cwd(), SAMPLES_DIR) || SAMPLES_DIR}\nData directory: ${dataDir}\n\n`);

@@ -9,6 +9,7 @@ import { createProgress } from './progress.ts';
 import { OCR_ENGINE_ENV, OCR_ENGINES, type OcrEngineChoice } from '../ocr/choose-engine.ts';
 import { EXECUTION_PROVIDER_ENV, EXECUTION_PROVIDERS, type ExecutionProviderChoice } from '../ml/execution-providers.ts';
 import { registerExtraCommands } from './extra-commands.ts';
+import { maskAuditData } from '../../src-shared/masking.ts';
 
 const dataDirOption = () => new Option('--data-dir <dir>', 'data directory (default: $COUNTERSIGN_DATA_DIR, else the per-user app-data folder)');
 const ocrEngineOption = () =>
@@ -119,13 +120,15 @@ export function buildProgram(state: { exitCode: number }): Command {
     .addOption(dataDirOption())
     .option('--out <file>', 'write to this file instead of stdout')
     .option('--from <seq>', 'first sequence number', (v) => positiveInt(v, '--from'), 1)
-    .action(async (o: { dataDir?: string; out?: string; from: number }) => {
+    .option('--unmasked', "full values of the policy's sensitive fields (masked by default; needed to re-verify the hashes)")
+    .action(async (o: { dataDir?: string; out?: string; from: number; unmasked?: boolean }) => {
       const engine = await Engine.open({ dataDir: resolveDataDir(o.dataDir), understanding: null });
       try {
-        const fd = o.out ? fs.openSync(o.out, 'w') : 1;
+        const fd = o.out ? fs.openSync(o.out, 'w', 0o600) : 1;
+        const sensitive = o.unmasked ? [] : engine.sensitiveFields();
         let n = 0;
         for (const e of engine.audit.iterate(o.from)) {
-          fs.writeSync(fd, `${JSON.stringify(e)}\n`);
+          fs.writeSync(fd, `${JSON.stringify(sensitive.length ? { ...e, data: maskAuditData(e.data, sensitive) } : e)}\n`);
           n += 1;
         }
         if (o.out) {

@@ -3,19 +3,23 @@ import os from 'node:os';
 import path from 'node:path';
 import type { EngineHandlers } from '../../src-shared/contract/index.ts';
 import { ApiError } from '../../src-shared/contract/dispatch.ts';
+import { maskAuditData } from '../../src-shared/masking.ts';
 import type { ProcessResult } from '../../src-shared/process-result.ts';
 import { AuditLog } from '../audit/audit-log.ts';
 import { BlobStore } from '../blob/blob-store.ts';
-import { resolveBlobKey, type KeyStorage, type SecretStore } from '../blob/key-provider.ts';
+import { resolveBlobKey, resolveDataKey, type KeyStorage, type SecretStore } from '../blob/key-provider.ts';
 import type { OcrEngine } from '../ocr/ocr-engine.ts';
 import { ocrEngineSetting, plannedEngineName, startOcrEngine, type OcrEngineChoice } from '../ocr/choose-engine.ts';
 import { candidateProviders, executionProviderSetting, type ExecutionProviderChoice } from '../ml/execution-providers.ts';
 import { CachedOcrEngine } from '../ocr/cached-ocr.ts';
-import { openDatabase, type Db } from '../store/database.ts';
+import type { Db } from '../store/database.ts';
+import { openDataDirDatabase } from '../store/secure-store.ts';
 import { DocumentRepo } from '../store/document-repo.ts';
 import { EInvoiceRepo } from '../store/einvoice-repo.ts';
 import { renderPageImage } from '../text/index.ts';
-import { loadBundledUnderstanding } from '../understand/bundled.ts';
+import { BUNDLED, loadBundledUnderstanding } from '../understand/bundled.ts';
+import { loadPolicy } from '../route/policy.ts';
+import { applyRetention, redact, type RetentionPolicy } from '../retention/retention.ts';
 import type { Understanding } from '../understand/understanding.ts';
 import { LazyOcrEngine } from './lazy-ocr.ts';
 import { defaultConcurrency, Pipeline } from './pipeline.ts';
@@ -54,6 +58,8 @@ export class Engine {
   readonly handlers: EngineHandlers;
   private understandingPromise: Promise<Understanding> | null = null;
   private syncService: Promise<SyncService> | null = null;
+  private siteKeyPromise: Promise<Buffer> | null = null;
+  private keyOptions: { prefer?: KeyStorage; secretStore?: SecretStore | null } = {};
 
   private constructor(
     readonly dataDir: string,
@@ -73,15 +79,16 @@ export class Engine {
   static async open(opts: EngineOptions): Promise<Engine> {
     const dataDir = path.resolve(opts.dataDir);
     fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    const key = await resolveBlobKey(dataDir, { prefer: opts.keyStorage ?? (process.env.COUNTERSIGN_KEY_STORAGE as KeyStorage | undefined), ...(opts.secretStore !== undefined ? { secretStore: opts.secretStore } : {}) });
-    if (key.warning) (opts.onWarning ?? ((m: string) => process.stderr.write(`warning: ${m}\n`)))(key.warning);
-    const db = openDatabase(path.join(dataDir, 'countersign.db'));
+    const keyOptions = { prefer: opts.keyStorage ?? (process.env.COUNTERSIGN_KEY_STORAGE as KeyStorage | undefined), ...(opts.secretStore !== undefined ? { secretStore: opts.secretStore } : {}) };
+    const key = await resolveBlobKey(dataDir, keyOptions);
+    const warn = opts.onWarning ?? ((m: string) => process.stderr.write(`warning: ${m}\n`));
+    if (key.warning) warn(key.warning);
+    const db = await openDataDirDatabase(dataDir, keyOptions, warn);
     const audit = new AuditLog(db);
     const docs = new DocumentRepo(db);
     const tasks = new TaskService(db, audit);
     const blobs = new BlobStore(path.join(dataDir, 'blobs'), key.key);
     const workers = opts.ocrWorkers ?? defaultConcurrency();
-    const warn = opts.onWarning ?? ((m: string) => process.stderr.write(`warning: ${m}\n`));
     const ocrChoice = opts.ocrEngine ?? ocrEngineSetting();
     const ocr =
       opts.ocr ??
@@ -112,6 +119,7 @@ export class Engine {
       concurrency: workers,
     });
     holder.engine = new Engine(dataDir, db, audit, docs, tasks, blobs, pipeline, ocr, key.storage, loadUnderstanding);
+    holder.engine.keyOptions = keyOptions;
     return holder.engine;
   }
 
@@ -133,9 +141,35 @@ export class Engine {
   sync(): Promise<SyncService> {
     this.syncService ??= DeviceSecretVault.open(this.dataDir).then((vault) => {
       if (vault.warning) process.stderr.write(`warning: ${vault.warning}\n`);
-      return new SyncService({ db: this.db, audit: this.audit, vault });
+      return new SyncService({ db: this.db, audit: this.audit, vault, siteKey: () => this.siteKey() });
     });
     return this.syncService;
+  }
+
+  private sensitive: string[] | null = null;
+  /** The fields the policy in use marks sensitive (the bundled policy's list). */
+  sensitiveFields(): string[] {
+    this.sensitive ??= loadPolicy(BUNDLED.policyFile).sensitiveFields;
+    return this.sensitive;
+  }
+
+  /** Removes what the policy's retention rules no longer keep (see retention/retention.ts); the bundled policy unless one is given. */
+  applyRetention(policy?: RetentionPolicy, clock?: () => Date) {
+    return applyRetention({ db: this.db, audit: this.audit, blobs: this.blobs, ...(clock ? { clock } : {}) }, policy ?? loadPolicy(BUNDLED.policyFile).retention);
+  }
+
+  /** Redaction on request: a field's values or a region of a page, audited. */
+  redact(r: Parameters<typeof redact>[1]) {
+    return redact({ db: this.db, audit: this.audit, blobs: this.blobs }, r);
+  }
+
+  /** The site key that hashes values kept on site before anything goes to the hub; kept like the document key. */
+  siteKey(): Promise<Buffer> {
+    this.siteKeyPromise ??= resolveDataKey(this.dataDir, 'site', this.keyOptions).then((k) => {
+      if (k.warning) process.stderr.write(`warning: ${k.warning}\n`);
+      return k.key;
+    });
+    return this.siteKeyPromise;
   }
 
   async close(): Promise<void> {
@@ -173,6 +207,7 @@ export class Engine {
           model: row.model_json ? JSON.parse(row.model_json) : null,
           stageRuns: this.docs.stageRuns(id),
           einvoice: new EInvoiceRepo(this.db).forDocument(id),
+          sensitiveFields: this.sensitiveFields(),
         };
       },
       'documents.pageImage': async ({ id, page, maxWidth }) => {
@@ -191,11 +226,12 @@ export class Engine {
       'tasks.decide': async (d) => this.tasks.decide(d),
       'tasks.undo': async (u) => this.tasks.undo(u),
       'audit.list': async (q) => this.audit.list(q),
-      'audit.export': async ({ fromSeq, limit }) => {
+      'audit.export': async ({ fromSeq, limit, unmasked }) => {
         const entries = [];
+        const sensitive = unmasked ? [] : this.sensitiveFields();
         for (const e of this.audit.iterate(fromSeq)) {
           if (entries.length >= limit) break;
-          entries.push(e);
+          entries.push(sensitive.length ? { ...e, data: maskAuditData(e.data, sensitive) } : e);
         }
         return { entries };
       },

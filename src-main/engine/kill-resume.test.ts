@@ -1,10 +1,10 @@
-import Database from 'better-sqlite3';
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeTextPdf, sampleInvoiceLines } from '../testing/make-pdf.ts';
+import { openStoredDatabase } from '../store/testing.ts';
 
 const ROOT = path.resolve(__dirname, '../..');
 const CLI = path.join(ROOT, 'bin', 'countersign.mjs');
@@ -62,7 +62,7 @@ describe('killed with SIGKILL mid-batch, then restarted', () => {
     expect(lines).toHaveLength(distinct + 1);
     expect(lines.every((l) => l.status === 'processed' || l.status === 'duplicate')).toBe(true);
 
-    const db = new Database(path.join(dataDir, 'countersign.db'), { readonly: true });
+    const db = openStoredDatabase(dataDir, { readonly: true });
     const originals = db.prepare(`SELECT sha256, status FROM documents WHERE status != 'duplicate'`).all() as { sha256: string; status: string }[];
     expect(originals).toHaveLength(distinct);
     expect(originals.every((o) => o.status === 'processed')).toBe(true);

@@ -26,8 +26,9 @@ export function discoverFiles(paths: string[]): DiscoveredFile[] {
     for (const e of entries) {
       if (e.name.startsWith('.')) continue;
       const full = path.join(dir, e.name);
+      // Anything else (a pipe, a device, a link to one) is listed, so reading it records a clear failure.
       if (e.isDirectory()) walk(full);
-      else if (e.isFile() || e.isSymbolicLink()) out.push({ file: full });
+      else out.push({ file: full });
     }
   };
   for (const p of paths) {

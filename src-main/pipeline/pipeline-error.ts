@@ -22,6 +22,7 @@ export type PipelineErrorCode =
   | 'xml_entities_refused'
   | 'xml_doctype_refused'
   | 'einvoice_unrecognised'
+  | 'too_large'
   | 'internal';
 
 export class PipelineError extends Error {

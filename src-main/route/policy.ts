@@ -8,6 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { DocTypeSchema, FieldNameSchema } from '../../src-shared/document-model.ts';
 import { describeIssue } from '../rules/rule-set.ts';
+import { RetentionPolicySchema } from '../retention/retention.ts';
 
 const rate = z.number().min(0).max(1);
 const RuleActionSchema = z.enum(['review', 'reject', 'ignore']);
@@ -61,6 +62,8 @@ export const PolicySchema = z.strictObject({
    * compare against calibrated confidences, so the two are set and versioned together.
    */
   calibration: z.string().optional(),
+  /** How long originals, text and field values are kept, per doc type (`countersign retention apply`). */
+  retention: RetentionPolicySchema,
 });
 export type Policy = z.infer<typeof PolicySchema>;
 

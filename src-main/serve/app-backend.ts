@@ -29,6 +29,17 @@ export async function openAppBackend(opts: EngineOptions): Promise<AppBackend> {
     if (isEnrolled(engine.db)) (await engine.sync()).start();
   };
   void startBackgroundSync().catch(() => undefined);
+  // Retention runs once a day while the app is open (and once shortly after it starts).
+  const retention = () => {
+    try {
+      const r = engine.applyRetention();
+      if (r.documents) events.emit('changed', { call: 'retention.apply' });
+    } catch (err) {
+      process.stderr.write(`warning: retention could not run: ${(err as Error).message}\n`);
+    }
+  };
+  const firstRetention = setTimeout(retention, 60_000).unref();
+  const dailyRetention = setInterval(retention, 24 * 3_600_000).unref();
   const call: Transport = async (name, arg) => {
     const reply = await dispatch(appContract, handlers, name, arg);
     if (reply.ok && name === 'sync.connect') void startBackgroundSync().catch(() => undefined);
@@ -40,6 +51,8 @@ export async function openAppBackend(opts: EngineOptions): Promise<AppBackend> {
     call,
     events,
     close: async () => {
+      clearTimeout(firstRetention);
+      clearInterval(dailyRetention);
       ui.close();
       await engine.close();
     },

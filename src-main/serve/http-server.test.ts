@@ -86,6 +86,16 @@ describe('browser mode: the token and the Host and Origin checks', () => {
     expect(calls).toBe(before);
   });
 
+  it('answers a malformed cookie with 401, never a 500, and still finds its own cookie among others', async () => {
+    const before = calls;
+    for (const value of ['%', '%E0%A4%A', '%zz', `${server.token}%`, '"unterminated']) {
+      expect((await rpc({ cookie: `${tokenCookieName(server.port)}=${value}` })).status).toBe(401);
+      expect((await request('/', { headers: { cookie: `${tokenCookieName(server.port)}=${value}` } })).status).toBe(401);
+    }
+    expect((await rpc({ cookie: `other=%; ${tokenCookieName(server.port)}=${server.token}; =x; junk` })).status).toBe(200);
+    expect(calls).toBe(before + 1);
+  });
+
   it('refuses a foreign Origin even with the right token (403: CSRF)', async () => {
     const before = calls;
     for (const origin of ['http://evil.example', `http://127.0.0.1:${server.port + 1}`, 'null', `https://127.0.0.1:${server.port}`]) {

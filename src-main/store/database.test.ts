@@ -17,12 +17,13 @@ describe('database and migrations', () => {
     db.close();
   });
 
-  it('numbers migrations without gaps and re-opening applies nothing twice', () => {
-    migrations.forEach((m, i) => expect(m.version).toBe(i + 1));
+  it('numbers migrations in order and re-opening applies nothing twice', () => {
+    // Numbers are handed out per branch (004 and 005 live on other branches until they merge): strictly increasing.
+    migrations.forEach((m, i) => i > 0 && expect(m.version).toBeGreaterThan(migrations[i - 1]!.version));
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cs-db-')), 'x.db');
     openDatabase(file).close();
     const again = openDatabase(file);
-    expect(schemaVersion(again)).toBe(migrations.length);
+    expect(schemaVersion(again)).toBe(migrations.at(-1)!.version);
     again.close();
   });
 

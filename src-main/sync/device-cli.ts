@@ -2,9 +2,10 @@ import { Command } from 'commander';
 import path from 'node:path';
 import { ApiError } from '../../src-shared/contract/dispatch.ts';
 import { AuditLog } from '../audit/audit-log.ts';
-import type { SecretStore } from '../blob/key-provider.ts';
+import fs from 'node:fs';
+import { replaceSiteKey, resolveDataKey, type KeyStorage, type SecretStore } from '../blob/key-provider.ts';
 import { resolveDataDir } from '../config/data-dir.ts';
-import { openDatabase } from '../store/database.ts';
+import { openDataDirDatabase } from '../store/secure-store.ts';
 import { DeviceSecretVault } from './device-identity.ts';
 import { SyncService } from './sync-service.ts';
 
@@ -19,11 +20,17 @@ export async function main(argv: string[], opts: { out?: Out; secretStore?: Secr
   const program = new Command('countersign hub').option('--data-dir <dir>', 'the app data directory (default: $COUNTERSIGN_DATA_DIR, else the per-user folder, as for every command)').exitOverride();
   const withSync = async (fn: (s: SyncService) => Promise<unknown>, tuning: { pushBatch?: number } = {}) => {
     const dataDir = resolveDataDir(program.opts<{ dataDir?: string }>().dataDir);
-    const db = openDatabase(path.join(dataDir, 'countersign.db'));
+    const keyOptions = { prefer: process.env.COUNTERSIGN_KEY_STORAGE as KeyStorage | undefined, ...(opts.secretStore !== undefined ? { secretStore: opts.secretStore } : {}) };
+    const db = await openDataDirDatabase(dataDir, keyOptions);
     try {
       const vault = await DeviceSecretVault.open(dataDir, opts.secretStore);
       if (vault.warning) process.stderr.write(`warning: ${vault.warning}\n`);
-      out(await fn(new SyncService({ db, audit: new AuditLog(db), vault, ...tuning, ...(opts.fetch ? { fetch: opts.fetch } : {}) })));
+      const siteKey = async () => {
+        const k = await resolveDataKey(dataDir, 'site', keyOptions);
+        if (k.warning) process.stderr.write(`warning: ${k.warning}\n`);
+        return k.key;
+      };
+      out(await fn(new SyncService({ db, audit: new AuditLog(db), vault, siteKey, ...tuning, ...(opts.fetch ? { fetch: opts.fetch } : {}) })));
     } finally {
       db.close();
     }
@@ -31,12 +38,34 @@ export async function main(argv: string[], opts: { out?: Out; secretStore?: Secr
   program
     .command('connect <hubUrl> <enrollmentCode>')
     .option('--name <name>', 'this device name', 'countersign-device')
-    .action((hubUrl: string, code: string, o: { name: string }) => withSync((s) => s.handlers['sync.connect']({ hubUrl, enrollmentCode: code, deviceName: o.name })));
+    .option('--insecure', 'accept a plain http:// hub URL that is not on loopback (no TLS)')
+    .action((hubUrl: string, code: string, o: { name: string; insecure?: boolean }) =>
+      withSync((s) => s.handlers['sync.connect']({ hubUrl, enrollmentCode: code, deviceName: o.name, allowInsecure: o.insecure === true })),
+    );
   program
     .command('sync')
     .option('--push-batch <n>', 'mutations per push request', (v) => Number.parseInt(v, 10), 200)
     .action((o: { pushBatch: number }) => withSync(async (s) => ({ report: await s.syncOnce(), status: s.status() }), { pushBatch: o.pushBatch }));
   program.command('status').action(() => withSync(async (s) => s.status()));
+  // The site key travels between a site's devices by hand (a USB stick, an admin's share), never through the hub.
+  const siteKeyOptions = () => ({ prefer: process.env.COUNTERSIGN_KEY_STORAGE as KeyStorage | undefined, ...(opts.secretStore !== undefined ? { secretStore: opts.secretStore } : {}) });
+  program
+    .command('site-key-export <file>')
+    .description("write this device's site key (the HMAC key for values kept on site) to a 0600 file, to import on the site's other devices")
+    .action(async (file: string) => {
+      const dataDir = path.resolve(program.opts<{ dataDir: string }>().dataDir);
+      const k = await resolveDataKey(dataDir, 'site', siteKeyOptions());
+      fs.writeFileSync(file, `${k.key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+      out({ exported: file, note: 'A secret: copy it to the other devices of this site by hand, then delete it. Never send it to the hub.' });
+    });
+  program
+    .command('site-key-import <file>')
+    .description("use the site key exported from another device of this site, so equal values hash equally on both")
+    .action(async (file: string) => {
+      const dataDir = path.resolve(program.opts<{ dataDir: string }>().dataDir);
+      const storage = await replaceSiteKey(dataDir, Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'base64'), siteKeyOptions());
+      out({ imported: file, storage });
+    });
   program
     .command('tasks')
     .option('--status <s>', 'open, decided or cancelled')

@@ -11,17 +11,21 @@ import {
   type HubTask,
   type SyncStatus,
 } from '../../src-shared/contract/hub.ts';
+import type { AuditEntry } from '../../src-shared/contract/audit.ts';
 import { canonicalJson } from '../audit/canonical-json.ts';
-import type { AuditLog } from '../audit/audit-log.ts';
+import { GENESIS_HASH, type AuditLog } from '../audit/audit-log.ts';
 import type { Db } from '../store/database.ts';
 import { backoffDelay } from './backoff.ts';
 import { generateDeviceKey, loadDeviceKey, signBytes, type DeviceKey, type DeviceSecretVault } from './device-identity.ts';
 import { Outbox } from './outbox.ts';
+import { documentSecretsFrom, ResidencyFilter, secretsInTextFrom, siteResidency } from './residency.ts';
 
 export interface SyncServiceOptions {
   db: Db;
   audit: AuditLog;
   vault: DeviceSecretVault;
+  /** The site key (HMAC-SHA256) that hashes values the site policy keeps on site; it never leaves the device. */
+  siteKey: Buffer | (() => Promise<Buffer>);
   fetch?: typeof fetch;
   clock?: () => Date;
   random?: () => number;
@@ -54,6 +58,26 @@ const DECISION_EVENT = { approve: 'hub_task.approved', correct: 'hub_task.correc
 /** Whether this data directory's device has enrolled with a hub (no keychain access needed to tell). */
 export function isEnrolled(db: Db): boolean {
   return db.prepare<[], { value: string }>(`SELECT value FROM sync_state WHERE key = 'device_id'`).get() !== undefined;
+}
+
+/**
+ * The hub is reached over TLS; plain http only on this machine's loopback, or when the operator says
+ * `--insecure` (the request bodies carry credentials and decisions).
+ */
+export function checkHubUrl(hubUrl: string, allowInsecure = false): void {
+  let u: URL;
+  try {
+    u = new URL(hubUrl);
+  } catch {
+    throw new ApiError('invalid_argument', `Not a URL: ${hubUrl}`);
+  }
+  if (u.protocol === 'https:') return;
+  if (u.protocol !== 'http:') throw new ApiError('invalid_argument', `The hub URL must be https:// (got ${u.protocol})`);
+  const host = u.hostname.replace(/^\[|\]$/g, '');
+  const loopback = host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+  if (!loopback && !allowInsecure) {
+    throw new ApiError('insecure_hub_url', `Refusing plain http:// to ${u.host}: the hub must be reached over https:// (see docs/hub.md on TLS), or pass --insecure to accept an unencrypted connection.`);
+  }
 }
 
 export class SyncService {
@@ -100,6 +124,7 @@ export class SyncService {
   private hubClient(credential: string | null) {
     const url = this.getState('hub_url');
     if (!url) throw new ApiError('not_connected', 'This device is not connected to a hub');
+    checkHubUrl(url, this.getState('hub_insecure') === '1');
     return createClient<HubContract>(hubHttpTransport(url, () => credential, this.o.fetch ?? fetch));
   }
 
@@ -113,9 +138,11 @@ export class SyncService {
   }
 
   /** Enrolls with a one-time code: a fresh Ed25519 key, the credential into the keychain. */
-  async connect(a: { hubUrl: string; enrollmentCode: string; deviceName: string }): Promise<void> {
+  async connect(a: { hubUrl: string; enrollmentCode: string; deviceName: string; allowInsecure?: boolean | undefined }): Promise<void> {
+    checkHubUrl(a.hubUrl, a.allowInsecure ?? false);
     const { key, privateKeyB64 } = generateDeviceKey();
     this.setState('hub_url', a.hubUrl);
+    this.setState('hub_insecure', a.allowInsecure ? 1 : null);
     const client = this.hubClient(a.enrollmentCode);
     const r = await client.call('device.enroll', { name: a.deviceName, publicKey: key.publicKey });
     await this.o.vault.save({ credential: r.credential, privateKey: privateKeyB64 });
@@ -128,6 +155,8 @@ export class SyncService {
       this.setState('cursor', '0.0');
       this.setState('audit_ack_seq', 0);
       this.setState('last_error', null);
+      this.setState('pulled_once', null);
+      this.o.db.prepare('DELETE FROM audit_outbound').run();
     })();
   }
 
@@ -163,6 +192,10 @@ export class SyncService {
   async shareDocument(a: { documentId: number; queueId: number; fields: string[]; priority: number }): Promise<HubTask> {
     const doc = this.o.db.prepare<[number], { sha256: string | null; doc_type: string | null }>('SELECT sha256, doc_type FROM documents WHERE id = ?').get(a.documentId);
     if (!doc?.sha256) throw new ApiError('not_found', `No processed document ${a.documentId}`);
+    const residency = siteResidency(this.o.db);
+    const kept = a.fields.filter((f) => !residency.exportableFields.includes(f));
+    // Refused here, before anything is sent: the hub refusing it would be too late.
+    if (kept.length) throw new ApiError('field_not_exportable', `The site policy keeps ${kept.join(', ')} on site; fields that may leave: ${residency.exportableFields.join(', ')}`);
     const fields: Record<string, string> = {};
     for (const f of a.fields) {
       const v = this.o.db
@@ -188,6 +221,8 @@ export class SyncService {
     try {
       const { credential, key } = await this.loadSecrets();
       const hub = this.hubClient(credential);
+      // The site policy says what may leave: have it before the first thing is sent.
+      if (!this.getState('pulled_once')) await this.pull(hub, report);
       await this.push(hub, report);
       await this.uploadAudit(hub, key, report);
       await this.pull(hub, report);
@@ -207,9 +242,15 @@ export class SyncService {
   private async push(hub: ReturnType<SyncService['hubClient']>, report: SyncReport): Promise<void> {
     const clientId = this.getState('client_id')!;
     for (;;) {
-      const batch = this.outbox.pending(this.o.pushBatch ?? 200);
-      if (!batch.length) return;
-      const r = await hub.call('sync.push', { clientId, mutations: batch });
+      const pending = this.outbox.pending(this.o.pushBatch ?? 200);
+      if (!pending.length) return;
+      const filter = await this.residencyFilter();
+      const taskDoc = this.o.db.prepare<[number], { task_json: string }>('SELECT task_json FROM sync_hub_tasks WHERE hub_task_id = ?');
+      const docOf = (m: (typeof pending)[number]) => {
+        const t = taskDoc.get(m.args.taskId);
+        return t ? (JSON.parse(t.task_json) as HubTask).docSha256 : null;
+      };
+      const r = await hub.call('sync.push', { clientId, mutations: pending.map((m) => filter.mutation(m, docOf(m))) });
       this.o.db.transaction(() => this.outbox.acknowledge(r.results))();
       for (const x of r.results) {
         if (x.status === 'applied') report.pushed += 1;
@@ -224,12 +265,13 @@ export class SyncService {
     const size = this.o.auditBatch ?? 500;
     for (;;) {
       const from = this.num('audit_ack_seq') + 1;
-      const entries = [];
+      const local: AuditEntry[] = [];
       for (const e of this.o.audit.iterate(from)) {
-        entries.push(e);
-        if (entries.length >= size) break;
+        local.push(e);
+        if (local.length >= size) break;
       }
-      if (!entries.length) return;
+      if (!local.length) return;
+      const entries = await this.outbound(local);
       const batch: AuditBatch = { deviceId, entries };
       const signature = signBytes(key, Buffer.from(canonicalJson(batch), 'utf8'));
       try {
@@ -250,12 +292,45 @@ export class SyncService {
     }
   }
 
+  private async residencyFilter(): Promise<ResidencyFilter> {
+    const key = typeof this.o.siteKey === 'function' ? await this.o.siteKey() : this.o.siteKey;
+    const policy = siteResidency(this.o.db);
+    return new ResidencyFilter(key, policy, documentSecretsFrom(this.o.db, policy), secretsInTextFrom(this.o.db, policy));
+  }
+
+  /**
+   * The filtered projection of local entries, as the hub will hold them: made once per entry and kept
+   * (`audit_outbound`), so a resend is byte for byte the same. Each links to the previous projection;
+   * an entry sent before filtering existed (no projection kept) was sent as it is, so its own hash.
+   */
+  private async outbound(local: AuditEntry[]): Promise<AuditEntry[]> {
+    const get = this.o.db.prepare<[number], { entry_json: string }>('SELECT entry_json FROM audit_outbound WHERE seq = ?');
+    const put = this.o.db.prepare('INSERT INTO audit_outbound (seq, entry_json) VALUES (?, ?)');
+    let filter: ResidencyFilter | null = null;
+    const out: AuditEntry[] = [];
+    for (const e of local) {
+      const kept = get.get(e.seq);
+      if (kept) {
+        out.push(JSON.parse(kept.entry_json) as AuditEntry);
+        continue;
+      }
+      filter ??= await this.residencyFilter();
+      const prev = out.at(-1) ?? (e.seq > 1 ? (get.get(e.seq - 1) ? (JSON.parse(get.get(e.seq - 1)!.entry_json) as AuditEntry) : null) : null);
+      const prevHash = e.seq === 1 ? GENESIS_HASH : (prev?.hash ?? e.prevHash);
+      const projected = filter.auditEntry(e, prevHash);
+      put.run(e.seq, canonicalJson(projected));
+      out.push(projected);
+    }
+    return out;
+  }
+
   private async pull(hub: ReturnType<SyncService['hubClient']>, report: SyncReport): Promise<void> {
     for (;;) {
       const r = await hub.call('sync.pull', { cursor: this.getState('cursor') ?? '0.0', limit: this.o.pullLimit ?? 500 });
       this.o.db.transaction(() => {
         for (const c of r.changes) this.applyChange(c as Change);
         this.setState('cursor', r.cursor);
+        if (!r.hasMore) this.setState('pulled_once', 1);
       })();
       report.pulled += r.changes.length;
       if (!r.hasMore) return;

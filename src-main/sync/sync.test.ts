@@ -191,7 +191,7 @@ for (const { backend, skip, label } of BACKENDS) {
 
         const recorder = new FlakyFetch();
         const store = new MemorySecretStore();
-        const sync = new SyncService({ db: engine.db, audit: engine.audit, vault: await DeviceSecretVault.open(dataDir, store), fetch: recorder.fetch });
+        const sync = new SyncService({ db: engine.db, audit: engine.audit, vault: await DeviceSecretVault.open(dataDir, store), siteKey: () => engine.siteKey(), fetch: recorder.fetch });
         await sync.connect({ hubUrl: hub.url, enrollmentCode: await seed.code(seed.clerk.user.id), deviceName: 'clerk-pc' });
         const shared = await sync.shareDocument({ documentId: docId, queueId: seed.queue.id, fields: ['total'], priority: 3 });
         expect(shared).toMatchObject({ docSha256: processed!.sha256, fields: { total: '150.75' } });

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { AuditLog } from '../audit/audit-log.ts';
-import type { SecretStore } from '../blob/key-provider.ts';
+import { resolveDataKey, type SecretStore } from '../blob/key-provider.ts';
 import { openDatabase } from '../store/database.ts';
 import { DeviceSecretVault, MemorySecretStore } from './device-identity.ts';
 import { SyncService } from './sync-service.ts';
@@ -16,7 +16,8 @@ export async function openTestDevice(opts: { dataDir?: string; store?: SecretSto
   const audit = new AuditLog(db, opts.clock);
   const store = opts.store ?? new MemorySecretStore();
   const vault = await DeviceSecretVault.open(dataDir, store);
-  const sync = new SyncService({ db, audit, vault, ...(opts.fetch ? { fetch: opts.fetch } : {}), ...(opts.clock ? { clock: opts.clock } : {}), backoff: { baseMs: 5, capMs: 40 }, intervalMs: 20 });
+  const siteKey = (await resolveDataKey(dataDir, 'site', { secretStore: store })).key;
+  const sync = new SyncService({ db, audit, vault, siteKey, ...(opts.fetch ? { fetch: opts.fetch } : {}), ...(opts.clock ? { clock: opts.clock } : {}), backoff: { baseMs: 5, capMs: 40 }, intervalMs: 20 });
   return { dataDir, db, audit, store, sync, close: async () => (await sync.stop(), db.close()) };
 }
 

@@ -1,16 +1,13 @@
 import sharp from 'sharp';
-import type { PDFDocumentProxy } from 'pdfjs-dist/types/src/display/api';
 import type { PageText, TextSource, Word } from '../../src-shared/document-model.ts';
 import { PipelineError } from '../pipeline/pipeline-error.ts';
 import type { OcrEngine, OcrResult } from '../ocr/ocr-engine.ts';
 import { decodeImageGrey, readImageInfo, renderImagePng } from './image-decode.ts';
 import { TEXT_LIMITS, throwIfStopped, withTimeout } from './limits.ts';
-import { getPdfPage, openPdf, pdfjsEngineName } from './pdf-document.ts';
-import { renderPdfPage, renderPdfPageGrey } from './pdf-render.ts';
-import { readTextLayer } from './pdf-text-layer.ts';
+import { pdfjsEngineName } from './pdf-document.ts';
+import { PdfSandbox } from './pdf-sandbox.ts';
 import { orderByRows } from './reading-order.ts';
 import { sniffKind, type DocumentKind } from './sniff.ts';
-import { judgeTextLayer } from './text-quality.ts';
 
 export type TextInputMime = 'application/pdf' | 'image/png' | 'image/jpeg' | 'image/tiff';
 
@@ -60,12 +57,9 @@ export async function extractText(input: TextInput, opts: ExtractTextOptions): P
 export async function pageCount(input: TextInput): Promise<number> {
   const kind = detectKind(input);
   if (kind !== 'pdf') return imagePages(kind, await readImageInfo(input.bytes));
-  const doc = await openPdf(input.bytes);
-  try {
-    return doc.numPages;
-  } finally {
-    await doc.destroy();
-  }
+  const { sandbox, numPages } = await PdfSandbox.open(input.bytes, { timeoutMs: TEXT_LIMITS.pageTimeoutMs });
+  await sandbox.close();
+  return numPages;
 }
 
 /** A page (1-based) as a PNG at most `maxWidth` px wide, for the UI. */
@@ -78,16 +72,10 @@ export async function renderPageImage(input: TextInput, pageNo: number, maxWidth
     if (pageNo > pages) throw new PipelineError('no_pages', `Page ${pageNo} does not exist; the image has ${pages}`);
     return renderImagePng(input.bytes, pageNo - 1, width);
   }
-  const doc = await openPdf(input.bytes, { forDisplay: true });
+  const { sandbox, numPages } = await PdfSandbox.open(input.bytes, { timeoutMs: TEXT_LIMITS.pageTimeoutMs, forDisplay: true });
   try {
-    if (pageNo > doc.numPages) throw new PipelineError('no_pages', `Page ${pageNo} does not exist; the PDF has ${doc.numPages}`);
-    const page = await getPdfPage(doc, pageNo);
-    const pageWidth = page.getViewport({ scale: 1 }).width;
-    const rendered = await withTimeout(
-      renderPdfPage(page, { dpi: (72 * width) / pageWidth, maxPixels: TEXT_LIMITS.maxPagePixels }),
-      TEXT_LIMITS.pageTimeoutMs,
-      `Rendering page ${pageNo}`,
-    );
+    if (pageNo > numPages) throw new PipelineError('no_pages', `Page ${pageNo} does not exist; the PDF has ${numPages}`);
+    const rendered = await sandbox.render(pageNo, width, TEXT_LIMITS.pageTimeoutMs);
     const png = await sharp(Buffer.from(rendered.rgba.buffer, rendered.rgba.byteOffset, rendered.rgba.byteLength), {
       raw: { width: rendered.width, height: rendered.height, channels: 4 },
     })
@@ -96,7 +84,7 @@ export async function renderPageImage(input: TextInput, pageNo: number, maxWidth
       .toBuffer();
     return { png, width: rendered.width, height: rendered.height };
   } finally {
-    await doc.destroy();
+    await sandbox.close();
   }
 }
 
@@ -124,16 +112,15 @@ function checkPageCount(total: number, maxPages: number): void {
 
 async function extractPdf(bytes: Uint8Array, opts: ExtractTextOptions): Promise<PageText[]> {
   const timeoutMs = opts.pageTimeoutMs ?? TEXT_LIMITS.pageTimeoutMs;
-  const doc = await withTimeout(openPdf(bytes), timeoutMs, 'Opening the PDF', opts.signal);
+  // pdfjs runs in a worker of its own that is terminated on timeout (see pdf-sandbox.ts).
+  const { sandbox, numPages: total, engine: pdfEngine } = await withTimeout(PdfSandbox.open(bytes, { timeoutMs }), timeoutMs * 2, 'Opening the PDF', opts.signal);
   try {
-    const total = doc.numPages;
     checkPageCount(total, opts.maxPages ?? TEXT_LIMITS.maxPages);
-    const pdfEngine = await pdfjsEngineName();
     return await forEachPage(total, opts, (pageNo) =>
-      withTimeout(pdfPageText(doc, pageNo, pdfEngine, opts), timeoutMs, `Page ${pageNo}`, opts.signal),
+      withTimeout(pdfPageText(sandbox, pageNo, pdfEngine, opts, timeoutMs), timeoutMs, `Page ${pageNo}`, opts.signal),
     );
   } finally {
-    await doc.destroy().catch(() => {});
+    await sandbox.close();
   }
 }
 
@@ -154,16 +141,13 @@ function alternateOf(ocr: OcrResult): Pick<PageText, 'alternate' | 'ocrModel' | 
   };
 }
 
-async function pdfPageText(doc: PDFDocumentProxy, pageNo: number, pdfEngine: string, opts: ExtractTextOptions): Promise<PageText> {
-  const page = await getPdfPage(doc, pageNo);
-  const layer = await readTextLayer(page).catch(() => ({ words: [] as Word[], ...page.getViewport({ scale: 1 }) }));
+async function pdfPageText(sandbox: PdfSandbox, pageNo: number, pdfEngine: string, opts: ExtractTextOptions, timeoutMs: number): Promise<PageText> {
+  const { layer, verdict, rendered } = await sandbox.page(pageNo, { dpi: opts.dpi ?? TEXT_LIMITS.dpi, maxPagePixels: opts.maxPagePixels ?? TEXT_LIMITS.maxPagePixels, timeoutMs });
   const layerText = layer.words.map((w) => w.text).join(' ');
-  const verdict = judgeTextLayer(layerText, TEXT_LIMITS.minTextLayerChars);
   const fromLayer = (): PageText => ({ pageNo, width: layer.width, height: layer.height, source: 'pdf_text', engine: pdfEngine, ...orderByRows(layer.words) });
-  if (verdict === 'real') return fromLayer();
+  if (verdict === 'real' || !rendered) return fromLayer();
 
-  // No usable text layer (a scan, or glyphs without Unicode): render the page and read it.
-  const rendered = await renderPdfPageGrey(page, { dpi: opts.dpi ?? TEXT_LIMITS.dpi, maxPixels: opts.maxPagePixels ?? TEXT_LIMITS.maxPagePixels });
+  // No usable text layer (a scan, or glyphs without Unicode): the worker rendered the page; read it.
   const ocr = await opts.ocr.recognize(
     { format: 'grey', data: rendered.grey, width: rendered.width, height: rendered.height, dpi: rendered.dpi },
     { signal: opts.signal },

@@ -14,6 +14,8 @@ export const TEXT_LIMITS = {
   maxImagePixels: 25_000 * 25_000,
   /** Default cap on pages; longer documents are refused before any work. */
   maxPages: 500,
+  /** Heap of the worker thread a PDF is read in; past it the document fails with `too_large`. */
+  pdfWorkerHeapMb: 1536,
   /** One page (render, decode, OCR) may take this long. */
   pageTimeoutMs: 90_000,
   /** A page with fewer real characters than this in its text layer is OCR'd as well. */

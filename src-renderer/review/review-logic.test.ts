@@ -17,6 +17,7 @@ const doc = {
     { id: 'date_valid', passed: true, detail: 'ok' },
   ],
   route: { action: 'review' as const, reasons: ['new vendor'], policyVersion: 'p1' },
+  sensitiveFields: ['iban', 'vendorTaxId', 'vendorAddress'],
 };
 
 describe('what the reviewer sees of a document', () => {
@@ -31,6 +32,12 @@ describe('what the reviewer sees of a document', () => {
   it('falls back to confidence below the threshold when no reason names a field', () => {
     const fields = reviewFields({ ...doc, rules: [], route: { action: 'review', reasons: ['QA sample'], policyVersion: 'p1' } });
     expect(fields.filter((x) => x.inQuestion).map((x) => x.name)).toEqual(['issueDate', 'total']);
+  });
+
+  it("masks what the policy marks sensitive, not a fixed list: the vendor address too, and nothing when the policy names nothing", () => {
+    const withAddress = reviewFields({ ...doc, fields: { ...doc.fields, vendorAddress: f('Quellenweg 17, 60311 Frankfurt', 0.9) } });
+    expect(withAddress.find((x) => x.name === 'vendorAddress')).toMatchObject({ masked: true });
+    expect(reviewFields({ ...doc, sensitiveFields: [] }).some((x) => x.masked)).toBe(false);
   });
 
   it('masks IBAN and tax ID unless a reason asks about them; a masked field is never in question', () => {

@@ -4,9 +4,6 @@ import type { Box, ExtractedField } from '../../src-shared/document-model.ts';
 /** Below this confidence a field is in question (until the policy publishes per-field thresholds). */
 export const DEFAULT_FIELD_THRESHOLD = 0.8;
 
-/** Fields hidden unless the decision needs them: bank and tax identifiers. */
-export const SENSITIVE_FIELDS = ['iban', 'vendorTaxId'] as const;
-
 /** The order fields are shown in; fields the engine found beyond these follow alphabetically. */
 export const FIELD_ORDER = ['vendor', 'documentNumber', 'issueDate', 'dueDate', 'total', 'subtotal', 'tax', 'currency', 'poNumber', 'vendorAddress', 'vendorTaxId', 'iban'];
 
@@ -34,7 +31,7 @@ export interface ReviewField {
   masked: boolean;
 }
 
-type Explained = Pick<DocumentDetail, 'fields' | 'rules' | 'route'>;
+type Explained = Pick<DocumentDetail, 'fields' | 'rules' | 'route'> & { sensitiveFields?: readonly string[] };
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -61,17 +58,14 @@ export function reviewFields(d: Explained, taskReasons: string[] = [], threshold
   return names.map((name) => {
     const field = d.fields[name] ?? null;
     // A sensitive field nobody asks about is not needed for the decision: masked, and never in question.
-    const masked = (SENSITIVE_FIELDS as readonly string[]).includes(name) && !named.has(name);
+    const masked = (d.sensitiveFields ?? []).includes(name) && !named.has(name);
     const lowConfidence = !masked && field !== null && field.confidence < threshold;
     return { name, label: FIELD_LABELS[name] ?? name, field, inQuestion: named.has(name) || (named.size === 0 && lowConfidence), masked };
   });
 }
 
-/** Shows only the last four characters of a sensitive value. */
-export function maskValue(value: string): string {
-  const visible = value.replace(/\s/g, '').slice(-4);
-  return `${'•'.repeat(Math.max(4, Math.min(12, value.length - 4)))}${visible}`;
-}
+/** Shows only the last four characters of a sensitive value (one rule with the exports). */
+export { maskValue } from '../../src-shared/masking.ts';
 
 /** The next field in question after `current` (wrapping), or null when none is. */
 export function stepFocus(fields: ReviewField[], current: string | null, step: 1 | -1): string | null {

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { DocumentDetail } from '../../src-shared/contract/documents.ts';
 import { EInvoiceView } from '../components/EInvoiceView.tsx';
 import { PageView } from '../components/PageView.tsx';
-import { FIELD_LABELS, maskValue, SENSITIVE_FIELDS } from '../review/review-logic.ts';
+import { FIELD_LABELS, maskValue } from '../review/review-logic.ts';
 import { browserImageLoader, type PageImage } from '../stores/review-store.ts';
 import { client } from '../stores/app-stores.ts';
 
@@ -95,7 +95,7 @@ export function DocumentScreen({ id }: { id: number }) {
               {Object.entries(doc.fields).map(([name, f]) => (
                 <tr key={name}>
                   <th scope="row">{FIELD_LABELS[name] ?? name}</th>
-                  <td>{(SENSITIVE_FIELDS as readonly string[]).includes(name) && !reveal ? maskValue(f.value) : f.value}</td>
+                  <td>{doc.sensitiveFields.includes(name) && !reveal ? maskValue(f.value) : f.value}</td>
                   <td>{Math.round(f.confidence * 100)}%</td>
                   <td className="muted">{f.source ?? ''}</td>
                 </tr>

@@ -37,6 +37,7 @@ function detail(id: number, fields: DocumentDetail['fields']): DocumentDetail {
     route: { action: 'review', reasons: [], policyVersion: 'p1' },
     model: null,
     stageRuns: [],
+    sensitiveFields: ["iban", "vendorTaxId", "vendorAddress"],
   };
 }
 

@@ -1,16 +1,13 @@
 import { createHash } from 'node:crypto';
 import { ApiError } from '../../src-shared/contract/dispatch.ts';
 import type { Artifact, ArtifactKind } from '../../src-shared/contract/hub.ts';
-import { FieldNameSchema } from '../../src-shared/document-model.ts';
+import { DEFAULT_EXPORTABLE_FIELDS } from '../../src-shared/data-residency.ts';
 import { canonicalJson } from '../../src-main/audit/canonical-json.ts';
 import type { HubKysely } from '../store/database.ts';
 import { isUniqueViolation, nowIso, requireSite, scopeSite, writeTx, type HubHandlerMap } from './context.ts';
 
-/**
- * Fields a task, a decision or an audit entry may carry off the device when the site's policy names
- * none (`exportableFields`): the engine's names (src-shared/document-model.ts), amounts and references only.
- */
-export const DEFAULT_EXPORTABLE_FIELDS: readonly string[] = FieldNameSchema.options.filter((f) => !['vendorAddress', 'vendorTaxId', 'iban'].includes(f));
+/** Fields that may leave a site whose policy names none: one list, shared with the device. */
+export { DEFAULT_EXPORTABLE_FIELDS };
 
 type ArtifactRow = { kind: string; name: string; version: number; sha256: string; content_json: string; created_at: string };
 const toArtifact = (r: ArtifactRow): Artifact => ({

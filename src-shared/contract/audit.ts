@@ -38,8 +38,12 @@ export const auditContract = {
     z.object({ items: z.array(AuditEntrySchema), total: z.number().int() }),
   ),
   'audit.export': query(
-    'All audit entries from a sequence number on, oldest first (JSON Lines on the CLI).',
-    z.object({ fromSeq: z.number().int().min(1).default(1), limit: z.number().int().min(1).max(100000).default(100000) }),
+    'All audit entries from a sequence number on, oldest first (JSON Lines on the CLI); values of the fields the policy marks sensitive are masked unless `unmasked`.',
+    z.object({
+      fromSeq: z.number().int().min(1).default(1),
+      limit: z.number().int().min(1).max(100000).default(100000),
+      unmasked: z.boolean().optional().describe('Full values, so the export re-verifies against its hashes.'),
+    }),
     z.object({ entries: z.array(AuditEntrySchema) }),
   ),
   'audit.verify': query('Check the whole hash chain; names the first bad entry.', z.object({}), AuditVerifySchema),

@@ -61,6 +61,8 @@ export const DocumentDetailSchema = DocumentSummarySchema.extend({
   stageRuns: z.array(StageRunSchema),
   /** The e-invoice XML the document carried (standalone, or attached to its PDF); null when none. */
   einvoice: EInvoiceRecordSchema.nullable().optional(),
+  /** The fields the policy marks sensitive: screens and exports mask their values unless asked. */
+  sensitiveFields: z.array(z.string()),
 });
 export type DocumentDetail = z.infer<typeof DocumentDetailSchema>;
 

@@ -316,7 +316,7 @@ export const SyncStatusSchema = z.object({
 export type SyncStatus = z.infer<typeof SyncStatusSchema>;
 
 export const deviceSyncContract = {
-  'sync.connect': mutation('Enroll this device with a hub (URL plus one-time code); the credential goes to the OS keychain.', z.object({ hubUrl: z.string().url(), enrollmentCode: z.string().min(8), deviceName: Name }), SyncStatusSchema),
+  'sync.connect': mutation('Enroll this device with a hub (URL plus one-time code); the credential goes to the OS keychain.', z.object({ hubUrl: z.string().url(), enrollmentCode: z.string().min(8), deviceName: Name, allowInsecure: z.boolean().optional().describe('Accept plain http:// to a hub that is not on loopback.') }), SyncStatusSchema),
   'sync.status': query('Last sync, outbox length, audit entries not yet acknowledged, last error.', z.object({}), SyncStatusSchema),
   'sync.now': mutation('Sync now (push, audit upload, pull); errors are reported in the status.', z.object({}), SyncStatusSchema),
   'sync.hubTasks': query(

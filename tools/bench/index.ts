@@ -13,6 +13,7 @@ const sections: Section[] = [
   { name: 'understand', load: () => import('./understand.bench.ts') },
   { name: 'ui', load: () => import('./ui.bench.ts') },
   { name: 'hub', load: () => import('./hub.bench.ts') },
+  { name: 'store', load: () => import('./store.bench.ts') },
 ];
 
 // Section names; a flag's value (`--execution-provider cuda`) is not one.
