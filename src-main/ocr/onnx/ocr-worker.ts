@@ -37,6 +37,8 @@ const post = (m: OcrWorkerMessage) => port.postMessage(m);
 async function start(): Promise<PpOcrReader> {
   const model = await loadPpOcrModel(config.modelDir);
   const providers = candidateProviders(config.executionProvider);
+  // A GPU provider that cannot load prints a native error before we fall back; our warning says it once.
+  if (providers.some((p) => p !== 'cpu')) ort.env.logLevel = 'fatal';
   const attempts: ProviderAttempt[] = [];
   const onFallback = (attempt: ProviderAttempt) => post({ type: 'fallback', attempt });
   // Self-test input: a small page-like pattern, enough to catch a provider that loads but computes garbage.

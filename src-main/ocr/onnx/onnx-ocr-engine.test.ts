@@ -35,7 +35,7 @@ describe('PP-OCRv4 engine on ONNX Runtime', () => {
   beforeAll(async () => {
     engine = await createOnnxOcrEngine({ workers: 2, executionProvider: 'cpu' });
     receipt = await engine.recognize(await grey(sharp(RECEIPT)));
-  });
+  }, 600_000);
   afterAll(() => engine?.close());
 
   it('names itself, the model it loaded and where it runs', async () => {
@@ -143,5 +143,18 @@ describe('each OCR page records the engine, model and provider that read it', ()
       await engine.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('closing the engine', () => {
+  it('lets a page its caller gave up on finish before stopping the workers, so the process survives', async () => {
+    const engine = await createOnnxOcrEngine({ workers: 1, executionProvider: 'cpu' });
+    const stop = new AbortController();
+    const page = engine.recognize(await grey(sharp(RECEIPT)), { signal: stop.signal });
+    await new Promise((r) => setTimeout(r, 200));
+    stop.abort(new Error('the page took too long'));
+    await expect(page).rejects.toMatchObject({ code: 'timeout' });
+    await engine.close();
+    await expect(engine.recognize(await grey(sharp(RECEIPT)))).rejects.toMatchObject({ code: 'ocr_failed' });
   });
 });

@@ -26,6 +26,9 @@ export const ONNX_ENGINE_PREFIX = 'ppocr-v4/onnxruntime';
 interface Slot {
   worker: Worker;
   busy: Job | null;
+  /** Settles when the worker has no page in flight. */
+  idle: Promise<void>;
+  markIdle: () => void;
 }
 
 interface Job {
@@ -64,7 +67,7 @@ export async function createOnnxOcrEngine(opts: OnnxOcrEngineOptions = {}): Prom
   const spawn = (): Promise<Slot> =>
     new Promise((resolve, reject) => {
       const worker = new Worker(new URL('./ocr-worker.mjs', import.meta.url), { workerData: data });
-      const slot: Slot = { worker, busy: null };
+      const slot: Slot = { worker, busy: null, idle: Promise.resolve(), markIdle: () => {} };
       let ready = false;
       worker.on('message', (m: OcrWorkerMessage) => {
         if (m.type === 'ready') {
@@ -79,6 +82,7 @@ export async function createOnnxOcrEngine(opts: OnnxOcrEngineOptions = {}): Prom
         } else if (slot.busy && slot.busy.id === m.id) {
           const job = slot.busy;
           slot.busy = null;
+          slot.markIdle();
           if (m.type === 'result') job.resolve(m.reading);
           else job.reject(new PipelineError('ocr_failed', `OCR failed: ${m.message}`));
           pump();
@@ -94,6 +98,7 @@ export async function createOnnxOcrEngine(opts: OnnxOcrEngineOptions = {}): Prom
         if (i >= 0) slots.splice(i, 1);
         slot.busy?.reject(new PipelineError('ocr_failed', `OCR worker stopped: ${errorText(err)}`, { cause: err }));
         slot.busy = null;
+        slot.markIdle();
         if (!closed) {
           spawn().then(
             (s) => {
@@ -117,6 +122,7 @@ export async function createOnnxOcrEngine(opts: OnnxOcrEngineOptions = {}): Prom
       if (slot.busy || queue.length === 0) continue;
       const job = queue.shift()!;
       slot.busy = job;
+      slot.idle = new Promise((resolve) => (slot.markIdle = resolve));
       const msg: OcrWorkerJob = { id: job.id, ...job.image };
       slot.worker.postMessage(msg, [msg.data.buffer as ArrayBuffer]);
     }
@@ -181,6 +187,9 @@ export async function createOnnxOcrEngine(opts: OnnxOcrEngineOptions = {}): Prom
       if (closed) return;
       closed = true;
       for (const job of queue.splice(0)) job.reject(new PipelineError('ocr_failed', 'The OCR engine was closed'));
+      // A page still being read (one whose caller gave up) is let finish: stopping a worker while
+      // ONNX Runtime runs in it aborts the whole process.
+      await Promise.all(slots.map((s) => s.idle));
       await Promise.all(slots.map((s) => s.worker.terminate()));
     },
   };

@@ -131,7 +131,7 @@ export class PpOcrReader {
     const t2 = performance.now();
     const read = await this.recognize(img, lines, providers);
     const t3 = performance.now();
-    const page = assemble(lines, read, frame, img, this.opts.minLineScore);
+    const page = assemble(lines, read, img, this.opts.minLineScore);
     return {
       ...page,
       rotation: frame.rotation,
@@ -250,7 +250,6 @@ export class PpOcrReader {
 function assemble(
   lines: Line[],
   read: { words: ReturnType<typeof splitWords>; score: number }[],
-  frame: Frame,
   img: GreyImage,
   minLineScore: number,
 ): Pick<PageReading, 'words' | 'text' | 'meanConfidence'> {
@@ -294,7 +293,6 @@ function assemble(
     }
     text.push(rowText.join(' '));
   });
-  void frame;
   const meanConfidence = words.length ? words.reduce((s, w) => s + w.confidence, 0) / words.length : 0;
   return { words, text: text.join('\n'), meanConfidence };
 }
