@@ -10,11 +10,11 @@ import { SyncService } from './sync-service.ts';
 export type TestDevice = Awaited<ReturnType<typeof openTestDevice>>;
 
 /** A device data directory (its own SQLite with every migration) and a sync service over it. */
-export async function openTestDevice(opts: { dataDir?: string; store?: SecretStore; fetch?: typeof fetch; clock?: () => Date } = {}) {
+export async function openTestDevice(opts: { dataDir?: string; /** null: no keychain, the 0600 key files (as `COUNTERSIGN_KEY_STORAGE=file`). */ store?: SecretStore | null; fetch?: typeof fetch; clock?: () => Date } = {}) {
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cs-dev-'));
   const db = openDatabase(path.join(dataDir, 'countersign.db'));
   const audit = new AuditLog(db, opts.clock);
-  const store = opts.store ?? new MemorySecretStore();
+  const store = opts.store === undefined ? new MemorySecretStore() : opts.store;
   const vault = await DeviceSecretVault.open(dataDir, store);
   const siteKey = (await resolveDataKey(dataDir, 'site', { secretStore: store })).key;
   const sync = new SyncService({ db, audit, vault, siteKey, ...(opts.fetch ? { fetch: opts.fetch } : {}), ...(opts.clock ? { clock: opts.clock } : {}), backoff: { baseMs: 5, capMs: 40 }, intervalMs: 20 });
