@@ -80,9 +80,9 @@ for (const { backend, skip, label } of BACKENDS) {
     it('device process killed mid-push: restarted from its data directory, it sends the rest and nothing twice', async () => {
       const tasks = await makeTasks(local(), seed.queue.id, 400, 5000);
       const store = null; // the key files, which the child (COUNTERSIGN_KEY_STORAGE=file) reads too
-      const first = await openTestDevice({ store });
+      const first = await openTestDevice({ store, encrypted: true });
       await first.close();
-      let d = await openTestDevice({ dataDir: first.dataDir, store });
+      let d = await openTestDevice({ dataDir: first.dataDir, store, encrypted: true });
       await d.sync.connect({ hubUrl: b.url, enrollmentCode: await seed.code(seed.reviewer.user.id), deviceName: 'killed' });
       await d.sync.syncOnce();
       for (const t of tasks) d.sync.decideHubTask({ taskId: t.id, action: 'approve', actor: 'k' });
@@ -102,7 +102,7 @@ for (const { backend, skip, label } of BACKENDS) {
       const landed = await count();
       expect(landed).toBeGreaterThan(0);
       expect(landed).toBeLessThan(tasks.length); // killed with pushes still to send
-      d = await openTestDevice({ dataDir: first.dataDir, store });
+      d = await openTestDevice({ dataDir: first.dataDir, store, encrypted: true });
       devices.push(d);
       await d.sync.syncOnce();
       const rows = await db.all<{ task_id: number }>('SELECT task_id FROM hub_decisions WHERE device_id = ? ORDER BY id', [deviceId]);
