@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { FileSecretStore } from '../src-main/sync/device-identity.ts';
 import { FlakyFetch, openTestDevice, type TestDevice } from '../src-main/sync/testing.ts';
 import { HubService } from './hub-service.ts';
 import { BACKENDS, hubClient, makeTasks, seedHub, type RunningHub } from './testing/hub-fixture.ts';
@@ -80,10 +79,10 @@ for (const { backend, skip, label } of BACKENDS) {
 
     it('device process killed mid-push: restarted from its data directory, it sends the rest and nothing twice', async () => {
       const tasks = await makeTasks(local(), seed.queue.id, 400, 5000);
-      const first = await openTestDevice();
-      const store = new FileSecretStore(path.join(first.dataDir, 'keys', 'hub-device.json'));
+      const store = null; // the key files, which the child (COUNTERSIGN_KEY_STORAGE=file) reads too
+      const first = await openTestDevice({ store, encrypted: true });
       await first.close();
-      let d = await openTestDevice({ dataDir: first.dataDir, store });
+      let d = await openTestDevice({ dataDir: first.dataDir, store, encrypted: true });
       await d.sync.connect({ hubUrl: b.url, enrollmentCode: await seed.code(seed.reviewer.user.id), deviceName: 'killed' });
       await d.sync.syncOnce();
       for (const t of tasks) d.sync.decideHubTask({ taskId: t.id, action: 'approve', actor: 'k' });
@@ -103,7 +102,7 @@ for (const { backend, skip, label } of BACKENDS) {
       const landed = await count();
       expect(landed).toBeGreaterThan(0);
       expect(landed).toBeLessThan(tasks.length); // killed with pushes still to send
-      d = await openTestDevice({ dataDir: first.dataDir, store });
+      d = await openTestDevice({ dataDir: first.dataDir, store, encrypted: true });
       devices.push(d);
       await d.sync.syncOnce();
       const rows = await db.all<{ task_id: number }>('SELECT task_id FROM hub_decisions WHERE device_id = ? ORDER BY id', [deviceId]);

@@ -15,6 +15,8 @@ export interface BlobKey {
 export interface SecretStore {
   get(service: string, account: string): Promise<string | null>;
   set(service: string, account: string, secret: string): Promise<void>;
+  /** Removes an entry (true when there was one); a store without it gets the entry blanked instead. */
+  delete?(service: string, account: string): Promise<boolean>;
 }
 
 const SERVICE = 'Countersign';
@@ -38,6 +40,7 @@ export async function loadKeytar(): Promise<SecretStore | null> {
     return {
       get: (s, a) => (k as unknown as { getPassword(s: string, a: string): Promise<string | null> }).getPassword(s, a),
       set: (s, a, v) => (k as unknown as { setPassword(s: string, a: string, v: string): Promise<void> }).setPassword(s, a, v),
+      delete: (s, a) => (k as unknown as { deletePassword(s: string, a: string): Promise<boolean> }).deletePassword(s, a),
     };
   } catch {
     return null;

@@ -9,6 +9,7 @@ import { createProgress } from './progress.ts';
 import { OCR_ENGINE_ENV, OCR_ENGINES, type OcrEngineChoice } from '../ocr/choose-engine.ts';
 import { EXECUTION_PROVIDER_ENV, EXECUTION_PROVIDERS, type ExecutionProviderChoice } from '../ml/execution-providers.ts';
 import { registerExtraCommands } from './extra-commands.ts';
+import { auditVerify } from './audit-verify.ts';
 import { maskAuditData } from '../../src-shared/masking.ts';
 
 const dataDirOption = () => new Option('--data-dir <dir>', 'data directory (default: $COUNTERSIGN_DATA_DIR, else the per-user app-data folder)');
@@ -99,17 +100,13 @@ export function buildProgram(state: { exitCode: number }): Command {
   const audit = program.command('audit').description('The tamper-evident audit log');
   audit
     .command('verify')
-    .description('Check the hash chain; exit 0 when intact, 1 naming the first bad entry')
+    .description("Check the hash chain and, when enrolled with a hub, the hub's copy of what this device uploaded; exit 0 when both agree, 1 naming the first bad entry or batch")
     .addOption(dataDirOption())
     .option('--json', 'print the result as JSON')
     .action(async (o: { dataDir?: string; json?: boolean }) => {
       const engine = await Engine.open({ dataDir: resolveDataDir(o.dataDir), understanding: null });
       try {
-        const r = await engine.handlers['audit.verify']({});
-        if (o.json) process.stdout.write(`${JSON.stringify(r)}\n`);
-        else if (r.ok) process.stdout.write(`Audit chain intact: ${r.entries} entries, head ${r.headHash ?? '(empty)'}\n`);
-        else process.stdout.write(`Audit chain BROKEN at entry ${r.firstBad!.seq}: ${r.firstBad!.problem} (${r.entries} entries verified before it)\n`);
-        state.exitCode = r.ok ? EXIT_OK : EXIT_SOME_FAILED;
+        state.exitCode = await auditVerify(engine, { json: o.json === true });
       } finally {
         await engine.close();
       }

@@ -139,7 +139,7 @@ export class Engine {
 
   /** Hub sync for this data directory, opened on first use (it probes the keychain). */
   sync(): Promise<SyncService> {
-    this.syncService ??= DeviceSecretVault.open(this.dataDir).then((vault) => {
+    this.syncService ??= DeviceSecretVault.open(this.dataDir, this.keyOptions.secretStore).then((vault) => {
       if (vault.warning) process.stderr.write(`warning: ${vault.warning}\n`);
       return new SyncService({ db: this.db, audit: this.audit, vault, siteKey: () => this.siteKey() });
     });

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createPublicKey, randomUUID } from 'node:crypto';
 import type { HandlersOf } from '../../src-shared/contract/define.ts';
 import { ApiError, createClient } from '../../src-shared/contract/dispatch.ts';
 import {
@@ -8,6 +8,7 @@ import {
   type Change,
   type DeviceSyncContract,
   type HubContract,
+  type HeldAuditBatch,
   type HubTask,
   type SyncStatus,
 } from '../../src-shared/contract/hub.ts';
@@ -15,6 +16,7 @@ import type { AuditEntry } from '../../src-shared/contract/audit.ts';
 import { canonicalJson } from '../audit/canonical-json.ts';
 import { GENESIS_HASH, type AuditLog } from '../audit/audit-log.ts';
 import type { Db } from '../store/database.ts';
+import { compareHeldAudit, type HubAuditComparison } from './audit-compare.ts';
 import { backoffDelay } from './backoff.ts';
 import { generateDeviceKey, loadDeviceKey, signBytes, type DeviceKey, type DeviceSecretVault } from './device-identity.ts';
 import { Outbox } from './outbox.ts';
@@ -289,6 +291,55 @@ export class SyncService {
         }
         throw err;
       }
+    }
+  }
+
+  /**
+   * Asks the hub what it holds of this device's audit uploads (hashes and signatures only) and compares
+   * it with what the device recorded sending. The hub not answering is `not_done`, not a difference.
+   */
+  async compareAuditWithHub(): Promise<HubAuditComparison> {
+    const hubUrl = this.getState('hub_url') ?? '';
+    const deviceId = this.num('device_id');
+    let hub: ReturnType<SyncService['hubClient']>;
+    let key: DeviceKey;
+    try {
+      const secrets = await this.loadSecrets();
+      hub = this.hubClient(secrets.credential);
+      key = secrets.key;
+    } catch (err) {
+      return { status: 'not_done', hubUrl, reason: (err as Error).message };
+    }
+    const ackSeq = this.num('audit_ack_seq');
+    const maxOutbound = (this.o.db.prepare('SELECT max(seq) AS s FROM audit_outbound').get() as { s: number | null }).s ?? 0;
+    const outbound = this.o.db.prepare<[number, number], { entry_json: string }>('SELECT entry_json FROM audit_outbound WHERE seq BETWEEN ? AND ? ORDER BY seq');
+    const sentRange = (from: number, to: number): AuditEntry[] => {
+      const kept = new Map(outbound.all(from, to).map((r) => JSON.parse(r.entry_json) as AuditEntry).map((e) => [e.seq, e]));
+      const out: AuditEntry[] = [];
+      // An acknowledged entry with no projection kept went out before filtering existed: as it is.
+      for (const raw of this.o.audit.iterate(from)) {
+        if (raw.seq > to) break;
+        const e = kept.get(raw.seq) ?? (raw.seq <= ackSeq ? raw : null);
+        if (!e || e.seq !== from + out.length) break;
+        out.push(e);
+      }
+      return out;
+    };
+    const sent = { deviceId, ackSeq, sentUpTo: Math.max(ackSeq, maxOutbound), sentRange, publicKey: createPublicKey(key.privateKey) };
+    async function* batches(): AsyncGenerator<HeldAuditBatch> {
+      for (let afterId = 0; ; ) {
+        const page = (await hub.call('audit.batches', { deviceId, afterId, limit: 20 })).batches;
+        yield* page;
+        if (page.length < 20) return;
+        afterId = page.at(-1)!.id;
+      }
+    }
+    try {
+      return await compareHeldAudit(hubUrl, sent, await hub.call('audit.head', { deviceId }), batches());
+    } catch (err) {
+      const e = err as { code?: string; message?: string; cause?: { code?: string } };
+      const reason = err instanceof ApiError ? `the hub answered ${e.code}: ${e.message}` : `the hub could not be reached (${e.cause?.code ?? e.message})`;
+      return { status: 'not_done', hubUrl, reason };
     }
   }
 

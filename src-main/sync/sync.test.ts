@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, hubClient, makeTasks, seedHub, startHub, type RunningHub } from '../../src-server/testing/hub-fixture.ts';
 import { Engine } from '../engine/engine.ts';
 import { makeTextPdf, sampleInvoiceLines } from '../testing/make-pdf.ts';
-import { DeviceSecretVault, MemorySecretStore } from './device-identity.ts';
+import { DeviceSecretVault, loadDeviceKey, MemorySecretStore } from './device-identity.ts';
 import { SyncService } from './sync-service.ts';
 import { FlakyFetch, openTestDevice, type TestDevice } from './testing.ts';
 
@@ -69,6 +69,35 @@ for (const { backend, skip, label } of BACKENDS) {
       const [hubTask] = (await admin().call('tasks.list', { queueId: seed.queue.id, limit: 1000 })).items.filter((x) => x.id === t1!.id);
       expect(hubTask).toMatchObject({ status: 'decided', decision: { action: 'correct', user: seed.reviewer.user.name } });
       expect((await d.sync.handlers['sync.hubTasks']({ offset: 0, limit: 100 })).items.find((x) => x.id === t1!.id)).toMatchObject({ status: 'decided', localDecision: 'correct', pushState: 'applied' });
+    });
+
+    it('keeps the hub credential and the signing key in two keychain entries; an entry from before the split is moved into them and the device still syncs', async () => {
+      const store = new MemorySecretStore();
+      const d = await device(seed.reviewer.user.id, { store });
+      const entry = (kind: string) => [...store.map].find(([k]) => k.startsWith(`Countersign/${kind}:`));
+      const [credentialAccount, credential] = entry('hub-credential')!;
+      const [keyAccount, privateKey] = entry('device-signing-key')!;
+      expect(credential).toMatch(/^csd_/);
+      expect(() => loadDeviceKey(credential)).toThrow(); // no key material where the credential is
+      expect(loadDeviceKey(privateKey).publicKey).toMatch(/^MCowBQYDK2Vw/); // an Ed25519 SPKI
+      expect(privateKey).not.toContain(credential);
+      expect(credential).not.toContain(privateKey);
+      // Back to how a device enrolled before the split kept them: one combined entry.
+      const legacy = credentialAccount.replace('hub-credential', 'hub-device');
+      store.map.delete(credentialAccount);
+      store.map.delete(keyAccount);
+      store.map.set(legacy, JSON.stringify({ credential, privateKey }));
+      await d.close();
+      devices.splice(devices.indexOf(d), 1);
+      const again = await openTestDevice({ dataDir: d.dataDir, store });
+      devices.push(again);
+      expect(store.map.has(legacy)).toBe(false);
+      expect([store.map.get(credentialAccount), store.map.get(keyAccount)]).toEqual([credential, privateKey]);
+      again.db.transaction(() => again.audit.append({ actor: 'rita', event: 'settings.changed', documentSha256: null, data: { after: 'split' }, policyVersion: null }))();
+      const report = await again.sync.syncOnce();
+      expect(report.auditUploaded).toBeGreaterThan(0);
+      expect(again.sync.status()).toMatchObject({ lastError: null, auditPending: 0 });
+      expect(await auditor().call('audit.verify', { deviceId: again.sync.status().deviceId! })).toMatchObject({ ok: true });
     });
 
     it('hub down while 1,000 decisions are made offline, then back: all arrive exactly once, in order, with the chain verified', async () => {

@@ -1,4 +1,4 @@
-import { createPublicKey, verify as verifySignature } from 'node:crypto';
+import { createHash, createPublicKey, verify as verifySignature } from 'node:crypto';
 import { sql } from 'kysely';
 import type { AuditEntry } from '../../src-shared/contract/audit.ts';
 import { ApiError } from '../../src-shared/contract/dispatch.ts';
@@ -189,6 +189,37 @@ async function scopedDevice(hub: HubContext, p: Principal, deviceId: number): Pr
   return deviceId;
 }
 
+/**
+ * The batches the hub keeps for the calling device, as hashes, for the device to compare with what it
+ * sent. Its own only, whatever its user's role: an admin's device is still one device.
+ */
+async function heldBatches(hub: HubContext, p: Principal, a: { deviceId: number; afterId: number; limit: number }) {
+  if (p.deviceId !== a.deviceId) throw new ApiError('forbidden', 'A device may only read its own audit batches');
+  const db = hub.store.db;
+  requireSameSite(p, await deviceSite(db, a.deviceId), `device ${a.deviceId}`);
+  const rows = await db.selectFrom('hub_audit_batches').selectAll().where('device_id', '=', a.deviceId).where('id', '>', a.afterId).orderBy('id').limit(a.limit).execute();
+  const batches = [];
+  for (const b of rows) {
+    let signed: { seq: number; hash: string }[] = [];
+    try {
+      signed = (JSON.parse(b.signed_bytes) as AuditBatch).entries.map((e) => ({ seq: e.seq, hash: e.hash }));
+    } catch {
+      // Unreadable stored bytes: no entries, and a digest that matches nothing the device sent.
+    }
+    const stored = await db.selectFrom('hub_audit').select(['seq', 'hash']).where('device_id', '=', a.deviceId).where('seq', '>=', b.first_seq).where('seq', '<=', b.last_seq).orderBy('seq').execute();
+    batches.push({
+      id: Number(b.id),
+      firstSeq: Number(b.first_seq),
+      lastSeq: Number(b.last_seq),
+      signature: b.signature,
+      signedSha256: createHash('sha256').update(b.signed_bytes, 'utf8').digest('hex'),
+      signed,
+      stored: stored.map((r) => ({ seq: Number(r.seq), hash: r.hash })),
+    });
+  }
+  return { batches };
+}
+
 /** Audit trails: devices upload signed batches; auditors read and verify them. */
 export const auditHandlers = {
   'audit.upload': async (a, { hub, p }) => upload(hub, a.batch, a.signature, p),
@@ -203,4 +234,5 @@ export const auditHandlers = {
     return { entries: rows.rows.map(rowToEntry) };
   },
   'audit.verify': async (a, { hub, p }) => verify(hub, await scopedDevice(hub, p, a.deviceId)),
+  'audit.batches': async (a, { hub, p }) => heldBatches(hub, p, a),
 } satisfies Partial<HubHandlerMap>;

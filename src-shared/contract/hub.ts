@@ -122,6 +122,21 @@ export const AuditBatchSchema = z.object({
 });
 export type AuditBatch = z.infer<typeof AuditBatchSchema>;
 
+const SeqHash = z.object({ seq: z.number().int(), hash: z.string() });
+/** What the hub holds of one uploaded batch, as hashes (`audit.batches`). */
+export const HeldAuditBatchSchema = z.object({
+  id: Id,
+  firstSeq: z.number().int(),
+  lastSeq: z.number().int(),
+  signature: z.string(),
+  signedSha256: Sha256,
+  /** The entries as signed in the batch's stored bytes. */
+  signed: z.array(SeqHash),
+  /** The entries the hub stores at firstSeq..lastSeq (what `audit.entries` and `audit.verify` read). */
+  stored: z.array(SeqHash),
+});
+export type HeldAuditBatch = z.infer<typeof HeldAuditBatchSchema>;
+
 const ADMIN: HubRole[] = ['admin'];
 const EVERYONE: HubRole[] = ['admin', 'reviewer', 'clerk', 'auditor'];
 const DEVICE_USERS: HubRole[] = ['admin', 'reviewer', 'clerk'];
@@ -281,6 +296,15 @@ export const hubContract = {
   'audit.entries': withRoles(
     query('Audit entries uploaded by a device, oldest first.', z.object({ deviceId: Id, fromSeq: z.number().int().min(1).default(1), limit: z.number().int().min(1).max(5000).default(1000) }), z.object({ entries: z.array(AuditEntrySchema) })),
     ['admin', 'auditor'],
+  ),
+  'audit.batches': withRoles(
+    query(
+      "The signed audit batches the hub keeps for the calling device, oldest first: each batch's signature, the SHA-256 of its signed bytes, the sequence numbers and hashes of the entries signed in it and of those stored at the same numbers. Hashes only, no entry content. A device reads only its own (to compare with what it sent: `countersign audit verify`).",
+      z.object({ deviceId: Id, afterId: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(100).default(20) }),
+      z.object({ batches: z.array(HeldAuditBatchSchema) }),
+    ),
+    EVERYONE,
+    true,
   ),
   'audit.verify': withRoles(
     query(
