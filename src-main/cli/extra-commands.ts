@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveDataDir } from '../config/data-dir.ts';
+import type { KeyStorage } from '../blob/key-provider.ts';
 import { Engine } from '../engine/engine.ts';
 import type { CorpusHalf } from '../eval/run-eval.ts';
 import { runProcess } from './main.ts';
@@ -107,6 +108,24 @@ export function registerExtraCommands(program: Command, state: { exitCode: numbe
       } finally {
         await engine.close();
       }
+    });
+
+  program
+    .command('store')
+    .description('The local database: `store encrypt` encrypts a plain one from an older version now (every start does it too)')
+    .argument('<action>', 'encrypt')
+    .addOption(dataDirOption())
+    .action(async (action: string, o: { dataDir?: string }) => {
+      if (action !== 'encrypt') throw new Error(`Unknown store action "${action}"; use: encrypt`);
+      const { openDataDirDatabase, DATABASE_FILE } = await import('../store/secure-store.ts');
+      const dataDir = resolveDataDir(o.dataDir);
+      let changed = false;
+      const db = await openDataDirDatabase(dataDir, { ...(process.env.COUNTERSIGN_KEY_STORAGE ? { prefer: process.env.COUNTERSIGN_KEY_STORAGE as KeyStorage } : {}) }, (m) => {
+        if (/now encrypted|starts again/.test(m)) changed = true;
+        process.stderr.write(`${changed ? '' : 'warning: '}${m}\n`);
+      });
+      db.close();
+      process.stdout.write(`${path.join(dataDir, DATABASE_FILE)}: ${changed ? 'encrypted now' : 'already encrypted'} (SQLCipher, key in the OS keychain or the data directory's key file)\n`);
     });
 
   const retention = program.command('retention').description('Delete what the policy no longer keeps (originals, text, field values), leaving tombstones');
