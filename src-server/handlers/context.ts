@@ -1,9 +1,10 @@
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import { ApiError } from '../../src-shared/contract/dispatch.ts';
 import type { OutputOf, ParsedInputOf } from '../../src-shared/contract/define.ts';
 import type { HubCallName, HubContract, HubTask } from '../../src-shared/contract/hub.ts';
 import type { Principal } from '../auth.ts';
 import type { HubDatabase, HubKysely } from '../store/database.ts';
+import type { HubSchema } from '../store/schema.ts';
 
 /** What every handler gets besides its argument: the database, the hub clock and the caller. */
 export interface HubContext {
@@ -53,19 +54,7 @@ export async function deviceSite(t: HubKysely, deviceId: number): Promise<number
 
 // ---- tasks as the feed and the API show them ------------------------------------------------------------
 
-export type TaskRow = {
-  id: number;
-  site_id: number;
-  queue_id: number;
-  doc_ref: string;
-  doc_sha256: string;
-  doc_type: string;
-  fields_json: string;
-  priority: number;
-  due_at: string | null;
-  status: HubTask['status'];
-  created_at: string;
-  updated_at: string;
+export type TaskRow = Selectable<HubSchema['hub_tasks']> & {
   d_action: NonNullable<HubTask['decision']>['action'] | null;
   d_user: string | null;
   d_device: number | null;

@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { AuditRow } from '../../src-main/audit/audit-log.ts';
 
 /** The hub's tables as Kysely sees them (column names as in SQL; repositories map rows to domain objects). */
 export interface HubSchema {
@@ -44,19 +45,7 @@ export interface HubSchema {
   hub_artifacts: { kind: string; name: string; version: number; sha256: string; content_json: string; created_at: string };
   hub_assignments: { site_id: number; kind: string; name: string; version: number; assigned_at: string };
   hub_changes: { seq: Generated<number>; tx: Generated<number>; site_id: number; type: 'task' | 'artifact'; payload_json: string; created_at: string };
-  hub_audit: {
-    device_id: number;
-    seq: number;
-    ts: string;
-    actor: string;
-    event: string;
-    document_sha256: string | null;
-    data_json: string;
-    model_json: string | null;
-    policy_version: string | null;
-    prev_hash: string;
-    hash: string;
-    received_at: string;
-  };
+  /** The device's rows as the device stores them, plus who sent them and when they arrived. */
+  hub_audit: AuditRow & { device_id: number; received_at: string };
   hub_audit_batches: { id: Generated<number>; device_id: number; first_seq: number; last_seq: number; signed_bytes: string; signature: string; received_at: string };
 }
