@@ -99,11 +99,15 @@ export function registerExtraCommands(program: Command, state: { exitCode: numbe
       const { replayRecorded, formatReplay } = await import('../engine/policy-replay.ts');
       const { BUNDLED } = await import('../understand/bundled.ts');
       const { rngForDocument } = await import('../understand/seeded-rng.ts');
+      const { loadPolicyCalibration } = await import('../calibrate/field-calibration.ts');
       const candidate = loadPolicy(file);
-      const current = loadPolicy(o.current ?? BUNDLED.policyFile);
+      const currentFile = o.current ?? BUNDLED.policyFile;
+      const current = loadPolicy(currentFile);
+      // Each policy routes on confidences calibrated its own way (or raw, when it names no calibration).
+      const calibrations = { candidate: loadPolicyCalibration(file, candidate), current: loadPolicyCalibration(currentFile, current) };
       const engine = await Engine.open({ dataDir: resolveDataDir(o.dataDir), understanding: null });
       try {
-        const report = replayRecorded(engine.db, candidate, current, rngForDocument('replay', candidate.version));
+        const report = replayRecorded(engine.db, candidate, current, rngForDocument('replay', candidate.version), calibrations);
         process.stdout.write(o.json ? `${JSON.stringify(report, null, 2)}\n` : formatReplay(report));
       } finally {
         await engine.close();

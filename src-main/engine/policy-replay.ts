@@ -1,6 +1,6 @@
-import type { DocType, ExtractedField, FieldName } from '../../src-shared/document-model.ts';
+import type { DocType, ExtractedField, FieldName, TextSource } from '../../src-shared/document-model.ts';
 import type { Policy } from '../route/policy.ts';
-import { replayPolicy, type RecordedDocument, type RecordedOutcome, type ReplayReport } from '../route/replay-policy.ts';
+import { replayPolicy, type RecordedDocument, type RecordedOutcome, type ReplayCalibrations, type ReplayReport } from '../route/replay-policy.ts';
 import type { Db } from '../store/database.ts';
 
 /**
@@ -9,17 +9,20 @@ import type { Db } from '../store/database.ts';
  */
 export function recordedDocuments(db: Db): RecordedDocument[] {
   const docs = db
-    .prepare<[], { id: number; doc_type: DocType; doc_type_score: number }>(`SELECT id, doc_type, doc_type_score FROM documents WHERE status = 'processed' AND doc_type IS NOT NULL ORDER BY id`)
+    .prepare<[], { id: number; doc_type: DocType; doc_type_score: number; text_source: TextSource | null }>(
+      `SELECT id, doc_type, doc_type_score, text_source FROM documents WHERE status = 'processed' AND doc_type IS NOT NULL ORDER BY id`,
+    )
     .all();
-  const fieldsStmt = db.prepare<[number], { field: FieldName; value: string; confidence: number; page_no: number | null }>(
-    `SELECT field, value, confidence, page_no FROM extractions WHERE document_id = ? AND source != 'reviewer' ORDER BY id`,
+  const fieldsStmt = db.prepare<[number], { field: FieldName; value: string; confidence: number; page_no: number | null; note: string | null }>(
+    `SELECT field, value, confidence, page_no, note FROM extractions WHERE document_id = ? AND source != 'reviewer' ORDER BY id`,
   );
   const rulesStmt = db.prepare<[number], { rule_id: string; passed: number; detail: string }>('SELECT rule_id, passed, detail FROM rule_results WHERE document_id = ? ORDER BY id');
   const outcomeStmt = db.prepare<[number], { action: string }>(`SELECT action FROM decisions WHERE document_id = ? AND undone_at IS NULL AND superseded = 0 ORDER BY id DESC LIMIT 1`);
   const vendorSeen = new Map<string, number>();
   return docs.map((d) => {
     const fields: Partial<Record<FieldName, ExtractedField>> = {};
-    for (const f of fieldsStmt.all(d.id)) fields[f.field] = { value: f.value, confidence: f.confidence, ...(f.page_no ? { page: f.page_no } : {}) };
+    // The note keeps the raw confidence of a calibrated field, so replay can calibrate it again.
+    for (const f of fieldsStmt.all(d.id)) fields[f.field] = { value: f.value, confidence: f.confidence, ...(f.page_no ? { page: f.page_no } : {}), ...(f.note ? { note: f.note } : {}) };
     const vendor = fields.vendor?.value.toLowerCase();
     const seen = vendor ? (vendorSeen.get(vendor) ?? 0) : 0;
     if (vendor) vendorSeen.set(vendor, seen + 1);
@@ -27,6 +30,7 @@ export function recordedDocuments(db: Db): RecordedDocument[] {
     const outcome: RecordedOutcome | undefined = action === 'approve' ? 'approved_unchanged' : action === 'correct' ? 'corrected' : action === 'reject' ? 'rejected' : undefined;
     return {
       documentId: String(d.id),
+      ...(d.text_source ? { textSource: d.text_source } : {}),
       docType: d.doc_type,
       docTypeScore: d.doc_type_score,
       fields,
@@ -37,8 +41,8 @@ export function recordedDocuments(db: Db): RecordedDocument[] {
   });
 }
 
-export function replayRecorded(db: Db, candidate: Policy, current: Policy, rng: () => number): ReplayReport {
-  return replayPolicy(recordedDocuments(db), candidate, current, rng);
+export function replayRecorded(db: Db, candidate: Policy, current: Policy, rng: () => number, calibrations: ReplayCalibrations = {}): ReplayReport {
+  return replayPolicy(recordedDocuments(db), candidate, current, rng, calibrations);
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;

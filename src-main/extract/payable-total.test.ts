@@ -29,11 +29,17 @@ describe('rounding: the rounded amount is the one paid', () => {
   });
 
   it('never counts subtotal plus tax as confirming the amount before rounding', () => {
-    // The rounded amount is printed only beside the rounding label; whichever wins, the unrounded
-    // total must not come out confirmed by the sum.
-    const f = extract([...HEADER, 'Total Sales (Excluding GST) 7.00', 'GST @6% 0.42', 'Total Sales (Inclusive GST) 7.42', 'Rounding Adj -0.02', 'Total 7.40']);
-    expect(f.total?.value).toBe('7.40');
-    expect(f.total?.note).not.toMatch(/^[^;]*7\.42/);
+    for (const lines of [
+      [...HEADER, 'Total Sales (Excluding GST) 7.00', 'GST @6% 0.42', 'Total Sales (Inclusive GST) 7.42', 'Rounding Adj -0.02', 'Total 7.40'],
+      // No rounded total printed: the payable amount is the total plus the adjustment.
+      [...HEADER, 'SUBTOTAL 7.00', 'GST 6% 0.42', 'TOTAL 7.42', 'ROUNDING ADJ -0.02'],
+    ]) {
+      const f = extract(lines);
+      expect(f.total?.value).toBe('7.40');
+      // The sum confirms 7.42; only with the adjustment does it confirm what is paid.
+      expect(f.total?.note).toContain('equals subtotal plus tax plus the rounding adjustment');
+      expect(f.total?.note).not.toMatch(/equals subtotal plus tax(?! plus the rounding)/);
+    }
   });
 
   it('leaves a total already on the grid alone when the rounding line reads zero', () => {

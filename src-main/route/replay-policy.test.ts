@@ -55,3 +55,34 @@ describe('replayPolicy', () => {
     expect(report.overall.changed).toBe(0);
   });
 });
+
+describe('replayPolicy with calibrations', () => {
+  const policy = parsePolicy({ version: 'p', docTypes: { receipt: { classThreshold: 0.5, requiredFields: { total: 0.8 } } } });
+  const stricter = (y: number) => ({
+    version: `c-${y}`,
+    fittedAt: '',
+    method: '',
+    fittedOn: { corpus: '', half: '', documents: 0, ocrEngine: '', model: '', command: '' },
+    textSource: 'ocr' as const,
+    fields: { total: { x: [0.5, 0.95], y: [0.3, y], samples: 40, correct: 30, eceBefore: 0, eceAfter: 0 } },
+  });
+  // Recorded under an older calibration: shown 0.9, raw 0.95 kept in the note.
+  const recorded: RecordedDocument = {
+    documentId: 'r',
+    textSource: 'ocr',
+    docType: 'receipt',
+    docTypeScore: 0.99,
+    fields: { total: { value: '10.00', confidence: 0.9, note: 'labelled "TOTAL"; raw confidence 0.95, calibrated old' } },
+    rules: [],
+    vendorHistoryCount: 5,
+  };
+
+  it("re-calibrates each recorded field from its raw confidence under each policy's own calibration", () => {
+    const r = replayPolicy([recorded], policy, policy, () => 0.99, { current: stricter(0.9), candidate: stricter(0.6) });
+    expect(r.transitions).toEqual([{ from: 'auto_approve', to: 'review', count: 1 }]);
+  });
+
+  it('routes on the recorded confidences when no calibration is given', () => {
+    expect(replayPolicy([recorded], policy, policy, () => 0.99).overall.candidate.auto_approve).toBe(1);
+  });
+});

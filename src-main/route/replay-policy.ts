@@ -3,7 +3,8 @@
  * how the shares of auto-approve / review / reject move, how many routes change, and the
  * estimated error among auto-approved documents from what reviewers later decided.
  */
-import type { DocType, ExtractedField, FieldName, RouteAction, RuleResult } from '../../src-shared/document-model.ts';
+import type { DocType, ExtractedField, FieldName, RouteAction, RuleResult, TextSource } from '../../src-shared/document-model.ts';
+import { calibrateFields, rawConfidenceOf, type Calibration } from '../calibrate/field-calibration.ts';
 import type { Policy } from './policy.ts';
 import { routeDocument } from './route-document.ts';
 
@@ -12,6 +13,8 @@ export type RecordedOutcome = 'approved_unchanged' | 'corrected' | 'rejected';
 
 export interface RecordedDocument {
   documentId: string;
+  /** Where the text came from: a calibration applies to its own source only. */
+  textSource?: TextSource;
   docType: DocType;
   docTypeScore: number;
   fields: Partial<Record<FieldName, ExtractedField>>;
@@ -84,7 +87,19 @@ function finish(g: ReplayGroup): void {
   for (const e of [g.currentError, g.candidateError]) e.estimatedErrorRate = e.withOutcome ? e.errors / e.withOutcome : null;
 }
 
-export function replayPolicy(records: RecordedDocument[], candidate: Policy, current: Policy, rng: () => number): ReplayReport {
+/** Each policy's calibration: given, the recorded fields are re-calibrated from their raw confidences before routing. */
+export interface ReplayCalibrations {
+  current?: Calibration | null;
+  candidate?: Calibration | null;
+}
+
+function fieldsUnder(doc: RecordedDocument, calibration: Calibration | null | undefined): RecordedDocument {
+  if (calibration === undefined) return doc;
+  const raw = Object.fromEntries(Object.entries(doc.fields).map(([k, f]) => [k, { ...f, confidence: rawConfidenceOf(f) }])) as RecordedDocument['fields'];
+  return { ...doc, fields: calibration ? calibrateFields(raw, calibration, doc.textSource) : raw };
+}
+
+export function replayPolicy(records: RecordedDocument[], candidate: Policy, current: Policy, rng: () => number, calibrations: ReplayCalibrations = {}): ReplayReport {
   const overall = emptyGroup();
   const byDocType: Partial<Record<DocType, ReplayGroup>> = {};
   const transitions = new Map<string, number>();
@@ -93,8 +108,8 @@ export function replayPolicy(records: RecordedDocument[], candidate: Policy, cur
     // from the policies and not from luck.
     const draw = rng();
     const fixed = () => draw;
-    const before = routeDocument(doc, current, fixed).action;
-    const after = routeDocument(doc, candidate, fixed).action;
+    const before = routeDocument(fieldsUnder(doc, calibrations.current), current, fixed).action;
+    const after = routeDocument(fieldsUnder(doc, calibrations.candidate), candidate, fixed).action;
     const group = (byDocType[doc.docType] ??= emptyGroup());
     for (const g of [overall, group]) {
       count(g.current, before);
