@@ -3,10 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditLog, entryHash } from '../src-main/audit/audit-log.ts';
 import { openDatabase } from '../src-main/store/database.ts';
 import { generateDeviceKey, signBytes } from '../src-main/sync/device-identity.ts';
-import { ApiError } from '../src-shared/contract/dispatch.ts';
 import { hubContract, type AuditBatch } from '../src-shared/contract/hub.ts';
 import { auditBatchBytes } from './hub-service.ts';
-import { BACKENDS, hubClient, makeTasks, startHub, type RunningHub } from './testing/hub-fixture.ts';
+import { BACKENDS, errorCode, hubClient, makeTasks, startHub, type RunningHub } from './testing/hub-fixture.ts';
 
 // Issue 10: findings from probing the hub with two sites and four roles. Each test failed on the hub before the fix.
 
@@ -14,15 +13,6 @@ async function raw(url: string, name: string, token: string | null, body: unknow
   const res = await fetch(`${url}/v1/${name}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
   return { status: res.status, text: await res.text() };
 }
-const errorCode = async (p: Promise<unknown>) => {
-  try {
-    await p;
-    return 'ok';
-  } catch (err) {
-    return (err as ApiError).code;
-  }
-};
-
 for (const { backend, skip, label } of BACKENDS) {
   describe.skipIf(skip)(`hub authorization on ${label}`, () => {
     let hub: RunningHub;

@@ -2,26 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditLog } from '../src-main/audit/audit-log.ts';
 import { openDatabase } from '../src-main/store/database.ts';
 import { generateDeviceKey, signBytes } from '../src-main/sync/device-identity.ts';
-import { ApiError } from '../src-shared/contract/dispatch.ts';
 import { hubContract, type AuditBatch } from '../src-shared/contract/hub.ts';
 import { auditBatchBytes } from './hub-service.ts';
 import { sql } from 'kysely';
 import type { HubKysely } from './store/database.ts';
-import { BACKENDS, hubClient, makeTasks, seedHub, startHub, type RunningHub } from './testing/hub-fixture.ts';
+import { BACKENDS, errorCode, hubClient, makeTasks, seedHub, startHub, type RunningHub } from './testing/hub-fixture.ts';
 
 async function raw(url: string, name: string, token: string | null, body: unknown = {}) {
   const res = await fetch(`${url}/v1/${name}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
   return { status: res.status, body: (await res.json()) as { ok: boolean; error?: { code: string; message: string }; value?: unknown } };
 }
-
-const errorCode = async (p: Promise<unknown>) => {
-  try {
-    await p;
-    return 'ok';
-  } catch (err) {
-    return (err as ApiError).code;
-  }
-};
 
 for (const { backend, skip, label } of BACKENDS) {
   describe.skipIf(skip)(`hub on ${label}`, () => {

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { createClient } from '../../src-shared/contract/dispatch.ts';
+import { createClient, type ApiError } from '../../src-shared/contract/dispatch.ts';
 import { hubHttpTransport, type HubContract } from '../../src-shared/contract/hub.ts';
 import { buildHubApp } from '../app.ts';
 import { HubService } from '../hub-service.ts';
@@ -121,3 +121,13 @@ export async function makeTasks(hub: RunningHub, queueId: number, n: number, sta
   for (let i = 0; i < tasks.length; i += 1000) out.push(...(await hub.service.createTasks(tasks.slice(i, i + 1000), { kind: 'user', role: 'admin', userId: 1, userName: 'seed', siteId: null, deviceId: null })).items);
   return out;
 }
+
+/** The error code a hub call fails with, or 'ok' when it succeeds. */
+export const errorCode = async (p: Promise<unknown>): Promise<string> => {
+  try {
+    await p;
+    return 'ok';
+  } catch (err) {
+    return (err as ApiError).code;
+  }
+};
