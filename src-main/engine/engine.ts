@@ -237,6 +237,9 @@ export class Engine {
       },
       'audit.verify': async () => this.audit.verify(),
       'system.stats': async () => this.stats(),
+      'insights.get': async () => {
+        throw new ApiError('not_implemented', 'insights.get is being built');
+      },
       'sync.connect': async (a) => (await this.sync()).handlers['sync.connect'](a),
       'sync.status': async (a) => (await this.sync()).handlers['sync.status'](a),
       'sync.now': async (a) => (await this.sync()).handlers['sync.now'](a),
