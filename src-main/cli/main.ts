@@ -9,6 +9,7 @@ import { createProgress } from './progress.ts';
 import { OCR_ENGINE_ENV, OCR_ENGINES, type OcrEngineChoice } from '../ocr/choose-engine.ts';
 import { EXECUTION_PROVIDER_ENV, EXECUTION_PROVIDERS, type ExecutionProviderChoice } from '../ml/execution-providers.ts';
 import { registerExtraCommands } from './extra-commands.ts';
+import { registerStatsCommand } from './stats-command.ts';
 import { auditVerify } from './audit-verify.ts';
 import { maskAuditData } from '../../src-shared/masking.ts';
 
@@ -138,6 +139,7 @@ export function buildProgram(state: { exitCode: number }): Command {
     });
 
   registerExtraCommands(program, state, dataDirOption);
+  registerStatsCommand(program, dataDirOption);
   return program;
 }
 
