@@ -155,7 +155,7 @@ export const MetricsHourSchema = z.object({
   failures: z.array(z.object({ stage: z.string().max(50), code: z.string().max(100), count: Count })).max(200),
   executionProviders: z.array(z.object({ provider: z.string().max(50), predictions: Count, ocrPages: Count })).max(20),
   ocrEngines: z.array(z.object({ engine: z.string().max(100), pages: Count })).max(20),
-  classes: z.record(DocTypeSchema, Count),
+  classes: z.partialRecord(DocTypeSchema, Count),
   confidence: z.array(Count).length(CONFIDENCE_BIN_EDGES.length),
   fallbacks: Count,
   reviews: z.object({ approve: Count, correct: Count, reject: Count, timedCount: Count, timeSumMs: z.number().min(0), timeBuckets: LatencyCounts }),

@@ -143,7 +143,7 @@ export class Engine {
   sync(): Promise<SyncService> {
     this.syncService ??= DeviceSecretVault.open(this.dataDir, this.keyOptions.secretStore).then((vault) => {
       if (vault.warning) process.stderr.write(`warning: ${vault.warning}\n`);
-      return new SyncService({ db: this.db, audit: this.audit, vault, siteKey: () => this.siteKey() });
+      return new SyncService({ db: this.db, audit: this.audit, vault, siteKey: () => this.siteKey(), metrics: (range, vendorKey) => this.insights().upload(range, vendorKey) });
     });
     return this.syncService;
   }

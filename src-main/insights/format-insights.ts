@@ -1,4 +1,4 @@
-import type { InsightsSnapshot, Percentiles, Rate } from '../../src-shared/insights.ts';
+import type { InsightsSnapshot, OverrideRow, Percentiles, Rate } from '../../src-shared/insights.ts';
 
 const ms = (v: number | null) => (v === null ? '-' : v >= 10_000 ? `${(v / 1000).toFixed(1)} s` : `${v.toFixed(v >= 100 ? 0 : 1)} ms`);
 const pct = (r: Rate) => (r.rate === null ? '-' : `${(r.rate * 100).toFixed(1)}% (${r.numerator}/${r.denominator}, 95% CI ${(r.ci95!.low * 100).toFixed(1)}–${(r.ci95!.high * 100).toFixed(1)}%)`);
@@ -27,7 +27,7 @@ export function formatInsights(s: InsightsSnapshot): string {
   out.push(`Queue: ${r.queue.open} open, oldest ${age(r.queue.oldestAgeMs)}, median age ${age(r.queue.medianAgeMs)}`);
   out.push(`Decisions: ${r.decisions.approve} approved, ${r.decisions.correct} corrected, ${r.decisions.reject} rejected; time per review P50 ${ms(r.timePerReview.p50Ms)}, P95 ${ms(r.timePerReview.p95Ms)}`);
   out.push(`Overrides: ${pct(s.overrides.overall)}`);
-  const rows = (name: string, list: { key: string }[] & Rate[]) => list.length && out.push(`  by ${name}: ` + list.slice(0, 8).map((x) => `${x.key} ${(100 * (x.rate ?? 0)).toFixed(0)}% of ${x.denominator}`).join(', '));
+  const rows = (name: string, list: OverrideRow[]) => list.length && out.push(`  by ${name}: ` + list.slice(0, 8).map((x) => `${x.key} ${(100 * (x.rate ?? 0)).toFixed(0)}% of ${x.denominator}`).join(', '));
   rows('field', s.overrides.byField);
   rows('doc type', s.overrides.byDocType);
   rows('vendor', s.overrides.byVendor);

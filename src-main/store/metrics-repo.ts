@@ -58,7 +58,7 @@ export interface ReviewDecision {
 }
 
 const inRange = (col: string, r: TimeRange) => (r.from ? `${col} >= @from AND ${col} < @to` : `${col} < @to`);
-const params = (r: TimeRange) => (r.from ? { from: r.from, to: r.to } : { to: r.to });
+const params = (r: TimeRange): Record<string, string> => (r.from ? { from: r.from, to: r.to } : { to: r.to });
 const list = (s: string | null): string[] => (s ? (JSON.parse(s) as (string | null)[]).filter((v): v is string => typeof v === 'string') : []);
 
 /**
