@@ -8,6 +8,7 @@ import type { ResidencyFilter } from './residency.ts';
 export type MetricsSource = (range: TimeRange, vendorKey: (vendor: string) => string) => MetricsUpload;
 
 const SENT_HOUR = 'metrics_sent_hour';
+const METRICS_ERROR = 'metrics_error';
 /** Hours per request (the contract allows 2000). */
 const CHUNK = 500;
 
@@ -32,10 +33,14 @@ export async function uploadMetrics(o: {
       sent += (await o.call({ hours: upload.hours.slice(i, i + CHUNK), current: upload.current })).hours;
     }
   } catch (err) {
-    // A hub from before metrics: nothing to send to; the rest of sync goes on.
-    if (err instanceof ApiError && (err.code === 'unknown_call' || (err.code === 'bad_reply' && err.message.startsWith('HTTP 404')))) return 0;
-    throw err;
+    if (!(err instanceof ApiError)) throw err;
+    // A hub from before metrics (no such call) or one that refuses them: metrics never hold up the
+    // decisions and tasks the rest of sync carries. The refusal is kept for `metrics_error`; the hours are sent again next time.
+    const old = err.code === 'unknown_call' || (err.code === 'bad_reply' && err.message.startsWith('HTTP 404'));
+    o.setState(METRICS_ERROR, old ? 'the hub does not take metrics' : `${err.code}: ${err.message}`);
+    return 0;
   }
   o.setState(SENT_HOUR, hourOf(o.now.toISOString()));
+  o.setState(METRICS_ERROR, '');
   return sent;
 }
