@@ -99,7 +99,9 @@ export function hourlyMetrics(repo: MetricsRepo, range: TimeRange, primary: Insi
       h.qa.decided += 1;
       if (isOverride(d)) h.qa.errors += 1;
     }
-    const add = (dimension: 'field' | 'docType' | 'vendor', key: string, overridden: boolean) => {
+    const add = (dimension: 'field' | 'docType' | 'vendor', fullKey: string, overridden: boolean) => {
+      // A misread vendor line can be long; the hub takes keys up to 200 characters.
+      const key = fullKey.slice(0, 200);
       const o = h.overrides.find((x) => x.dimension === dimension && x.key === key);
       if (o) {
         o.decided += 1;
@@ -110,5 +112,22 @@ export function hourlyMetrics(repo: MetricsRepo, range: TimeRange, primary: Insi
     add('docType', d.docType ?? 'unknown', isOverride(d));
     add('vendor', d.vendor === null ? 'unknown' : vendorKey(d.vendor), isOverride(d));
   }
+  for (const h of hours.values()) h.overrides = capVendors(h.overrides);
   return [...hours.values()].sort((a, b) => a.hour.localeCompare(b.hour) || (a.modelVersion ?? '').localeCompare(b.modelVersion ?? ''));
+}
+
+/** Vendors kept apart per hour; the rest are added up as one row, so an hour always fits the hub's limit. */
+export const MAX_VENDORS_PER_HOUR = 1000;
+export const OTHER_VENDORS = '(other vendors)';
+
+function capVendors(rows: MetricsHour['overrides']): MetricsHour['overrides'] {
+  const vendors = rows.filter((r) => r.dimension === 'vendor').sort((a, b) => b.decided - a.decided || a.key.localeCompare(b.key));
+  if (vendors.length <= MAX_VENDORS_PER_HOUR) return rows;
+  const rest = vendors.slice(MAX_VENDORS_PER_HOUR - 1);
+  const other = { dimension: 'vendor' as const, key: OTHER_VENDORS, decided: 0, overridden: 0 };
+  for (const r of rest) {
+    other.decided += r.decided;
+    other.overridden += r.overridden;
+  }
+  return [...rows.filter((r) => r.dimension !== 'vendor'), ...vendors.slice(0, MAX_VENDORS_PER_HOUR - 1), other];
 }
