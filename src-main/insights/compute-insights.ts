@@ -5,6 +5,7 @@ import { confidenceBin, confidenceLabel } from './buckets.ts';
 import { driftAlerts } from './drift-alerts.ts';
 import type { ModelReference } from './model-reference.ts';
 import { percentilesOf, populationStabilityIndex, wilsonRate } from './stats-math.ts';
+import { withTotal } from './stage-timings.ts';
 
 export interface InsightsInputs {
   repo: MetricsRepo;
@@ -75,7 +76,7 @@ export function computeInsights(i: InsightsInputs): InsightsSnapshot {
 
   const finished = repo.finishedDocuments(current);
   const timings = new Map<string, number[]>();
-  for (const d of finished) for (const [k, v] of Object.entries(d.timingsMs)) if (Number.isFinite(v)) (timings.get(k) ?? timings.set(k, []).get(k)!).push(v);
+  for (const d of finished) for (const [k, v] of Object.entries(withTotal(d.timingsMs))) (timings.get(k) ?? timings.set(k, []).get(k)!).push(v);
   const failedBy = new Map<string, number>();
   const failureRows = new Map<string, { stage: string; code: string; count: number }>();
   for (const d of finished) {

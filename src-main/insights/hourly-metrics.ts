@@ -1,6 +1,7 @@
 import { CONFIDENCE_BIN_EDGES, type MetricsHour } from '../../src-shared/insights.ts';
 import type { MetricsRepo, TimeRange } from '../store/metrics-repo.ts';
 import { confidenceBin, emptyLatencyCounts, latencyBucket } from './buckets.ts';
+import { withTotal } from './stage-timings.ts';
 import { fieldOverrides, isFallback, isOverride, type InsightsInputs } from './compute-insights.ts';
 
 /** The hour an ISO time falls in, as the ISO time of its start. */
@@ -47,8 +48,7 @@ export function hourlyMetrics(repo: MetricsRepo, range: TimeRange, primary: Insi
     h.documents[d.status] += 1;
     if (d.routeAction === 'auto_approve') h.documents.autoApprove += 1;
     else if (d.routeAction === 'review' || d.routeAction === 'reject') h.documents[d.routeAction] += 1;
-    for (const [name, ms] of Object.entries(d.timingsMs)) {
-      if (!Number.isFinite(ms)) continue;
+    for (const [name, ms] of Object.entries(withTotal(d.timingsMs))) {
       const s = stage(h, name);
       s.ok += 1;
       s.sumMs += ms;

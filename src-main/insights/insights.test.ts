@@ -56,6 +56,10 @@ describe('insights from real processed documents and real decisions', () => {
       expect(stage(s).p95Ms!).toBeGreaterThanOrEqual(stage(s).p50Ms!);
     }
     expect(stage('understand').p50Ms!).toBeGreaterThanOrEqual(stage('classify').p50Ms!);
+    // End to end: the stages that ran one after another, added up (the pipeline stores a total on failures only).
+    expect(stage('total').count).toBe(5);
+    expect(stage('total').p50Ms!).toBeGreaterThanOrEqual(stage('text').p50Ms!);
+    expect(snapshot.slowestStage).not.toBe('total');
     expect(['text', 'understand', 'classify', 'extract', 'ingest', 'read', 'rules', 'route']).toContain(snapshot.slowestStage);
     expect(snapshot.throughputPerHour).toBeCloseTo(5 / 24, 2);
   });
