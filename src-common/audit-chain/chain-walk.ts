@@ -2,7 +2,13 @@ import type { AuditEntry } from '../../src-shared/contract/audit.ts';
 import { entryHash, GENESIS_HASH } from './entry-hash.ts';
 
 /** Why an entry does not continue the chain, with the sentence a person reads. */
-export type ChainBreak = { kind: 'gap' | 'out_of_sequence' | 'unlinked' | 'edited'; seq: number; problem: string };
+export type ChainBreak = {
+  kind: 'gap' | 'out_of_sequence' | 'unlinked' | 'edited';
+  /** The entry that breaks it, and the number the chain expected there. */
+  seq: number;
+  expectedSeq: number;
+  problem: string;
+};
 
 /**
  * Walks a chain entry by entry, as the device's log, the hub's copy and an uploaded batch are checked:
@@ -31,10 +37,10 @@ export class ChainWalk {
   /** Accepts the entry and returns null, or returns why it breaks the chain (and does not advance). */
   step(e: AuditEntry): ChainBreak | null {
     const expected = this.nextSeq;
-    if (e.seq > expected) return { kind: 'gap', seq: e.seq, problem: `entry ${expected}${e.seq - expected > 1 ? `..${e.seq - 1}` : ''} is missing: deleted from the chain` };
-    if (e.seq < expected) return { kind: 'out_of_sequence', seq: e.seq, problem: `entry ${e.seq} is out of sequence` };
-    if (e.prevHash !== this.headHash) return { kind: 'unlinked', seq: e.seq, problem: `entry ${e.seq} does not link to entry ${e.seq - 1}: inserted, deleted or reordered` };
-    if (entryHash(e) !== e.hash) return { kind: 'edited', seq: e.seq, problem: `entry ${e.seq} (${e.event}) was edited: its content does not match its hash` };
+    if (e.seq > expected) return { kind: 'gap', seq: e.seq, expectedSeq: expected, problem: `entry ${expected}${e.seq - expected > 1 ? `..${e.seq - 1}` : ''} is missing: deleted from the chain` };
+    if (e.seq < expected) return { kind: 'out_of_sequence', seq: e.seq, expectedSeq: expected, problem: `entry ${e.seq} is out of sequence` };
+    if (e.prevHash !== this.headHash) return { kind: 'unlinked', seq: e.seq, expectedSeq: expected, problem: `entry ${e.seq} does not link to entry ${e.seq - 1}: inserted, deleted or reordered` };
+    if (entryHash(e) !== e.hash) return { kind: 'edited', seq: e.seq, expectedSeq: expected, problem: `entry ${e.seq} (${e.event}) was edited: its content does not match its hash` };
     this.headHash = e.hash;
     this.nextSeq += 1;
     this.entries += 1;

@@ -6,7 +6,7 @@ import type { AuditBatch } from '../../src-shared/contract/hub.ts';
 import { rowToEntry, type AuditRow } from '../../src-common/audit-chain/audit-row.ts';
 import { auditBatchBytes, verifyAuditBatchSignature } from '../../src-common/audit-chain/batch-signature.ts';
 import { canonicalJson } from '../../src-common/audit-chain/canonical-json.ts';
-import { ChainWalk } from '../../src-common/audit-chain/chain-walk.ts';
+import { ChainWalk, type ChainBreak } from '../../src-common/audit-chain/chain-walk.ts';
 import { GENESIS_HASH } from '../../src-common/audit-chain/entry-hash.ts';
 import type { Principal } from '../auth.ts';
 import type { HubKysely } from '../store/database.ts';
@@ -44,8 +44,13 @@ function refusedAuditField(entries: AuditEntry[], allowed: Set<string>): string 
   return null;
 }
 
-/** The error code an upload gets for each way a batch can break the chain. */
-const BATCH_BREAK_CODE = { gap: 'audit_gap', out_of_sequence: 'audit_gap', unlinked: 'audit_fork', edited: 'audit_bad_hash' } as const;
+/** The error an upload gets for each way a batch can break the chain. */
+function batchBreakError(b: ChainBreak): ApiError {
+  const nothing = 'nothing was stored.';
+  if (b.kind === 'edited') return new ApiError('audit_bad_hash', `Entry ${b.seq} does not match its hash: it was altered; ${nothing}`);
+  if (b.kind === 'unlinked') return new ApiError('audit_fork', `Entry ${b.seq} does not link to entry ${b.seq - 1}; ${nothing}`);
+  return new ApiError('audit_gap', `The batch skips from entry ${b.expectedSeq - 1} to ${b.seq}; ${nothing}`);
+}
 
 /**
  * Verifies the signature (device key from enrollment), each entry's hash and the links between
@@ -66,7 +71,7 @@ async function upload(hub: HubContext, batch: AuditBatch, signature: string, p: 
   const walk = ChainWalk.from(entries[0]!);
   for (const e of entries) {
     const broken = walk.step(e);
-    if (broken) throw new ApiError(BATCH_BREAK_CODE[broken.kind], `${broken.problem.replace(/^entry/, 'Entry')}; nothing was stored.`);
+    if (broken) throw batchBreakError(broken);
   }
   const refused = refusedAuditField(entries, await exportableFields(db, device.site_id));
   if (refused) throw new ApiError('field_not_exportable', refused);
