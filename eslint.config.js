@@ -1,10 +1,32 @@
-// Layer rules, enforced by lint rather than review (as VS Code's code-layering rule does):
-// src-shared imports nothing of ours and no Node, Electron or DOM-only module; the renderer imports
-// only src-shared; the engine never imports electron; the hub never imports the Electron shell.
+// Layer rules, enforced by lint rather than review (as VS Code's code-layering rule does). Who may
+// import whom is `local/code-layering` below (on resolved paths); which packages each layer may not
+// load is `no-restricted-imports`.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import tseslint from 'typescript-eslint';
+import codeLayering from './tools/eslint/code-layering.js';
 
-const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', 'worker_threads', 'http', 'https', 'net', 'url', 'stream', 'util'];
-const patterns = (...groups) => ({ patterns: groups.map((g) => ({ group: g.group, message: g.message })) });
+const root = path.dirname(fileURLToPath(import.meta.url));
+const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', 'worker_threads', 'http', 'https', 'net', 'url', 'stream', 'util', 'buffer', 'module', 'events'];
+/** Bare module names, matched exactly (a gitignore pattern `electron` would also match `../electron/x.ts`); `node:*` as a pattern. */
+const banned = (names, message) => ({
+  paths: names.filter((n) => !n.includes('*')).map((name) => ({ name, message })),
+  patterns: names.filter((n) => n.includes('*')).map((group) => ({ group: [group], message })),
+});
+
+/** Each layer and the layers it may import (its own included). */
+const layers = {
+  // Runs everywhere (engine, hub, renderer): types, the contract, pure functions.
+  'src-shared': ['src-shared'],
+  // Node code the device and the hub both run (the audit chain): Node built-ins, never the renderer.
+  'src-common': ['src-common', 'src-shared'],
+  'src-renderer': ['src-renderer', 'src-shared'],
+  // The device: engine, store, OCR, ML, sync, CLI. Never the Electron shell, never the hub.
+  'src-main': ['src-main', 'src-common', 'src-shared'],
+  'src-main/electron': ['src-main/electron', 'src-main', 'src-common', 'src-shared'],
+  // The hub: never the device's code.
+  'src-server': ['src-server', 'src-common', 'src-shared'],
+};
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'out/**', 'dist/**', 'coverage/**', 'models/**', 'test-results/**', 'tools/train-classifier/**'] },
@@ -16,40 +38,45 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src-*/**/*.{ts,tsx,js,mjs}'],
+    plugins: { local: { rules: { 'code-layering': codeLayering } } },
+    rules: {
+      // Device-to-hub tests run both sides for real; only test files may cross that line.
+      'local/code-layering': ['error', { root, layers, testsMayAlsoImport: { 'src-main': ['src-server'], 'src-server': ['src-main'] } }],
+    },
+  },
+  {
     files: ['src-shared/**'],
     rules: {
       'no-restricted-imports': [
         'error',
-        patterns(
-          { group: ['**/src-main/**', '**/src-renderer/**', '**/src-server/**'], message: 'src-shared imports nothing of ours.' },
-          { group: [...nodeBuiltins, 'electron', 'react', 'react-dom'], message: 'src-shared runs everywhere: no Node, Electron or DOM modules.' },
-        ),
+        banned([...nodeBuiltins, 'electron', 'react', 'react-dom'], 'src-shared runs everywhere: no Node, Electron or DOM modules (Node code shared by device and hub goes in src-common).'),
       ],
+    },
+  },
+  {
+    files: ['src-common/**'],
+    rules: {
+      'no-restricted-imports': ['error', banned(['electron', 'react', 'react-dom'], 'src-common is Node code for the device and the hub: no Electron, no UI.')],
     },
   },
   {
     files: ['src-renderer/**'],
     rules: {
-      'no-restricted-imports': [
-        'error',
-        patterns(
-          { group: ['**/src-main/**', '**/src-server/**'], message: 'The renderer imports only src-shared.' },
-          { group: [...nodeBuiltins, 'electron'], message: 'The renderer runs in a sandboxed page: no Node or Electron modules.' },
-        ),
-      ],
+      'no-restricted-imports': ['error', banned([...nodeBuiltins, 'electron'], 'The renderer runs in a sandboxed page: no Node or Electron modules.')],
     },
   },
   {
     files: ['src-main/**'],
     ignores: ['src-main/electron/**'],
     rules: {
-      'no-restricted-imports': ['error', patterns({ group: ['electron', '**/src-renderer/**', '**/src-main/electron/**'], message: 'The engine runs under plain Node: no Electron, no renderer code.' })],
+      'no-restricted-imports': ['error', banned(['electron'], 'The engine runs under plain Node: no Electron.')],
     },
   },
   {
     files: ['src-server/**'],
     rules: {
-      'no-restricted-imports': ['error', patterns({ group: ['electron', '**/src-main/electron/**', '**/src-renderer/**'], message: 'The hub never imports the Electron shell or the UI.' })],
+      'no-restricted-imports': ['error', banned(['electron'], 'The hub never imports Electron.')],
     },
   },
 );

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { _electron as electron } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { electronBinary } from '../src-main/cli/serve-command.ts';
+import { ensureAppBuilt } from '../src-main/serve/app-build.ts';
 import { AppPage } from './page-models/app-page.ts';
 import { ImportPage } from './page-models/import-page.ts';
 import { SettingsPage } from './page-models/settings-page.ts';
@@ -18,8 +19,7 @@ describe.skipIf(!bin)('the desktop app (Electron)', () => {
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
   it('opens one locked-down window over the same renderer and engine, and imports through the preload', async () => {
-    const { build } = await import('electron-vite');
-    await build({ configFile: path.resolve('electron.vite.config.ts') });
+    await ensureAppBuilt();
     const app = await electron.launch({ executablePath: bin!, args: [path.resolve('.'), '--no-sandbox'], env: { ...process.env, COUNTERSIGN_DATA_DIR: dataDir, COUNTERSIGN_KEY_STORAGE: 'file' } });
     try {
       const page = await app.firstWindow();

@@ -1,10 +1,11 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuditLog, entryHash } from '../src-main/audit/audit-log.ts';
+import { AuditLog } from '../src-main/audit/audit-log.ts';
+import { entryHash } from '../src-common/audit-chain/entry-hash.ts';
 import { openDatabase } from '../src-main/store/database.ts';
 import { generateDeviceKey, signBytes } from '../src-main/sync/device-identity.ts';
 import { hubContract, type AuditBatch } from '../src-shared/contract/hub.ts';
-import { auditBatchBytes } from './hub-service.ts';
+import { auditBatchBytes } from '../src-common/audit-chain/batch-signature.ts';
 import { BACKENDS, errorCode, hubClient, makeTasks, startHub, type RunningHub } from './testing/hub-fixture.ts';
 
 // Issue 10: findings from probing the hub with two sites and four roles. Each test failed on the hub before the fix.

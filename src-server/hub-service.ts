@@ -5,7 +5,6 @@ import type { HubContext } from './handlers/context.ts';
 import { bindHandlers, hubHandlers } from './handlers/index.ts';
 import type { HubDatabase } from './store/database.ts';
 
-export { auditBatchBytes } from './handlers/audit.ts';
 export { DEFAULT_EXPORTABLE_FIELDS } from './handlers/artifacts.ts';
 
 /** The hub itself, acting as a hub-wide admin: what `countersign-admin init`, fixtures and benches call in-process. */

@@ -3,7 +3,7 @@ import { AuditLog } from '../src-main/audit/audit-log.ts';
 import { openDatabase } from '../src-main/store/database.ts';
 import { generateDeviceKey, signBytes } from '../src-main/sync/device-identity.ts';
 import { hubContract, type AuditBatch } from '../src-shared/contract/hub.ts';
-import { auditBatchBytes } from './hub-service.ts';
+import { auditBatchBytes } from '../src-common/audit-chain/batch-signature.ts';
 import { sql } from 'kysely';
 import type { HubKysely } from './store/database.ts';
 import { BACKENDS, errorCode, hubClient, makeTasks, seedHub, startHub, type RunningHub } from './testing/hub-fixture.ts';

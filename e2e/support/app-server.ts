@@ -4,7 +4,8 @@ import path from 'node:path';
 import type { EngineOptions } from '../../src-main/engine/engine.ts';
 import { openAppBackend, type AppBackend } from '../../src-main/serve/app-backend.ts';
 import { startHttpServer, type RunningServer } from '../../src-main/serve/http-server.ts';
-import { ensureRendererBuilt } from '../../src-main/serve/renderer-build.ts';
+import { ensureAppBuilt } from '../../src-main/serve/app-build.ts';
+import { RENDERER_OUT } from '../../src-main/serve/renderer-build.ts';
 
 export interface AppUnderTest {
   dataDir: string;
@@ -19,7 +20,9 @@ export interface AppUnderTest {
  */
 export async function startAppUnderTest(opts: Partial<EngineOptions> = {}): Promise<AppUnderTest> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-e2e-'));
-  const rendererDir = await ensureRendererBuilt();
+  // The one locked build of out/, so no other test rebuilds the renderer under this server.
+  await ensureAppBuilt();
+  const rendererDir = RENDERER_OUT;
   const understanding = opts.understanding ?? (await devUnderstanding());
   const backend = await openAppBackend({ dataDir, keyStorage: 'file', ocrWorkers: 2, onWarning: () => undefined, ...opts, ...(understanding !== undefined ? { understanding } : {}) });
   const server = await startHttpServer({ call: backend.call, events: backend.events, rendererDir });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../store/database.ts';
-import { AuditLog, entryHash } from './audit-log.ts';
+import { entryHash } from '../../src-common/audit-chain/entry-hash.ts';
+import { AuditLog } from './audit-log.ts';
 
 function logWith(n: number): { db: Db; log: AuditLog } {
   const db = openDatabase(':memory:');

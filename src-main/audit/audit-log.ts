@@ -1,11 +1,11 @@
-import { createHash } from 'node:crypto';
 import type { AuditEntry, AuditVerifyResult } from '../../src-shared/contract/audit.ts';
 import type { ModelInfo } from '../../src-shared/document-model.ts';
+import { rowToEntry, type AuditRow } from '../../src-common/audit-chain/audit-row.ts';
+import { canonicalJson } from '../../src-common/audit-chain/canonical-json.ts';
+import { ChainWalk } from '../../src-common/audit-chain/chain-walk.ts';
+import { entryHash, GENESIS_HASH } from '../../src-common/audit-chain/entry-hash.ts';
 import type { Db } from '../store/database.ts';
 import { Where } from '../store/where.ts';
-import { canonicalJson } from './canonical-json.ts';
-
-export const GENESIS_HASH = '0'.repeat(64);
 
 export interface AuditEvent {
   actor: string;
@@ -16,54 +16,6 @@ export interface AuditEvent {
   model?: ModelInfo | null;
   /** For anything a policy produced. */
   policyVersion?: string | null;
-}
-
-/** An audit row as stored, on the device and on the hub alike. */
-export type AuditRow = {
-  seq: number;
-  ts: string;
-  actor: string;
-  event: string;
-  document_sha256: string | null;
-  data_json: string;
-  model_json: string | null;
-  policy_version: string | null;
-  prev_hash: string;
-  hash: string;
-};
-
-/** The hash covers every field of the entry but the hash itself, including its position and predecessor. */
-export function entryHash(e: Omit<AuditEntry, 'hash'>): string {
-  return createHash('sha256')
-    .update(
-      canonicalJson({
-        seq: e.seq,
-        ts: e.ts,
-        actor: e.actor,
-        event: e.event,
-        documentSha256: e.documentSha256,
-        data: e.data,
-        model: e.model,
-        policyVersion: e.policyVersion,
-        prevHash: e.prevHash,
-      }),
-    )
-    .digest('hex');
-}
-
-export function rowToEntry(r: AuditRow): AuditEntry {
-  return {
-    seq: r.seq,
-    ts: r.ts,
-    actor: r.actor,
-    event: r.event,
-    documentSha256: r.document_sha256,
-    data: JSON.parse(r.data_json) as Record<string, unknown>,
-    model: r.model_json ? (JSON.parse(r.model_json) as ModelInfo) : null,
-    policyVersion: r.policy_version,
-    prevHash: r.prev_hash,
-    hash: r.hash,
-  };
 }
 
 /**
@@ -140,10 +92,8 @@ export class AuditLog {
    * one (sequence gap or broken link), a reordering (broken link) and a cut-off tail (head record).
    */
   verify(): AuditVerifyResult {
-    let expectedSeq = 1;
-    let prevHash = GENESIS_HASH;
-    let entries = 0;
-    const bad = (seq: number, problem: string): AuditVerifyResult => ({ ok: false, entries, headHash: prevHash === GENESIS_HASH ? null : prevHash, firstBad: { seq, problem } });
+    const walk = new ChainWalk();
+    const bad = (seq: number, problem: string): AuditVerifyResult => ({ ok: false, entries: walk.entries, headHash: walk.head, firstBad: { seq, problem } });
     const stmt = this.db.prepare<[], AuditRow>('SELECT * FROM audit ORDER BY seq');
     for (const row of stmt.iterate()) {
       let entry: AuditEntry;
@@ -152,23 +102,13 @@ export class AuditLog {
       } catch {
         return bad(row.seq, `entry ${row.seq} is not valid JSON: it was edited`);
       }
-      if (entry.seq !== expectedSeq) {
-        return bad(
-          entry.seq,
-          entry.seq > expectedSeq
-            ? `entry ${expectedSeq}${entry.seq - expectedSeq > 1 ? `..${entry.seq - 1}` : ''} is missing: deleted from the chain`
-            : `entry ${entry.seq} is out of sequence`,
-        );
-      }
-      if (entry.prevHash !== prevHash) return bad(entry.seq, `entry ${entry.seq} does not link to entry ${entry.seq - 1}: inserted, deleted or reordered`);
-      if (entryHash(entry) !== entry.hash) return bad(entry.seq, `entry ${entry.seq} (${entry.event}) was edited: its content does not match its hash`);
-      prevHash = entry.hash;
-      expectedSeq += 1;
-      entries += 1;
+      const broken = walk.step(entry);
+      if (broken) return bad(broken.seq, broken.problem);
     }
     // Every append records the head in the same transaction, so the head and the log always agree:
     // no head with entries, or a head behind the last entry, means someone wrote one without the other.
-    const last = expectedSeq - 1;
+    const last = walk.entries;
+    const expectedSeq = last + 1;
     const headRow = this.db.prepare<[], { value: string }>(`SELECT value FROM meta WHERE key = 'audit_head'`).get();
     if (!headRow) {
       if (last > 0) return bad(last, `the recorded head of the chain is missing while the log holds ${last} entries: it was deleted, and with it the check for a cut-off tail`);
@@ -182,8 +122,8 @@ export class AuditLog {
       }
       if (head.seq >= expectedSeq) return bad(expectedSeq, `entries ${expectedSeq}..${head.seq} are missing at the end: the chain was cut`);
       if (head.seq < last) return bad(head.seq, `the recorded head (entry ${head.seq}) is behind the log (entry ${last}): entries were appended without it, or it was rolled back`);
-      if (head.hash !== prevHash) return bad(head.seq, `entry ${head.seq} does not match the recorded head of the chain`);
+      if (head.hash !== walk.headHash) return bad(head.seq, `entry ${head.seq} does not match the recorded head of the chain`);
     }
-    return { ok: true, entries, headHash: prevHash === GENESIS_HASH ? null : prevHash, firstBad: null };
+    return { ok: true, entries: walk.entries, headHash: walk.head, firstBad: null };
   }
 }

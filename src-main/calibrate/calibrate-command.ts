@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ExtractedField, FieldName } from '../../src-shared/document-model.ts';
 import { documentOutcome, processCorpus } from '../eval/run-eval.ts';
-import { loadBundledUnderstanding } from '../understand/bundled.ts';
+import { loadBundledUnderstanding } from '../understand/pipeline-understanding.ts';
 import { fitCalibration } from './fit-calibration.ts';
 import type { Calibration } from './field-calibration.ts';
 

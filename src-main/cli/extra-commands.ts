@@ -56,7 +56,7 @@ export function registerExtraCommands(program: Command, state: { exitCode: numbe
     .action(async (folder: string, o: { out?: string; workers?: number; ocrCache?: string; json?: string }) => {
       const { runCalibrate, formatCalibration } = await import('../calibrate/calibrate-command.ts');
       const { loadPolicy } = await import('../route/policy.ts');
-      const { BUNDLED } = await import('../understand/bundled.ts');
+      const { BUNDLED } = await import('../understand/pipeline-understanding.ts');
       const named = loadPolicy(BUNDLED.policyFile).calibration;
       const out = o.out ?? (named ? path.resolve(path.dirname(BUNDLED.policyFile), named) : undefined);
       if (!out) throw new Error('The bundled policy names no calibration file: pass --out <file>');
@@ -97,7 +97,7 @@ export function registerExtraCommands(program: Command, state: { exitCode: numbe
     .action(async (file: string, o: { dataDir?: string; current?: string; json?: boolean }) => {
       const { loadPolicy } = await import('../route/policy.ts');
       const { replayRecorded, formatReplay } = await import('../engine/policy-replay.ts');
-      const { BUNDLED } = await import('../understand/bundled.ts');
+      const { BUNDLED } = await import('../understand/pipeline-understanding.ts');
       const { rngForDocument } = await import('../understand/seeded-rng.ts');
       const { loadPolicyCalibration } = await import('../calibrate/field-calibration.ts');
       const candidate = loadPolicy(file);

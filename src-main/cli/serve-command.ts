@@ -1,12 +1,14 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import path from 'node:path';
 import { CommanderError, type Command, type Option } from 'commander';
+import { APP_ROOT } from '../config/app-root.ts';
 import { resolveDataDir } from '../config/data-dir.ts';
-import { openAppBackend } from '../serve/app-backend.ts';
+import { ensureAppBuilt } from '../serve/app-build.ts';
+import { EngineClient } from '../serve/engine-client.ts';
+import { EventHub } from '../serve/event-hub.ts';
 import { startHttpServer, type RunningServer } from '../serve/http-server.ts';
-import { ensureRendererBuilt, REPO_ROOT } from '../serve/renderer-build.ts';
+import { RENDERER_OUT } from '../serve/renderer-build.ts';
 import { EXIT_USAGE } from './exit-codes.ts';
 
 /** The Electron binary when the `electron` package resolves to one that exists, else null. */
@@ -25,30 +27,31 @@ export interface BrowserModeOptions {
   out?: NodeJS.WritableStream;
 }
 
-/** Browser mode: the engine, the renderer and the API on 127.0.0.1; prints the URL with its token as a line of its own. */
+/**
+ * Browser mode: the renderer and the API on 127.0.0.1, the engine in the engine host process run from
+ * out/ (as the desktop app runs it); prints the URL with its token as a line of its own.
+ */
 export async function serveBrowserMode(opts: BrowserModeOptions): Promise<RunningServer & { closeAll(): Promise<void> }> {
   const out = opts.out ?? process.stdout;
-  const rendererDir = await ensureRendererBuilt({ log: (m) => process.stderr.write(`${m}\n`) });
-  const backend = await openAppBackend({ dataDir: opts.dataDir });
-  const server = await startHttpServer({ call: backend.call, events: backend.events, rendererDir, ...(opts.port !== undefined ? { port: opts.port } : {}) });
+  await ensureAppBuilt({ log: (m) => process.stderr.write(`${m}\n`) });
+  const events = new EventHub();
+  const engine = new EngineClient({ dataDir: opts.dataDir, onEvent: (channel, payload) => events.emit(channel, payload) });
+  await engine.ready;
+  const server = await startHttpServer({ call: (name, arg) => engine.call(name, arg), events, rendererDir: RENDERER_OUT, ...(opts.port !== undefined ? { port: opts.port } : {}) });
   out.write(`Countersign is serving ${opts.dataDir} in browser mode. Open this address (it holds the access token):\n${server.url}\n`);
   return {
     ...server,
     closeAll: async () => {
       await server.close();
-      await backend.close();
+      await engine.shutdown();
     },
   };
 }
 
 /** Starts the Electron app when its binary is installed; returns its exit code. */
 export async function runElectronApp(bin: string, dataDir: string): Promise<number> {
-  const main = path.join(REPO_ROOT, 'out', 'main', 'index.js');
-  if (!fs.existsSync(main)) {
-    const { build } = await import('electron-vite');
-    await build({ root: REPO_ROOT, configFile: path.join(REPO_ROOT, 'electron.vite.config.ts') });
-  }
-  const child = spawn(bin, [REPO_ROOT], { stdio: 'inherit', env: { ...process.env, COUNTERSIGN_DATA_DIR: dataDir } });
+  await ensureAppBuilt({ log: (m) => process.stderr.write(`${m}\n`) });
+  const child = spawn(bin, [APP_ROOT], { stdio: 'inherit', env: { ...process.env, COUNTERSIGN_DATA_DIR: dataDir } });
   return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 0)));
 }
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { appContract } from '../../src-shared/contract/ui.ts';
 import { resolveDataDir } from '../config/data-dir.ts';
-import { EngineClient } from './engine-client.ts';
+import { EngineClient } from '../serve/engine-client.ts';
 import { loadWindowState, saveWindowState } from './window-state.ts';
 
 const CSP =
@@ -41,7 +41,9 @@ function fromOurPage(e: IpcMainInvokeEvent): boolean {
 
 async function start(): Promise<void> {
   const dataDir = resolveDataDir(process.env.COUNTERSIGN_DATA_DIR);
-  engine = new EngineClient(repoRoot, dataDir, sendEvent);
+  // The engine host from the bundle beside this file. Unpackaged, the system Node runs it (the native
+  // modules in node_modules are built for it); a packaged app runs it with its own executable as Node.
+  engine = new EngineClient({ dataDir, onEvent: sendEvent, ...(app.isPackaged ? { execPath: process.execPath, runAsNode: true } : {}) });
 
   ipcMain.handle('countersign:invoke', async (e, name: unknown, arg: unknown) => {
     if (!fromOurPage(e)) return { ok: false, error: { code: 'forbidden', message: 'Not from the Countersign window' } };

@@ -17,7 +17,7 @@ import { openDataDirDatabase } from '../store/secure-store.ts';
 import { DocumentRepo } from '../store/document-repo.ts';
 import { EInvoiceRepo } from '../store/einvoice-repo.ts';
 import { renderPageImage } from '../text/index.ts';
-import { BUNDLED, loadBundledUnderstanding } from '../understand/bundled.ts';
+import { BUNDLED, loadBundledUnderstanding } from '../understand/pipeline-understanding.ts';
 import { loadPolicy } from '../route/policy.ts';
 import { applyRetention, redact, type RetentionPolicy } from '../retention/retention.ts';
 import type { Understanding } from '../understand/understanding.ts';

@@ -28,11 +28,12 @@ export function executionProviderSetting(env: NodeJS.ProcessEnv = process.env): 
   return v ? parseExecutionProvider(v) : 'auto';
 }
 
-const require = createRequire(import.meta.url);
+// Not named `require`: the bundler declares its own in the built engine host.
+const requireFromHere = createRequire(import.meta.url);
 
 function nativeDir(): string | null {
   try {
-    return path.join(path.dirname(require.resolve('onnxruntime-node/package.json')), 'bin', 'napi-v6', process.platform, process.arch);
+    return path.join(path.dirname(requireFromHere.resolve('onnxruntime-node/package.json')), 'bin', 'napi-v6', process.platform, process.arch);
   } catch {
     return null;
   }

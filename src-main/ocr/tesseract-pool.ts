@@ -7,7 +7,8 @@ import type { Word } from '../../src-shared/document-model.ts';
 import { PipelineError } from '../pipeline/pipeline-error.ts';
 import type { OcrEngine, OcrImage, OcrResult } from './ocr-engine.ts';
 
-const require = createRequire(import.meta.url);
+// Not named `require`: the bundler declares its own in the built engine host.
+const requireFromHere = createRequire(import.meta.url);
 
 export type Traineddata = 'fast' | 'best_int';
 
@@ -37,12 +38,12 @@ const TRAINEDDATA_DIRS: Record<Traineddata, string> = { fast: '4.0.0', best_int:
 
 /** The local folder with eng.traineddata.gz for a model, never a URL: OCR must not touch the network. */
 export function localLangPath(traineddata: Traineddata = 'fast'): string {
-  const pkgDir = path.dirname(require.resolve('@tesseract.js-data/eng/package.json'));
+  const pkgDir = path.dirname(requireFromHere.resolve('@tesseract.js-data/eng/package.json'));
   return path.join(pkgDir, TRAINEDDATA_DIRS[traineddata]);
 }
 
 function tesseractVersion(): string {
-  return (require('tesseract.js/package.json') as { version: string }).version;
+  return (requireFromHere('tesseract.js/package.json') as { version: string }).version;
 }
 
 /** Fewer words than this on a page makes the layout analysis suspect (see recognize). */
@@ -73,8 +74,8 @@ export async function createTesseractEngine(opts: TesseractEngineOptions = {}): 
           langPath,
           cachePath,
           gzip: true,
-          workerPath: require.resolve('tesseract.js/src/worker-script/node/index.js'),
-          corePath: path.dirname(require.resolve('tesseract.js-core/package.json')),
+          workerPath: requireFromHere.resolve('tesseract.js/src/worker-script/node/index.js'),
+          corePath: path.dirname(requireFromHere.resolve('tesseract.js-core/package.json')),
           logger: () => {},
           errorHandler: () => {},
         }),

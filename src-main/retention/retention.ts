@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { z } from 'zod';
 import { DocTypeSchema } from '../../src-shared/document-model.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
-import { canonicalJson } from '../audit/canonical-json.ts';
+import { canonicalJson } from '../../src-common/audit-chain/canonical-json.ts';
 import type { BlobStore } from '../blob/blob-store.ts';
 import type { Db } from '../store/database.ts';
 

@@ -1,6 +1,7 @@
-// The engine in its own process for the desktop app: the Electron main process forks this file with
-// plain Node (native modules stay built for Node) and talks to it over the IPC channel, one message
-// per call, so the engine never runs on the main thread or the UI thread.
+// The engine in its own process, for the desktop app and browser mode: built into
+// out/main/engine-host.js and forked from there under plain Node (no TypeScript loader; native modules
+// stay built for Node) by EngineClient, which talks to it over the IPC channel, one message per call,
+// so the engine never runs on the Electron main thread or the UI thread.
 import { openAppBackend } from './app-backend.ts';
 
 export type HostRequest = { type: 'call'; id: number; name: string; arg: unknown } | { type: 'shutdown' };

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../src-shared/contract/audit.ts';
 import type { HeldAuditBatch } from '../../src-shared/contract/hub.ts';
 import { AuditLog } from '../audit/audit-log.ts';
-import { canonicalJson } from '../audit/canonical-json.ts';
+import { canonicalJson } from '../../src-common/audit-chain/canonical-json.ts';
 import { openDatabase } from '../store/database.ts';
 import { compareHeldAudit, type SentAudit } from './audit-compare.ts';
 import { generateDeviceKey, signBytes } from './device-identity.ts';

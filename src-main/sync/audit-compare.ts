@@ -1,7 +1,7 @@
-import { createHash, verify, type KeyObject } from 'node:crypto';
+import { createHash, type KeyObject } from 'node:crypto';
 import type { AuditEntry } from '../../src-shared/contract/audit.ts';
-import type { AuditBatch, HeldAuditBatch } from '../../src-shared/contract/hub.ts';
-import { canonicalJson } from '../audit/canonical-json.ts';
+import type { HeldAuditBatch } from '../../src-shared/contract/hub.ts';
+import { auditBatchBytes, verifyAuditBatchSignature } from '../../src-common/audit-chain/batch-signature.ts';
 
 /** How the hub's copy of this device's audit trail compares with what the device sent. */
 export type HubAuditComparison =
@@ -55,14 +55,14 @@ export async function compareHeldAudit(
       const first = Math.max(b.firstSeq, sent.sentUpTo + 1);
       return differs(first, b.id, `${name} holds entry ${first}, which this device never sent.`);
     }
-    const bytes = Buffer.from(canonicalJson({ deviceId: sent.deviceId, entries: mine } satisfies AuditBatch), 'utf8');
+    const bytes = auditBatchBytes({ deviceId: sent.deviceId, entries: mine });
     if (createHash('sha256').update(bytes).digest('hex') !== b.signedSha256) {
       const at = mine.findIndex((e, i) => b.signed[i]?.seq !== e.seq || b.signed[i]?.hash !== e.hash);
       const seq = at >= 0 ? mine[at]!.seq : b.firstSeq;
       const what = at >= 0 ? `entry ${seq} as signed there is not the entry ${seq} this device sent` : 'its signed bytes are not the bytes this device signed';
       return differs(seq, b.id, `${name} differs from what this device sent: ${what}.`);
     }
-    if (!verify(null, bytes, sent.publicKey, Buffer.from(b.signature, 'base64'))) {
+    if (!verifyAuditBatchSignature(sent.publicKey, bytes, b.signature)) {
       return differs(b.firstSeq, b.id, `${name} differs from what this device sent: its signature is not one this device's key made.`);
     }
     const stored = new Map(b.stored.map((s) => [s.seq, s.hash]));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../src-shared/contract/audit.ts';
 import { residencyFromPolicy } from '../../src-shared/data-residency.ts';
-import { entryHash, GENESIS_HASH } from '../audit/audit-log.ts';
+import { entryHash, GENESIS_HASH } from '../../src-common/audit-chain/entry-hash.ts';
 import { ResidencyFilter } from './residency.ts';
 import { checkHubUrl } from './sync-service.ts';
 

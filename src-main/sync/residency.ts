@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { AuditEntry } from '../../src-shared/contract/audit.ts';
 import type { Mutation } from '../../src-shared/contract/hub.ts';
 import { residencyFromPolicy, type ResidencyPolicy } from '../../src-shared/data-residency.ts';
-import { entryHash } from '../audit/audit-log.ts';
+import { entryHash } from '../../src-common/audit-chain/entry-hash.ts';
 import type { Db } from '../store/database.ts';
 
 /** Values shorter than this are not searched for inside sentences (a "1" would match everywhere). */

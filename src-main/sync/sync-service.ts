@@ -13,8 +13,9 @@ import {
   type SyncStatus,
 } from '../../src-shared/contract/hub.ts';
 import type { AuditEntry } from '../../src-shared/contract/audit.ts';
-import { canonicalJson } from '../audit/canonical-json.ts';
-import { GENESIS_HASH, type AuditLog } from '../audit/audit-log.ts';
+import { canonicalJson } from '../../src-common/audit-chain/canonical-json.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
+import { GENESIS_HASH } from '../../src-common/audit-chain/entry-hash.ts';
 import type { Db } from '../store/database.ts';
 import { compareHeldAudit, type HubAuditComparison } from './audit-compare.ts';
 import { backoffDelay } from './backoff.ts';

@@ -6,7 +6,8 @@ import { TEXT_LIMITS } from './limits.ts';
 
 type Pdfjs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
 
-const require = createRequire(import.meta.url);
+// Not named `require`: the bundler declares its own in the built engine host.
+const requireFromHere = createRequire(import.meta.url);
 let pdfjsModule: Promise<Pdfjs> | undefined;
 
 /** pdfjs is loaded once per process; its fake worker runs in this thread. */
@@ -21,7 +22,7 @@ export async function pdfjsEngineName(): Promise<string> {
 
 function assetDir(name: string): string {
   // pdfjs in Node reads these with fs, so a plain folder path (with its trailing slash) keeps it offline.
-  return path.join(path.dirname(require.resolve('pdfjs-dist/package.json')), name) + path.sep;
+  return path.join(path.dirname(requireFromHere.resolve('pdfjs-dist/package.json')), name) + path.sep;
 }
 
 export async function openPdf(bytes: Uint8Array, opts: { forDisplay?: boolean } = {}): Promise<PDFDocumentProxy> {

@@ -14,6 +14,8 @@ function pdfjsCanvas(): CanvasModule {
   return fromPdfjs('@napi-rs/canvas') as CanvasModule;
 }
 let canvasModule: CanvasModule | undefined;
+/** pdfjs types its canvas as the DOM's; under Node it draws on @napi-rs/canvas, which has the same API. */
+type RenderArgs = Parameters<PDFPageProxy['render']>[0];
 
 export interface RenderedPage {
   /** 8-bit grey, one byte a pixel. */
@@ -40,8 +42,8 @@ export async function renderPdfPage(
   ctx.fillStyle = '#ffffff';
   ctx.fillRect(0, 0, width, height);
   const task = page.render({
-    canvas: canvas as unknown as HTMLCanvasElement,
-    canvasContext: ctx as unknown as CanvasRenderingContext2D,
+    canvas: canvas as unknown as RenderArgs['canvas'],
+    canvasContext: ctx as unknown as RenderArgs['canvasContext'],
     viewport,
     background: '#ffffff',
     annotationMode: 1, // ENABLE: draw form appearances, skip the interactive layer

@@ -1,9 +1,10 @@
 import { Worker } from 'node:worker_threads';
+import { workerEntry } from '../config/app-root.ts';
 import { PipelineError, type PipelineErrorCode } from '../pipeline/pipeline-error.ts';
 import { TEXT_LIMITS } from './limits.ts';
 import type { PdfPageReply, PdfRequest } from './pdf-worker.ts';
 
-const BOOT = new URL('./pdf-worker-boot.mjs', import.meta.url);
+const BOOT = workerEntry('pdf-worker', new URL('./pdf-worker-boot.mjs', import.meta.url));
 /** Readers kept warm between documents (starting one costs about a second); a stopped one is never reused. */
 const MAX_IDLE = 2;
 const idle: Worker[] = [];

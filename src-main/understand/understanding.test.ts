@@ -7,7 +7,8 @@ import { Engine } from '../engine/engine.ts';
 import { formatReplay, replayRecorded } from '../engine/policy-replay.ts';
 import { parsePolicy, loadPolicy } from '../route/policy.ts';
 import { makeTextPdf } from '../testing/make-pdf.ts';
-import { BUNDLED } from './bundled.ts';
+import { loadClassifier } from '../classify/classifier.ts';
+import { BUNDLED, defaultExecutionProviders } from './pipeline-understanding.ts';
 import YAML from 'yaml';
 
 /** A realistic German invoice: net amount in cents, 19% VAT. */
@@ -51,7 +52,12 @@ describe('understanding: classify, extract, check, route, record', () => {
     expect(a!.fields).toMatchObject({ total: { value: '1404.20' }, subtotal: { value: '1180.00' }, tax: { value: '224.20' }, issueDate: { value: '2026-11-02' }, currency: { value: 'EUR' }, iban: { value: 'DE89370400440532013000' } });
     expect(a!.rules!.length).toBeGreaterThan(3);
     const onnx = fs.readFileSync(path.join(BUNDLED.modelDir, 'onnx', 'model_quantized.onnx'));
-    expect(a!.model).toEqual({ name: expect.any(String), version: expect.any(String), sha256: createHash('sha256').update(onnx).digest('hex'), executionProvider: 'cpu' });
+    // The provider recorded is the one the execution-provider module picks on this machine (CPU here, CUDA on a GPU machine).
+    const chosen = await loadClassifier(BUNDLED.modelDir, { quantized: true, executionProviders: defaultExecutionProviders() });
+    const executionProvider = chosen.model.executionProvider;
+    await chosen.close();
+    expect(defaultExecutionProviders()).toContain(executionProvider);
+    expect(a!.model).toEqual({ name: expect.any(String), version: expect.any(String), sha256: createHash('sha256').update(onnx).digest('hex'), executionProvider });
     // The amount limit for invoices sends the big one to a person, and says why.
     expect(big!.route!.action).toBe('review');
     expect(big!.route!.reasons.join(' ')).toMatch(/29,155\.00.*limit/);

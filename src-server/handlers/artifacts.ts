@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { ApiError } from '../../src-shared/contract/dispatch.ts';
 import type { Artifact, ArtifactKind } from '../../src-shared/contract/hub.ts';
 import { DEFAULT_EXPORTABLE_FIELDS } from '../../src-shared/data-residency.ts';
-import { canonicalJson } from '../../src-main/audit/canonical-json.ts';
+import { canonicalJson } from '../../src-common/audit-chain/canonical-json.ts';
 import type { HubKysely } from '../store/database.ts';
 import { isUniqueViolation, nowIso, requireSite, scopeSite, writeTx, type HubHandlerMap } from './context.ts';
 

@@ -1,23 +1,18 @@
-import { createHash, createPublicKey, verify as verifySignature } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { AuditEntry } from '../../src-shared/contract/audit.ts';
 import { ApiError } from '../../src-shared/contract/dispatch.ts';
 import type { AuditBatch } from '../../src-shared/contract/hub.ts';
-import { entryHash, GENESIS_HASH, rowToEntry, type AuditRow } from '../../src-main/audit/audit-log.ts';
-import { canonicalJson } from '../../src-main/audit/canonical-json.ts';
+import { rowToEntry, type AuditRow } from '../../src-common/audit-chain/audit-row.ts';
+import { auditBatchBytes, verifyAuditBatchSignature } from '../../src-common/audit-chain/batch-signature.ts';
+import { canonicalJson } from '../../src-common/audit-chain/canonical-json.ts';
+import { ChainWalk, type ChainBreak } from '../../src-common/audit-chain/chain-walk.ts';
+import { GENESIS_HASH } from '../../src-common/audit-chain/entry-hash.ts';
 import type { Principal } from '../auth.ts';
 import type { HubKysely } from '../store/database.ts';
 import { exportableFields } from './artifacts.ts';
 import { deviceSite, nowIso, requireSameSite, type HubContext, type HubHandlerMap } from './context.ts';
 import { HMAC_VALUE } from './sync.ts';
-
-/** The bytes a device signs: the canonical JSON of the batch. */
-export const auditBatchBytes = (batch: AuditBatch): Buffer => Buffer.from(canonicalJson(batch), 'utf8');
-
-const verifyWith = (publicKeyB64: string, bytes: Buffer, signatureB64: string): boolean => {
-  const key = createPublicKey({ key: Buffer.from(publicKeyB64, 'base64'), format: 'der', type: 'spki' });
-  return verifySignature(null, bytes, key, Buffer.from(signatureB64, 'base64'));
-};
 
 /**
  * The field values an audit entry carries, wherever the engine puts them: `fields` (name → value or
@@ -49,6 +44,14 @@ function refusedAuditField(entries: AuditEntry[], allowed: Set<string>): string 
   return null;
 }
 
+/** The error an upload gets for each way a batch can break the chain. */
+function batchBreakError(b: ChainBreak): ApiError {
+  const nothing = 'nothing was stored.';
+  if (b.kind === 'edited') return new ApiError('audit_bad_hash', `Entry ${b.seq} does not match its hash: it was altered; ${nothing}`);
+  if (b.kind === 'unlinked') return new ApiError('audit_fork', `Entry ${b.seq} does not link to entry ${b.seq - 1}; ${nothing}`);
+  return new ApiError('audit_gap', `The batch skips from entry ${b.expectedSeq - 1} to ${b.seq}; ${nothing}`);
+}
+
 /**
  * Verifies the signature (device key from enrollment), each entry's hash and the links between
  * entries, and that the batch continues the chain the hub holds. Entries the hub holds already must
@@ -60,18 +63,15 @@ async function upload(hub: HubContext, batch: AuditBatch, signature: string, p: 
   const db = hub.store.db;
   const device = await db.selectFrom('hub_devices').select(['public_key', 'site_id']).where('id', '=', p.deviceId).executeTakeFirstOrThrow();
   const bytes = auditBatchBytes(batch);
-  if (!verifyWith(device.public_key, bytes, signature)) {
+  if (!verifyAuditBatchSignature(device.public_key, bytes, signature)) {
     throw new ApiError('bad_signature', `The batch signature does not verify with the key device ${p.deviceId} enrolled with; nothing was stored.`);
   }
   const entries = batch.entries;
-  for (let i = 0; i < entries.length; i++) {
-    const e = entries[i]!;
-    if (entryHash(e) !== e.hash) throw new ApiError('audit_bad_hash', `Entry ${e.seq} does not match its hash: it was altered; nothing was stored.`);
-    if (i > 0) {
-      const prev = entries[i - 1]!;
-      if (e.seq !== prev.seq + 1) throw new ApiError('audit_gap', `The batch skips from entry ${prev.seq} to ${e.seq}; nothing was stored.`);
-      if (e.prevHash !== prev.hash) throw new ApiError('audit_fork', `Entry ${e.seq} does not link to entry ${prev.seq}; nothing was stored.`);
-    }
+  // The batch on its own: each entry the next number, linked to the one before, matching its hash.
+  const walk = ChainWalk.from(entries[0]!);
+  for (const e of entries) {
+    const broken = walk.step(e);
+    if (broken) throw batchBreakError(broken);
   }
   const refused = refusedAuditField(entries, await exportableFields(db, device.site_id));
   if (refused) throw new ApiError('field_not_exportable', refused);
@@ -141,25 +141,19 @@ async function verify(hub: HubContext, deviceId: number) {
   const db = hub.store.db;
   const device = await db.selectFrom('hub_devices').select('public_key').where('id', '=', deviceId).executeTakeFirst();
   if (!device) throw new ApiError('not_found', `No device ${deviceId}`);
-  let prevHash = GENESIS_HASH;
-  let expected = 1;
-  let entries = 0;
+  const walk = new ChainWalk();
   const hashes: string[] = [];
-  const result = (firstBad: { seq: number; problem: string } | null, batches: number) => ({ ok: firstBad === null, entries, batches, headHash: prevHash === GENESIS_HASH ? null : prevHash, firstBad });
+  const result = (firstBad: { seq: number; problem: string } | null, batches: number) => ({ ok: firstBad === null, entries: walk.entries, batches, headHash: walk.head, firstBad });
   for (let from = 1; ; ) {
     const rows = await db.selectFrom('hub_audit').selectAll().where('device_id', '=', deviceId).where('seq', '>=', from).orderBy('seq').limit(2000).execute();
     for (const r of rows) {
       const e = rowToEntry(r as unknown as AuditRow);
-      if (e.seq !== expected) return result({ seq: e.seq, problem: `entry ${expected} is missing` }, 0);
-      if (e.prevHash !== prevHash) return result({ seq: e.seq, problem: `entry ${e.seq} does not link to entry ${e.seq - 1}` }, 0);
-      if (entryHash(e) !== e.hash) return result({ seq: e.seq, problem: `entry ${e.seq} was edited: its content does not match its hash` }, 0);
-      prevHash = e.hash;
+      const broken = walk.step(e);
+      if (broken) return result({ seq: broken.seq, problem: broken.problem }, 0);
       hashes.push(e.hash);
-      expected += 1;
-      entries += 1;
     }
     if (rows.length < 2000) break;
-    from = expected;
+    from = walk.entries + 1;
   }
   let covered = 0; // entries 1..covered lie in signed batches
   let batches = 0;
@@ -167,7 +161,7 @@ async function verify(hub: HubContext, deviceId: number) {
     const page = await db.selectFrom('hub_audit_batches').selectAll().where('device_id', '=', deviceId).where('id', '>', after).orderBy('id').limit(50).execute();
     for (const b of page) {
       batches += 1;
-      if (!verifyWith(device.public_key, Buffer.from(b.signed_bytes, 'utf8'), b.signature)) {
+      if (!verifyAuditBatchSignature(device.public_key, Buffer.from(b.signed_bytes, 'utf8'), b.signature)) {
         return result({ seq: Number(b.first_seq), problem: `the signature of the batch of entries ${b.first_seq}–${b.last_seq} does not verify with the device's key` }, batches);
       }
       const signed = JSON.parse(b.signed_bytes) as AuditBatch;
@@ -179,7 +173,7 @@ async function verify(hub: HubContext, deviceId: number) {
     }
     if (page.length < 50) break;
   }
-  if (covered < entries) return result({ seq: covered + 1, problem: `entries ${covered + 1}–${entries} lie in no signed batch the hub holds (uploaded before the hub kept signatures)` }, batches);
+  if (covered < walk.entries) return result({ seq: covered + 1, problem: `entries ${covered + 1}–${walk.entries} lie in no signed batch the hub holds (uploaded before the hub kept signatures)` }, batches);
   return result(null, batches);
 }
 

@@ -1,5 +1,5 @@
 import { ApiError } from '../../src-shared/contract/dispatch.ts';
-import { canonicalJson } from '../../src-main/audit/canonical-json.ts';
+import { canonicalJson } from '../../src-common/audit-chain/canonical-json.ts';
 import { exportableFields } from './artifacts.ts';
 import { isUniqueViolation, loadTask, nowIso, requireSameSite, requireSite, scopeSite, taskQuery, toTask, writeTx, type HubHandlerMap, type TaskRow } from './context.ts';
 

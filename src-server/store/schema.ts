@@ -1,5 +1,5 @@
 import type { Generated } from 'kysely';
-import type { AuditRow } from '../../src-main/audit/audit-log.ts';
+import type { AuditRow } from '../../src-common/audit-chain/audit-row.ts';
 
 /** The hub's tables as Kysely sees them (column names as in SQL; repositories map rows to domain objects). */
 export interface HubSchema {

@@ -7,7 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { openAppBackend } from '../../src-main/serve/app-backend.ts';
 import { startHttpServer } from '../../src-main/serve/http-server.ts';
-import { ensureRendererBuilt } from '../../src-main/serve/renderer-build.ts';
+import { ensureAppBuilt } from '../../src-main/serve/app-build.ts';
+import { RENDERER_OUT } from '../../src-main/serve/renderer-build.ts';
 
 const TASKS = 10_000;
 const CHROMIUM = process.env.COUNTERSIGN_CHROMIUM ?? '/usr/bin/chromium';
@@ -24,7 +25,8 @@ export default async function uiBench(): Promise<string> {
   if (!fs.existsSync(CHROMIUM)) return `## ui\n\nnot run: no Chromium at ${CHROMIUM}\n`;
   const { chromium } = await import('playwright-core');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-uibench-'));
-  const rendererDir = await ensureRendererBuilt();
+  await ensureAppBuilt();
+  const rendererDir = RENDERER_OUT;
   const backend = await openAppBackend({ dataDir, understanding: null, keyStorage: 'file', onWarning: () => undefined });
   const corpus = path.resolve('../shared/corpus/invoice2data/pdf');
   await backend.engine.process([path.resolve('resources/samples'), ...(fs.existsSync(corpus) ? [corpus] : [])], 'bench');

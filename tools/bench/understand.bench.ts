@@ -7,7 +7,7 @@ import { extractDocument, loadTemplates } from '../../src-main/extract/extract-d
 import { evaluateRules, loadRuleSet } from '../../src-main/rules/evaluate-rules.ts';
 import { loadPolicy } from '../../src-main/route/policy.ts';
 import { routeDocument } from '../../src-main/route/route-document.ts';
-import { BUNDLED } from '../../src-main/understand/bundled.ts';
+import { BUNDLED } from '../../src-main/understand/pipeline-understanding.ts';
 
 const TEXTS = path.resolve(import.meta.dirname, '../../../shared/corpus/sroie/text');
 

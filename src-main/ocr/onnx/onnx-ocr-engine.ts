@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import sharp from 'sharp';
 import * as ort from 'onnxruntime-node';
+import { workerEntry } from '../../config/app-root.ts';
 import { PipelineError } from '../../pipeline/pipeline-error.ts';
 import { executionProviderSetting, type ExecutionProviderChoice, type ProviderAttempt } from '../../ml/execution-providers.ts';
 import type { OcrEngine, OcrImage, OcrResult } from '../ocr-engine.ts';
@@ -66,7 +67,7 @@ export async function createOnnxOcrEngine(opts: OnnxOcrEngineOptions = {}): Prom
 
   const spawn = (): Promise<Slot> =>
     new Promise((resolve, reject) => {
-      const worker = new Worker(new URL('./ocr-worker.mjs', import.meta.url), { workerData: data });
+      const worker = new Worker(workerEntry('ocr-worker', new URL('./ocr-worker.mjs', import.meta.url)), { workerData: data });
       const slot: Slot = { worker, busy: null, idle: Promise.resolve(), markIdle: () => {} };
       let ready = false;
       worker.on('message', (m: OcrWorkerMessage) => {

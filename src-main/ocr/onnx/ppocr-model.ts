@@ -1,14 +1,12 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { APP_ROOT } from '../../config/app-root.ts';
 import { PipelineError } from '../../pipeline/pipeline-error.ts';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-
 /** The PP-OCRv4 model folder shipped with the app. */
-export const BUNDLED_PPOCR_DIR = path.join(ROOT, 'models', 'ocr-ppocrv4');
+export const BUNDLED_PPOCR_DIR = path.join(APP_ROOT, 'models', 'ocr-ppocrv4');
 
 const ManifestSchema = z.object({
   name: z.string(),

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { DocType, FieldName, PageText } from '../../src-shared/document-model.ts';
 import { calibrateFields, loadPolicyCalibration, textSourceOf, type Calibration } from '../calibrate/field-calibration.ts';
 import { loadClassifier, type DocClassifier } from '../classify/classifier.ts';
@@ -11,16 +10,16 @@ import { extractWithReadings } from '../extract/merge-readings.ts';
 import { evaluateRules, loadRuleSet, type RuleSet } from '../rules/evaluate-rules.ts';
 import { loadPolicy, type Policy } from '../route/policy.ts';
 import { routeDocument } from '../route/route-document.ts';
+import { APP_ROOT } from '../config/app-root.ts';
 import { rngForDocument } from './seeded-rng.ts';
 import type { Understanding, UnderstandingContext, UnderstandingResult } from './understanding.ts';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-
+/** The classifier, policy, rules and templates shipped with the app. */
 export const BUNDLED = {
-  modelDir: path.join(ROOT, 'models', 'doc-classifier'),
-  policyFile: path.join(ROOT, 'resources', 'policies', 'default.yaml'),
-  rulesFile: path.join(ROOT, 'resources', 'rules', 'default.yaml'),
-  templatesDir: path.join(ROOT, 'resources', 'templates'),
+  modelDir: path.join(APP_ROOT, 'models', 'doc-classifier'),
+  policyFile: path.join(APP_ROOT, 'resources', 'policies', 'default.yaml'),
+  rulesFile: path.join(APP_ROOT, 'resources', 'rules', 'default.yaml'),
+  templatesDir: path.join(APP_ROOT, 'resources', 'templates'),
 };
 
 export interface UnderstandingConfig {
