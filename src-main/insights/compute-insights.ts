@@ -1,10 +1,10 @@
 import { DocTypeSchema } from '../../src-shared/document-model.ts';
 import { CONFIDENCE_BIN_EDGES, windowMs, type DriftPolicy, type InsightsSnapshot, type OverrideRow, type Rate } from '../../src-shared/insights.ts';
 import type { ClassifiedDocument, MetricsRepo, ReviewDecision, TimeRange } from '../store/metrics-repo.ts';
-import { confidenceBin, confidenceLabel } from './buckets.ts';
+import { confidenceBin, confidenceLabel } from '../../src-shared/metric-buckets.ts';
 import { driftAlerts } from './drift-alerts.ts';
 import type { ModelReference } from './model-reference.ts';
-import { percentilesOf, populationStabilityIndex, wilsonRate } from './stats-math.ts';
+import { percentilesOf, populationStabilityIndex, wilsonRate } from '../../src-shared/stats-math.ts';
 import { withTotal } from './stage-timings.ts';
 
 export interface InsightsInputs {

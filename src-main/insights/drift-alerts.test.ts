@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_DRIFT_POLICY, type InsightsSnapshot } from '../../src-shared/insights.ts';
 import { driftAlerts } from './drift-alerts.ts';
-import { wilsonRate } from './stats-math.ts';
+import { wilsonRate } from '../../src-shared/stats-math.ts';
 
 /** Only the parts of a snapshot the alerts read. */
 function snapshotWith(p: { fallback?: [number, number, number, number]; override?: [number, number, number, number]; qa?: [number, number] }): Omit<InsightsSnapshot, 'alerts'> {

@@ -9,7 +9,7 @@ import { loadPolicy } from '../route/policy.ts';
 import { MetricsRepo } from '../store/metrics-repo.ts';
 import { makeTextPdf } from '../testing/make-pdf.ts';
 import { CORPUS_DIR, corpusPresent } from '../testing/prerequisites.ts';
-import { BUNDLED } from '../understand/bundled.ts';
+import { BUNDLED } from '../understand/pipeline-understanding.ts';
 import { DeviceInsights } from './device-insights.ts';
 import { loadModelReference, referenceFrom, REFERENCE_FILE } from './model-reference.ts';
 

@@ -1,11 +1,10 @@
 import { CONFIDENCE_BIN_EDGES, type MetricsHour } from '../../src-shared/insights.ts';
 import type { MetricsRepo, TimeRange } from '../store/metrics-repo.ts';
-import { confidenceBin, emptyLatencyCounts, latencyBucket } from './buckets.ts';
+import { confidenceBin, emptyLatencyCounts, hourOf, latencyBucket } from '../../src-shared/metric-buckets.ts';
 import { withTotal } from './stage-timings.ts';
 import { fieldOverrides, isFallback, isOverride, type InsightsInputs } from './compute-insights.ts';
 
 /** The hour an ISO time falls in, as the ISO time of its start. */
-export const hourOf = (iso: string) => `${iso.slice(0, 13)}:00:00.000Z`;
 
 /**
  * What the device uploads: counts, sums and bucket counts per hour, model version and policy version,

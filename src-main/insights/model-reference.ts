@@ -3,8 +3,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DocTypeSchema, type DocType } from '../../src-shared/document-model.ts';
 import { CONFIDENCE_BIN_EDGES } from '../../src-shared/insights.ts';
-import { confidenceBin } from './buckets.ts';
-import { shares } from './stats-math.ts';
+import { confidenceBin } from '../../src-shared/metric-buckets.ts';
+import { shares } from '../../src-shared/stats-math.ts';
 
 /** Kept in the model folder, next to the weights it describes. */
 export const REFERENCE_FILE = 'reference-distribution.json';

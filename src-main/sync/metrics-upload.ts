@@ -1,7 +1,7 @@
 import { ApiError } from '../../src-shared/contract/dispatch.ts';
 import type { MetricsUpload } from '../../src-shared/insights.ts';
 import type { TimeRange } from '../store/metrics-repo.ts';
-import { hourOf } from '../insights/hourly-metrics.ts';
+import { hourOf } from '../../src-shared/metric-buckets.ts';
 import type { ResidencyFilter } from './residency.ts';
 
 /** What the device has to report: its aggregates for a time range, vendor names already passed through the residency policy. */

@@ -1,5 +1,5 @@
 import { windowMs } from '../../src-shared/insights.ts';
-import { hourOf } from '../../src-main/insights/hourly-metrics.ts';
+import { hourOf } from '../../src-shared/metric-buckets.ts';
 import { emptyMerge, mergeHour, toGroup, type MergedHours } from '../metrics/merge-hours.ts';
 import { MetricsStore } from '../metrics/metrics-store.ts';
 import { deviceSite, nowIso, scopeSite, type HubHandler } from './context.ts';

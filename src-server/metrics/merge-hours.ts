@@ -1,6 +1,6 @@
 import { LATENCY_BUCKETS_MS, type HubMetricsGroup, type MetricsHour, type OverrideRow, type Percentiles } from '../../src-shared/insights.ts';
-import { bucketPercentile, emptyLatencyCounts } from '../../src-main/insights/buckets.ts';
-import { wilsonRate } from '../../src-main/insights/stats-math.ts';
+import { bucketPercentile, emptyLatencyCounts } from '../../src-shared/metric-buckets.ts';
+import { wilsonRate } from '../../src-shared/stats-math.ts';
 
 /** Hours of many devices added up: counts and bucket counts sum, so the hub needs no raw values. */
 export interface MergedHours {

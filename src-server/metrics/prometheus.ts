@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Registry } from 'prom-client';
-import { hourOf } from '../../src-main/insights/hourly-metrics.ts';
+import { hourOf } from '../../src-shared/metric-buckets.ts';
 import { authenticate, type AuthRateLimiter } from '../auth.ts';
 import type { HubDatabase } from '../store/database.ts';
 import { bucketPercentiles, emptyMerge, mergeHour, type MergedHours } from './merge-hours.ts';

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { DeviceInsights } from '../../src-main/insights/device-insights.ts';
 import { openDatabase, type Db } from '../../src-main/store/database.ts';
 import { migrations } from '../../src-main/store/migrations/index.ts';
-import { BUNDLED } from '../../src-main/understand/bundled.ts';
+import { BUNDLED } from '../../src-main/understand/pipeline-understanding.ts';
 
 const DOCS = Number(process.env.METRICS_BENCH_DOCS ?? 2000);
 const FIELDS = ['vendor', 'documentNumber', 'issueDate', 'total', 'subtotal', 'tax', 'currency', 'iban'];

@@ -1,4 +1,4 @@
-import { CONFIDENCE_BIN_EDGES, LATENCY_BUCKETS_MS } from '../../src-shared/insights.ts';
+import { CONFIDENCE_BIN_EDGES, LATENCY_BUCKETS_MS } from './insights.ts';
 
 /** Index of the confidence bin a score falls in (bins start at CONFIDENCE_BIN_EDGES). */
 export function confidenceBin(score: number): number {
@@ -33,3 +33,6 @@ export function bucketPercentile(counts: readonly number[], p: number): number |
   }
   return null;
 }
+
+// The hour an ISO timestamp falls in, as the device and the hub both key their hourly rows.
+export const hourOf = (iso: string) => `${iso.slice(0, 13)}:00:00.000Z`;

@@ -1,4 +1,4 @@
-import type { Percentiles, Rate } from '../../src-shared/insights.ts';
+import type { Percentiles, Rate } from './insights.ts';
 
 /** Nearest-rank percentile of an ascending list (the value at or above `p` of the observations). */
 export function percentile(sorted: readonly number[], p: number): number | null {
