@@ -97,6 +97,9 @@ const authorization = (d: Dialect): string[] => {
   ];
 };
 
+/** Issue 12: every artifact signed by the hub key (earlier ones are signed when next assigned). */
+const signedArtifacts = (): string[] => [`ALTER TABLE hub_artifacts ADD COLUMN signature TEXT`, `ALTER TABLE hub_artifacts ADD COLUMN signed_by TEXT`];
+
 const statements = (list: (d: Dialect) => string[], d: Dialect, skipIf?: (db: Kysely<unknown>) => Promise<boolean>): Migration => ({
   async up(db) {
     if (skipIf && (await skipIf(db))) return;
@@ -119,6 +122,7 @@ const madeByEarlierBuild = (d: Dialect) => async (db: Kysely<unknown>) => {
 export const hubMigrations = (d: Dialect): Record<string, Migration> => ({
   '0001_hub': statements(hub, d, madeByEarlierBuild(d)),
   '0002_authorization': statements(authorization, d),
+  '0003_signed_artifacts': statements(signedArtifacts, d),
 });
 
 /** Applies pending migrations; refuses a database written by a newer hub. Returns how many ran. */

@@ -44,6 +44,8 @@ export const ArtifactSchema = z.object({
   sha256: z.string(),
   content: z.record(z.string(), z.unknown()),
   createdAt: z.string(),
+  /** The hub's Ed25519 signature (base64) of {kind, name, version, sha256}; devices check it with the key pinned at enrollment; absent on feed entries from before signing, which devices refuse. */
+  signature: z.string().optional(),
 });
 export type Artifact = z.infer<typeof ArtifactSchema>;
 
@@ -199,7 +201,7 @@ export const hubContract = {
     mutation(
       'Exchange a one-time enrollment code (the bearer credential) for a device credential; registers the device Ed25519 public key.',
       z.object({ name: Name, publicKey: z.string().min(40).max(200).describe('Ed25519 public key, SPKI DER, base64') }),
-      z.object({ deviceId: Id, siteId: Id, userId: Id, credential: z.string() }),
+      z.object({ deviceId: Id, siteId: Id, userId: Id, credential: z.string(), hubPublicKey: z.string().describe('The Ed25519 key (SPKI DER, base64) every artifact is signed with: the device pins it') }),
     ),
     ['enrollment'],
   ),
