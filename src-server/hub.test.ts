@@ -4,7 +4,7 @@ import { openDatabase } from '../src-main/store/database.ts';
 import { generateDeviceKey, signBytes } from '../src-main/sync/device-identity.ts';
 import { hubContract, type AuditBatch } from '../src-shared/contract/hub.ts';
 import { verifyJson } from '../src-main/signing/ed25519.ts';
-import { signedArtifactFields } from './handlers/artifacts.ts';
+import { signedArtifactFields } from '../src-shared/config/signed-artifact.ts';
 import { auditBatchBytes } from './hub-service.ts';
 import { sql } from 'kysely';
 import type { HubKysely } from './store/database.ts';

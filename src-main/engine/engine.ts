@@ -18,6 +18,7 @@ import { DocumentRepo } from '../store/document-repo.ts';
 import { EInvoiceRepo } from '../store/einvoice-repo.ts';
 import { renderPageImage } from '../text/index.ts';
 import { BUNDLED, loadBundledUnderstanding } from '../understand/bundled.ts';
+import { activeRouting } from '../config/engine-config.ts';
 import { loadPolicy } from '../route/policy.ts';
 import { applyRetention, redact, type RetentionPolicy } from '../retention/retention.ts';
 import type { Understanding } from '../understand/understanding.ts';
@@ -104,7 +105,7 @@ export class Engine {
       });
     const u = opts.understanding;
     const executionProviders = candidateProviders(opts.executionProvider ?? executionProviderSetting());
-    const loadUnderstanding = u === null ? null : typeof u === 'function' ? u : u === undefined ? () => loadBundledUnderstanding({ executionProviders }) : async () => u;
+    const loadUnderstanding = u === null ? null : typeof u === 'function' ? u : u === undefined ? () => loadBundledUnderstanding({ executionProviders, routingConfig: (bundled) => activeRouting(db, bundled) }) : async () => u;
     const holder: { engine?: Engine } = {};
     const pipeline = new Pipeline({
       db,

@@ -2,6 +2,7 @@ import { ApiError } from '../../src-shared/contract/dispatch.ts';
 import type { Artifact, ArtifactKind } from '../../src-shared/contract/hub.ts';
 import { DEFAULT_EXPORTABLE_FIELDS } from '../../src-shared/data-residency.ts';
 import { artifactContentProblem } from '../../src-shared/config/artifact-content.ts';
+import { signedArtifactFields } from '../../src-shared/config/signed-artifact.ts';
 import { canonicalJson } from '../../src-main/audit/canonical-json.ts';
 import { sha256OfJson, signJson } from '../../src-main/signing/ed25519.ts';
 import type { HubKysely } from '../store/database.ts';
@@ -21,8 +22,6 @@ const toArtifact = (r: ArtifactRow): Artifact => ({
   signature: r.signature ?? '',
 });
 
-/** What the hub signs: the artifact's identity and the hash of its content (the device checks both). */
-export const signedArtifactFields = (a: { kind: string; name: string; version: number; sha256: string }) => ({ kind: a.kind, name: a.name, version: a.version, sha256: a.sha256 });
 
 /** An artifact from before signing, or signed with a key this hub no longer holds, is signed now. */
 async function signedRow(t: HubKysely, hub: HubContext, row: ArtifactRow): Promise<ArtifactRow> {

@@ -329,6 +329,15 @@ export type HubCallName = keyof HubContract;
 export type HubHandlers = HandlersOf<HubContract>;
 
 /** Device side: what the app's settings screen and queue call on the engine (IPC) about the hub. */
+/** The policy, rule set and vendor templates the engine routes with, and where each came from. */
+export const ActiveConfigSchema = z.object({
+  source: z.object({ policy: z.enum(['hub', 'bundled']), ruleSet: z.enum(['hub', 'bundled']), templates: z.enum(['hub', 'bundled']) }),
+  policy: z.string(),
+  ruleSet: z.string(),
+  templates: z.array(z.string()),
+});
+export type ActiveConfig = z.infer<typeof ActiveConfigSchema>;
+
 export const SyncStatusSchema = z.object({
   connected: z.boolean(),
   hubUrl: z.string().nullable(),
@@ -338,6 +347,10 @@ export const SyncStatusSchema = z.object({
   outboxLength: z.number().int(),
   auditPending: z.number().int(),
   nextAttemptAt: z.string().nullable(),
+  /** What routes the next document; null when the bundled files cannot be read. */
+  config: ActiveConfigSchema.nullable().optional(),
+  /** The last artifact this device refused (tampered, unsigned, signed by another hub), in a sentence. */
+  lastConfigRefusal: z.string().nullable().optional(),
 });
 export type SyncStatus = z.infer<typeof SyncStatusSchema>;
 
