@@ -98,6 +98,28 @@ describe('configuration from the hub, verified on the device', () => {
     });
   }
 
+  it('previews a candidate policy on the hub from the route summaries devices uploaded', async () => {
+    const d = await enrolledDevice();
+    const candidate = (reviewAbove: number) => ({ version: 'cand', docTypes: { invoice: { classThreshold: 0.5, requiredFields: { total: 0.5 }, reviewAbove } } });
+    d.db.transaction(() => {
+      for (let i = 1; i <= 3; i++) {
+        const documentSha256 = String(i).repeat(64);
+        d.audit.append({ actor: 'pipeline', event: 'document.classified', documentSha256, data: { documentId: i, label: 'invoice', score: 0.99 }, policyVersion: null });
+        const fields = { total: { value: `${100 * i}.00`, confidence: 0.97 }, vendor: { value: 'ACME', confidence: 0.9 } };
+        d.audit.append({ actor: 'pipeline', event: 'document.routed', documentSha256, data: { documentId: i, action: 'auto_approve', reasons: [], qaSampled: false, fields, rules: [{ id: 'totals', passed: true }] }, policyVersion: 'hub:p@1' });
+      }
+    })();
+    await d.sync.syncOnce();
+    const siteId = seed.site.id;
+    const stricter = await admin().call('policies.preview', { siteId, content: candidate(150), limit: 1000 });
+    expect(stricter).toMatchObject({ documents: 3, devices: 1 });
+    expect((stricter.report as { transitions: unknown }).transitions).toEqual([{ from: 'auto_approve', to: 'review', count: 2 }]);
+    expect(stricter.summary).toMatch(/current hub:p@1 → candidate cand/);
+    const same = await admin().call('policies.preview', { siteId, content: candidate(10_000), limit: 1000 });
+    expect(same.summary).toMatch(/No document would be routed differently/);
+    await expect(admin().call('policies.preview', { siteId, content: { docTypes: {} }, limit: 10 })).rejects.toMatchObject({ code: 'invalid_argument' });
+  });
+
   it('refuses everything on a device that pinned no hub key (enrolled before signing)', async () => {
     const d = await enrolledDevice();
     d.db.prepare(`DELETE FROM sync_state WHERE key = 'hub_public_key'`).run();

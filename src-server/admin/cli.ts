@@ -103,6 +103,16 @@ export async function main(argv: string[], out: Out = (v) => process.stdout.writ
       out(await hub().call('artifacts.publish', { kind: ArtifactKindSchema.parse(o.kind), name: o.name, content: readContentFile(o.file) })),
     );
   policies
+    .command('preview <file>')
+    .description('What the policy in <file> would change at a site, replayed over the route summaries its devices already uploaded (metadata only)')
+    .requiredOption('--site <id>', 'site', int)
+    .option('--json', 'the full report as JSON')
+    .action(async (file: string, o: { site: number; json?: boolean }) => {
+      const r = await hub().call('policies.preview', { siteId: o.site, content: readContentFile(file), limit: 50_000 });
+      if (o.json) return out(r);
+      process.stdout.write(`Site ${r.siteId}: ${r.documents} document(s) routed on ${r.devices} device(s)\n${r.summary}`);
+    });
+  policies
     .command('assign')
     .requiredOption('--site <id>', 'site', int)
     .requiredOption('--kind <kind>', ArtifactKindSchema.options.join(', '), 'policy')

@@ -218,6 +218,14 @@ export const hubContract = {
     mutation('Assign a version of an artifact to a site; devices pull it.', z.object({ siteId: Id, kind: ArtifactKindSchema, name: Name, version: z.number().int().min(1) }), ArtifactSchema),
     ADMIN,
   ),
+  'policies.preview': withRoles(
+    query(
+      'What a candidate policy would change at a site: replayed over the route summaries its devices uploaded (metadata only), before it is assigned.',
+      z.object({ siteId: Id, content: z.record(z.string(), z.unknown()), limit: z.number().int().min(1).max(200_000).default(50_000) }),
+      z.object({ siteId: Id, documents: z.number().int(), devices: z.number().int(), summary: z.string(), report: z.record(z.string(), z.unknown()) }),
+    ),
+    ADMIN,
+  ),
   'artifacts.list': withRoles(
     query('Artifacts, with what each site has assigned.', z.object({ siteId: Id.optional() }), z.object({ items: z.array(ArtifactSchema.extend({ assignedTo: z.array(Id) })) })),
     ['admin', 'auditor'],
