@@ -1,6 +1,6 @@
 import { loadPolicyCalibration } from '../calibrate/field-calibration.ts';
 import { loadTemplates } from '../extract/vendor-templates.ts';
-import { loadPolicy } from '../route/policy.ts';
+import { loadPolicy, type Policy } from '../route/policy.ts';
 import { loadRuleSet } from '../rules/rule-set.ts';
 import type { Db } from '../store/database.ts';
 import { BUNDLED } from '../understand/bundled-paths.ts';
@@ -21,11 +21,20 @@ export function bundledRoutingConfig(): RoutingConfig {
   return { policy, ruleSet: loadRuleSet(BUNDLED.rulesFile), templates: loadTemplates(BUNDLED.templatesDir), calibration: loadPolicyCalibration(BUNDLED.policyFile, policy) };
 }
 
-/** The versions the engine routes with now, as Settings and `countersign status` show them. */
-export function activeVersions(db: Db): ActiveVersions {
+function activeFor(db: Db): ActiveRoutingConfig {
   let active = byDb.get(db);
   if (!active) byDb.set(db, (active = new ActiveRoutingConfig(db, bundledRoutingConfig(), BUNDLED.policyFile)));
-  return active.current().versions;
+  return active;
+}
+
+/** The versions the engine routes with now, as Settings and `countersign status` show them. */
+export function activeVersions(db: Db): ActiveVersions {
+  return activeFor(db).current().versions;
+}
+
+/** The policy in use (sensitive fields, retention): the hub's assigned one, else the bundled file. */
+export function activePolicy(db: Db): Policy {
+  return activeFor(db).current().config.policy;
 }
 
 /** As `activeVersions`, or null when the bundled files cannot be read (a status must still answer). */

@@ -17,9 +17,8 @@ import { openDataDirDatabase } from '../store/secure-store.ts';
 import { DocumentRepo } from '../store/document-repo.ts';
 import { EInvoiceRepo } from '../store/einvoice-repo.ts';
 import { renderPageImage } from '../text/index.ts';
-import { BUNDLED, loadBundledUnderstanding } from '../understand/bundled.ts';
-import { activeRouting } from '../config/engine-config.ts';
-import { loadPolicy } from '../route/policy.ts';
+import { loadBundledUnderstanding } from '../understand/bundled.ts';
+import { activePolicy, activeRouting } from '../config/engine-config.ts';
 import { applyRetention, redact, type RetentionPolicy } from '../retention/retention.ts';
 import type { Understanding } from '../understand/understanding.ts';
 import { LazyOcrEngine } from './lazy-ocr.ts';
@@ -147,16 +146,14 @@ export class Engine {
     return this.syncService;
   }
 
-  private sensitive: string[] | null = null;
-  /** The fields the policy in use marks sensitive (the bundled policy's list). */
+  /** The fields the policy in use marks sensitive (the hub's assigned policy, else the bundled one). */
   sensitiveFields(): string[] {
-    this.sensitive ??= loadPolicy(BUNDLED.policyFile).sensitiveFields;
-    return this.sensitive;
+    return activePolicy(this.db).sensitiveFields;
   }
 
-  /** Removes what the policy's retention rules no longer keep (see retention/retention.ts); the bundled policy unless one is given. */
+  /** Removes what the policy's retention rules no longer keep (see retention/retention.ts); the policy in use unless one is given. */
   applyRetention(policy?: RetentionPolicy, clock?: () => Date) {
-    return applyRetention({ db: this.db, audit: this.audit, blobs: this.blobs, ...(clock ? { clock } : {}) }, policy ?? loadPolicy(BUNDLED.policyFile).retention);
+    return applyRetention({ db: this.db, audit: this.audit, blobs: this.blobs, ...(clock ? { clock } : {}) }, policy ?? activePolicy(this.db).retention);
   }
 
   /** Redaction on request: a field's values or a region of a page, audited. */

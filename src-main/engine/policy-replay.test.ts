@@ -39,6 +39,7 @@ describe('policy replay of a processed folder', () => {
     const recorded = recordedDocuments(engine.db);
     expect(recorded.flatMap((d) => d.rules).every((r) => r.severity !== undefined)).toBe(true);
     expect(recorded.every((d) => d.recorded?.policyVersion === 'hub:site@4')).toBe(true);
+    expect(engine.db.prepare(`SELECT DISTINCT policy_version AS v FROM predictions`).all()).toEqual([{ v: 'hub:site@4' }]);
 
     const own = pulledPolicy(engine.db, 'site@4');
     const report = replayRecorded(engine.db, own.policy, own.policy, () => 0.5, { candidate: own.calibration });

@@ -9,6 +9,8 @@ export const migration008 = {
   sql: `
 ALTER TABLE sync_artifacts ADD COLUMN signature TEXT;
 ALTER TABLE sync_artifacts ADD COLUMN feed_seq INTEGER;
+-- The configuration a prediction was made under, as on its route, task and audit entries.
+ALTER TABLE predictions ADD COLUMN policy_version TEXT;
 CREATE TABLE config_versions (
   kind TEXT NOT NULL,
   name TEXT NOT NULL,
