@@ -98,6 +98,16 @@ describe('configuration from the hub, verified on the device', () => {
     });
   }
 
+  it('signs an artifact published before signing when it is next assigned', async () => {
+    const d = await enrolledDevice();
+    const a = await admin().call('artifacts.publish', { kind: 'template', name: 'legacy', content: { issuer: 'Old', keywords: ['Old'] } });
+    await hub.db.db.updateTable('hub_artifacts').set({ signature: null, signed_by: null }).where('name', '=', 'legacy').execute();
+    await admin().call('artifacts.assign', { siteId: seed.site.id, kind: 'template', name: 'legacy', version: a.version });
+    await d.sync.syncOnce();
+    expect(refusals(d)).toEqual([]);
+    expect(activeVersions(d.db).templates).toContain('legacy@1');
+  });
+
   it('previews a candidate policy on the hub from the route summaries devices uploaded', async () => {
     const d = await enrolledDevice();
     const candidate = (reviewAbove: number) => ({ version: 'cand', docTypes: { invoice: { classThreshold: 0.5, requiredFields: { total: 0.5 }, reviewAbove } } });
