@@ -18,7 +18,7 @@ const banned = (names, message) => ({
 const layers = {
   // Runs everywhere (engine, hub, renderer): types, the contract, pure functions.
   'src-shared': ['src-shared'],
-  // Node code the device and the hub both run (the audit chain): Node built-ins, never the renderer.
+  // Node code the device and the hub both run (the audit chain, signatures, routing and its calibration): Node built-ins, never the renderer.
   'src-common': ['src-common', 'src-shared'],
   'src-renderer': ['src-renderer', 'src-shared'],
   // The device: engine, store, OCR, ML, sync, CLI. Never the Electron shell, never the hub.
@@ -42,7 +42,7 @@ export default tseslint.config(
     plugins: { local: { rules: { 'code-layering': codeLayering } } },
     rules: {
       // Device-to-hub tests run both sides for real; only test files may cross that line.
-      'local/code-layering': ['error', { root, layers, testsMayAlsoImport: { 'src-main': ['src-server'], 'src-server': ['src-main'] } }],
+      'local/code-layering': ['error', { root, layers, testsMayAlsoImport: { 'src-main': ['src-server'], 'src-server': ['src-main'], 'src-common': ['src-main'] } }],
     },
   },
   {

@@ -37,6 +37,9 @@ describe.skipIf(!hasChromium)('connecting to a hub from Settings and deciding a 
       tasks: [{ queueId: queue.id, docRef: 'device-9/document-41', docSha256: sha(41), docType: 'invoice', fields: { vendor: 'ACME GmbH', total: '98.00' }, priority: 5, dueAt: null }],
     });
     hubTaskId = task.items[0]!.id;
+    // The site routes with the hub's policy: Settings names it once the device pulled it.
+    const policy = await admin.call('artifacts.publish', { kind: 'policy', name: 'berlin', content: { version: 'berlin-1', docTypes: { invoice: { classThreshold: 0.9 } } } });
+    await admin.call('artifacts.assign', { siteId: site.id, kind: 'policy', name: 'berlin', version: policy.version });
     code = (await admin.call('devices.createEnrollmentCode', { siteId: site.id, userId: rita.user.id, ttlMinutes: 60 })).code;
 
     // The device credential goes to a file in the temp data dir, not this machine's keychain.
@@ -73,6 +76,7 @@ describe.skipIf(!hasChromium)('connecting to a hub from Settings and deciding a 
     await expect.poll(() => settings.hubSection().getByTestId('hub-last-error').textContent()).toBe('none');
     expect(await settings.hubSection().textContent()).not.toMatch(/Last sync\s*not yet/);
     expect(await settings.hubOutboxLength()).toBe(0);
+    await expect.poll(() => settings.activePolicy()).toBe('hub:berlin@1 (assigned by the hub)');
     await screenshot(page, 'settings-hub');
     expect(await unlabelledControls(page)).toEqual([]);
   });

@@ -5,6 +5,7 @@ import { authenticate, AuthRateLimiter } from './auth.ts';
 import { HubService } from './hub-service.ts';
 import { buildOpenApi } from './openapi.ts';
 import { registerMetricsRoute } from './metrics/prometheus.ts';
+import type { SigningKey } from '../src-common/signing/ed25519.ts';
 import type { HubDatabase } from './store/database.ts';
 
 export const HUB_VERSION = '0.1.0';
@@ -39,12 +40,14 @@ export interface HubAppOptions {
   authFailuresPerMinute?: number;
   /** Addresses of reverse proxies whose X-Forwarded-For names the client (for the rate limit). */
   trustProxy?: string;
+  /** The artifact signing key (main.ts: the one in the data directory); tests get one per database. */
+  signingKey?: SigningKey;
 }
 
 /** The hub over HTTP: `POST /v1/<call>` for each contract entry; auth and role checks before dispatch. */
 export function buildHubApp(opts: HubAppOptions): FastifyInstance & { draining: () => void } {
   const clock = opts.clock ?? (() => new Date());
-  const service = new HubService(opts.db, clock);
+  const service = new HubService(opts.db, clock, opts.signingKey);
   const limiter = new AuthRateLimiter(opts.authFailuresPerMinute ?? 20);
   const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 16 * 1024 * 1024, ...(opts.trustProxy ? { trustProxy: opts.trustProxy } : {}) });
   const openapi = buildOpenApi(HUB_VERSION);

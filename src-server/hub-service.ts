@@ -3,6 +3,8 @@ import type { HubCallName, HubContract } from '../src-shared/contract/hub.ts';
 import type { Principal } from './auth.ts';
 import type { HubContext } from './handlers/context.ts';
 import { bindHandlers, hubHandlers } from './handlers/index.ts';
+import type { SigningKey } from '../src-common/signing/ed25519.ts';
+import { ephemeralHubSigningKey } from './hub-signing-key.ts';
 import type { HubDatabase } from './store/database.ts';
 
 export { DEFAULT_EXPORTABLE_FIELDS } from './handlers/artifacts.ts';
@@ -16,8 +18,8 @@ const SYSTEM: Principal = { kind: 'user', role: 'admin', userId: 0, userName: 's
  */
 export class HubService {
   readonly context: HubContext;
-  constructor(store: HubDatabase, clock: () => Date = () => new Date()) {
-    this.context = { store, clock };
+  constructor(store: HubDatabase, clock: () => Date = () => new Date(), signingKey: SigningKey = ephemeralHubSigningKey(store)) {
+    this.context = { store, clock, signingKey };
   }
 
   bind(p: Principal) {

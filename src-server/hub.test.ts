@@ -4,6 +4,8 @@ import { openDatabase } from '../src-main/store/database.ts';
 import { generateDeviceKey, signBytes } from '../src-main/sync/device-identity.ts';
 import { hubContract, type AuditBatch } from '../src-shared/contract/hub.ts';
 import { auditBatchBytes } from '../src-common/audit-chain/batch-signature.ts';
+import { verifyJson } from '../src-common/signing/ed25519.ts';
+import { signedArtifactFields } from '../src-shared/config/signed-artifact.ts';
 import { sql } from 'kysely';
 import type { HubKysely } from './store/database.ts';
 import { BACKENDS, errorCode, hubClient, makeTasks, seedHub, startHub, type RunningHub } from './testing/hub-fixture.ts';
@@ -110,15 +112,21 @@ for (const { backend, skip, label } of BACKENDS) {
       const queue = await admin.call('queues.create', { siteId: site.id, name: 'q' });
       const base = { queueId: queue.id, docRef: 'dev/1', docSha256: 'a'.repeat(64), docType: 'invoice' as const };
       expect(await errorCode(admin.call('tasks.create', { tasks: [{ ...base, fields: { ocrText: 'page text' } }] }))).toBe('field_not_exportable');
-      const v1 = await admin.call('artifacts.publish', { kind: 'policy', name: 'default', content: { exportableFields: ['total'], autoApproveBelow: 100 } });
-      const v2 = await admin.call('artifacts.publish', { kind: 'policy', name: 'default', content: { exportableFields: ['total', 'vendor'], autoApproveBelow: 50 } });
+      // The device parses a policy with the engine's schema: the hub refuses what it could not load.
+      const refused = admin.call('artifacts.publish', { kind: 'policy', name: 'default', content: { exportableFields: ['total'], autoApproveBelow: 100 } });
+      await expect(refused).rejects.toMatchObject({ code: 'invalid_argument', message: expect.stringMatching(/policy default: .*version/) });
+      await expect(admin.call('artifacts.publish', { kind: 'ruleSet', name: 'r', content: { version: 1, rules: ['total>0'] } })).rejects.toMatchObject({ code: 'invalid_argument', message: expect.stringMatching(/ruleSet r: rules\[0\]/) });
+      await expect(admin.call('artifacts.publish', { kind: 'policy', name: 'default', content: { version: 1, docTypes: {}, exportableFields: ['invoiceNumber'] } })).rejects.toMatchObject({ code: 'invalid_argument', message: expect.stringMatching(/exportableFields\[0\]/) });
+      const v1 = await admin.call('artifacts.publish', { kind: 'policy', name: 'default', content: { version: 'site-1', docTypes: {}, exportableFields: ['total'] } });
+      const v2 = await admin.call('artifacts.publish', { kind: 'policy', name: 'default', content: { version: 'site-2', docTypes: {}, exportableFields: ['total', 'vendor'] } });
       expect([v1.version, v2.version]).toEqual([1, 2]);
       await admin.call('artifacts.assign', { siteId: site.id, kind: 'policy', name: 'default', version: 1 });
       expect(await errorCode(admin.call('tasks.create', { tasks: [{ ...base, fields: { vendor: 'ACME' } }] }))).toBe('field_not_exportable');
       await admin.call('artifacts.assign', { siteId: site.id, kind: 'policy', name: 'default', version: 2 });
       const t = await admin.call('tasks.create', { tasks: [{ ...base, fields: { vendor: 'ACME', total: '12.00' }, priority: 5 }] });
       expect(t.items[0]).toMatchObject({ status: 'open', fields: { vendor: 'ACME', total: '12.00' }, priority: 5, siteId: site.id });
-      await admin.call('artifacts.publish', { kind: 'template', name: 'acme', content: { anchors: ['Invoice'] } });
+      await expect(admin.call('artifacts.publish', { kind: 'template', name: 'acme', content: { anchors: ['Invoice'] } })).rejects.toMatchObject({ code: 'invalid_argument' });
+      await admin.call('artifacts.publish', { kind: 'template', name: 'acme', content: { issuer: 'ACME', keywords: ['ACME\\s+GmbH'] } });
       await admin.call('artifacts.assign', { siteId: site.id, kind: 'template', name: 'acme', version: 1 });
 
       const reviewer = await hub.service.createUser({ name: 'policy-reviewer', role: 'reviewer', siteId: site.id });
@@ -137,6 +145,8 @@ for (const { backend, skip, label } of BACKENDS) {
         `task:${t.items[0]!.id}`,
         'template:acme@1',
       ]);
+      // Each is signed with the key handed out at enrollment.
+      for (const c of all) if (c.type === 'artifact') expect(verifyJson(dev.hubPublicKey, signedArtifactFields(c.artifact), c.artifact.signature!)).toBe(true);
       expect((await device.call('sync.pull', { cursor: page2.cursor, limit: 100 })).changes).toEqual([]);
       // Another site's reviewer sees none of it.
       expect((await hubClient(hub.url, seed.reviewer.token).call('tasks.list', { limit: 100 })).items.every((x) => x.siteId === seed.site.id)).toBe(true);

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import path from 'node:path';
 import { buildHubApp } from './app.ts';
+import { loadOrCreateHubSigningKey } from './hub-signing-key.ts';
 import { HubDatabase } from './store/database.ts';
 import { migrateHub } from './store/migrations.ts';
 
@@ -26,7 +27,8 @@ export async function main(argv: string[]): Promise<void> {
     ...(opts.poolSize ? { poolSize: opts.poolSize } : {}),
   });
   await migrateHub(db);
-  const app = buildHubApp({ db, logger: opts.log, ...(opts.trustProxy ? { trustProxy: opts.trustProxy } : {}) });
+  const signingKey = loadOrCreateHubSigningKey(path.resolve(opts.dataDir));
+  const app = buildHubApp({ db, logger: opts.log, signingKey, ...(opts.trustProxy ? { trustProxy: opts.trustProxy } : {}) });
   const address = await app.listen({ port: opts.port, host: opts.host });
   process.stdout.write(`hub listening on ${address} (${db.dialect})\n`);
   let stopping = false;

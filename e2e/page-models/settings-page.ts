@@ -36,6 +36,11 @@ export class SettingsPage {
     await this.page.keyboard.press('Enter');
   }
 
+  /** Settings → Hub: the policy the next document is routed with, and where it came from. */
+  activePolicy(): Promise<string | null> {
+    return this.hubSection().getByTestId('active-policy').textContent();
+  }
+
   hubError() {
     return this.hubSection().getByRole('alert');
   }

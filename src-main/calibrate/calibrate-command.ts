@@ -10,7 +10,7 @@ import type { ExtractedField, FieldName } from '../../src-shared/document-model.
 import { documentOutcome, processCorpus } from '../eval/run-eval.ts';
 import { loadBundledUnderstanding } from '../understand/pipeline-understanding.ts';
 import { fitCalibration } from './fit-calibration.ts';
-import type { Calibration } from './field-calibration.ts';
+import type { Calibration } from '../../src-common/routing/field-calibration.ts';
 
 export interface CalibrateOptions {
   modelDir: string;

@@ -5,9 +5,9 @@
  */
 import type { ExtractedField, FieldName, TextSource } from '../../src-shared/document-model.ts';
 import { expectedCalibrationError, fieldMatches } from '../eval/metrics.ts';
-import type { Calibration, FieldMap } from './field-calibration.ts';
-import { rawConfidenceOf } from './field-calibration.ts';
-import { applyIsotonic, fitIsotonic } from './isotonic.ts';
+import type { Calibration, FieldMap } from '../../src-common/routing/field-calibration.ts';
+import { rawConfidenceOf } from '../../src-common/routing/field-calibration.ts';
+import { applyIsotonic, fitIsotonic } from '../../src-common/routing/isotonic.ts';
 
 export interface LabelledDocument {
   expected: Partial<Record<FieldName, string>>;

@@ -12,8 +12,8 @@ import { clopperPearsonUpper } from '../eval/binomial.ts';
 import { fieldMatches } from '../eval/metrics.ts';
 import type { DocumentOutcome } from '../eval/run-eval.ts';
 import { loadPolicy, type Policy } from '../route/policy.ts';
-import { routeDocument } from '../route/route-document.ts';
-import { calibrateFields, loadPolicyCalibration, type Calibration } from './field-calibration.ts';
+import { routeDocument } from '../../src-common/routing/route-document.ts';
+import { calibrateFields, loadPolicyCalibration, type Calibration } from '../../src-common/routing/field-calibration.ts';
 
 export interface GateResult {
   thresholds: Partial<Record<FieldName, number>>;

@@ -8,6 +8,7 @@ import { Engine } from '../engine/engine.ts';
 import type { CorpusHalf } from '../eval/run-eval.ts';
 import { runProcess } from './main.ts';
 import { registerServeCommand, startApp } from './serve-command.ts';
+import { registerStatusCommand } from './status-command.ts';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const SAMPLES_DIR = path.join(REPO_ROOT, 'resources', 'samples');
@@ -85,30 +86,22 @@ export function registerExtraCommands(program: Command, state: { exitCode: numbe
       // Same data directory rules as every other command.
       state.exitCode = await hubMain(args.includes('--data-dir') ? args : ['--data-dir', resolveDataDir(), ...args]);
     });
+  registerStatusCommand(program, dataDirOption);
   program
     .command('policy')
     .description('Routing policies')
     .command('replay')
     .description('Re-route the documents already recorded under a candidate policy and show what would change')
-    .argument('<policy-file>', 'candidate policy (YAML or JSON)')
+    .argument('[policy-file]', 'candidate policy (YAML or JSON)')
+    .option('--candidate <name@version>', 'a policy pulled from the hub (not necessarily assigned), e.g. default@3')
     .addOption(dataDirOption())
-    .option('--current <file>', 'policy to compare with (default: the bundled policy)')
+    .option('--current <file>', 'for documents processed before routes were recorded only: the policy to compare with (default: the bundled policy)')
     .option('--json', 'print the full report as JSON')
-    .action(async (file: string, o: { dataDir?: string; current?: string; json?: boolean }) => {
-      const { loadPolicy } = await import('../route/policy.ts');
-      const { replayRecorded, formatReplay } = await import('../engine/policy-replay.ts');
-      const { BUNDLED } = await import('../understand/pipeline-understanding.ts');
-      const { rngForDocument } = await import('../understand/seeded-rng.ts');
-      const { loadPolicyCalibration } = await import('../calibrate/field-calibration.ts');
-      const candidate = loadPolicy(file);
-      const currentFile = o.current ?? BUNDLED.policyFile;
-      const current = loadPolicy(currentFile);
-      // Each policy routes on confidences calibrated its own way (or raw, when it names no calibration).
-      const calibrations = { candidate: loadPolicyCalibration(file, candidate), current: loadPolicyCalibration(currentFile, current) };
+    .action(async (file: string | undefined, o: { dataDir?: string; candidate?: string; current?: string; json?: boolean }) => {
+      const { policyReplayReport } = await import('./policy-replay-command.ts');
       const engine = await Engine.open({ dataDir: resolveDataDir(o.dataDir), understanding: null });
       try {
-        const report = replayRecorded(engine.db, candidate, current, rngForDocument('replay', candidate.version), calibrations);
-        process.stdout.write(o.json ? `${JSON.stringify(report, null, 2)}\n` : formatReplay(report));
+        process.stdout.write(policyReplayReport(engine.db, { file, ...o }));
       } finally {
         await engine.close();
       }

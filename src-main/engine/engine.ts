@@ -18,7 +18,7 @@ import { DocumentRepo } from '../store/document-repo.ts';
 import { EInvoiceRepo } from '../store/einvoice-repo.ts';
 import { renderPageImage } from '../text/index.ts';
 import { BUNDLED, loadBundledUnderstanding } from '../understand/pipeline-understanding.ts';
-import { loadPolicy } from '../route/policy.ts';
+import { activePolicy, activeRouting } from '../config/engine-config.ts';
 import { applyRetention, redact, type RetentionPolicy } from '../retention/retention.ts';
 import type { Understanding } from '../understand/understanding.ts';
 import { LazyOcrEngine } from './lazy-ocr.ts';
@@ -105,7 +105,7 @@ export class Engine {
       });
     const u = opts.understanding;
     const executionProviders = candidateProviders(opts.executionProvider ?? executionProviderSetting());
-    const loadUnderstanding = u === null ? null : typeof u === 'function' ? u : u === undefined ? () => loadBundledUnderstanding({ executionProviders }) : async () => u;
+    const loadUnderstanding = u === null ? null : typeof u === 'function' ? u : u === undefined ? () => loadBundledUnderstanding({ executionProviders, routingConfig: (bundled) => activeRouting(db, bundled) }) : async () => u;
     const holder: { engine?: Engine } = {};
     const pipeline = new Pipeline({
       db,
@@ -156,16 +156,14 @@ export class Engine {
     return this.insightsService;
   }
 
-  private sensitive: string[] | null = null;
-  /** The fields the policy in use marks sensitive (the bundled policy's list). */
+  /** The fields the policy in use marks sensitive (the hub's assigned policy, else the bundled one). */
   sensitiveFields(): string[] {
-    this.sensitive ??= loadPolicy(BUNDLED.policyFile).sensitiveFields;
-    return this.sensitive;
+    return activePolicy(this.db).sensitiveFields;
   }
 
-  /** Removes what the policy's retention rules no longer keep (see retention/retention.ts); the bundled policy unless one is given. */
+  /** Removes what the policy's retention rules no longer keep (see retention/retention.ts); the policy in use unless one is given. */
   applyRetention(policy?: RetentionPolicy, clock?: () => Date) {
-    return applyRetention({ db: this.db, audit: this.audit, blobs: this.blobs, ...(clock ? { clock } : {}) }, policy ?? loadPolicy(BUNDLED.policyFile).retention);
+    return applyRetention({ db: this.db, audit: this.audit, blobs: this.blobs, ...(clock ? { clock } : {}) }, policy ?? activePolicy(this.db).retention);
   }
 
   /** Redaction on request: a field's values or a region of a page, audited. */

@@ -246,7 +246,7 @@ export class Pipeline {
             reasons: u.route.reasons,
             qaSampled: u.route.qaSampled,
             fields: Object.fromEntries(Object.entries(u.fields).map(([k, f]) => [k, { value: f.value, confidence: f.confidence }])),
-            rules: u.rules.map((r) => ({ id: r.id, passed: r.passed })),
+            rules: u.rules.map((r) => ({ id: r.id, passed: r.passed, ...(r.severity ? { severity: r.severity } : {}) })),
             ruleSetVersion: u.ruleSetVersion,
           },
           model: u.model,

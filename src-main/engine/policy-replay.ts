@@ -1,6 +1,8 @@
-import type { DocType, ExtractedField, FieldName, TextSource } from '../../src-shared/document-model.ts';
+import type { DocType, ExtractedField, FieldName, RouteAction, RuleResult, TextSource } from '../../src-shared/document-model.ts';
+
+type RuleSeverity = NonNullable<RuleResult['severity']>;
 import type { Policy } from '../route/policy.ts';
-import { replayPolicy, type RecordedDocument, type RecordedOutcome, type ReplayCalibrations, type ReplayReport } from '../route/replay-policy.ts';
+import { replayPolicy, type RecordedDocument, type RecordedOutcome, type ReplayCalibrations, type ReplayReport } from '../../src-common/routing/replay-policy.ts';
 import type { Db } from '../store/database.ts';
 
 /**
@@ -9,14 +11,14 @@ import type { Db } from '../store/database.ts';
  */
 export function recordedDocuments(db: Db): RecordedDocument[] {
   const docs = db
-    .prepare<[], { id: number; doc_type: DocType; doc_type_score: number; text_source: TextSource | null }>(
-      `SELECT id, doc_type, doc_type_score, text_source FROM documents WHERE status = 'processed' AND doc_type IS NOT NULL ORDER BY id`,
+    .prepare<[], { id: number; sha256: string | null; doc_type: DocType; doc_type_score: number; text_source: TextSource | null; route_action: RouteAction | null; policy_version: string | null }>(
+      `SELECT id, sha256, doc_type, doc_type_score, text_source, route_action, policy_version FROM documents WHERE status = 'processed' AND doc_type IS NOT NULL ORDER BY id`,
     )
     .all();
   const fieldsStmt = db.prepare<[number], { field: FieldName; value: string; confidence: number; page_no: number | null; note: string | null }>(
     `SELECT field, value, confidence, page_no, note FROM extractions WHERE document_id = ? AND source != 'reviewer' ORDER BY id`,
   );
-  const rulesStmt = db.prepare<[number], { rule_id: string; passed: number; detail: string }>('SELECT rule_id, passed, detail FROM rule_results WHERE document_id = ? ORDER BY id');
+  const rulesStmt = db.prepare<[number], { rule_id: string; passed: number; severity: RuleSeverity | null; detail: string }>('SELECT rule_id, passed, severity, detail FROM rule_results WHERE document_id = ? ORDER BY id');
   const outcomeStmt = db.prepare<[number], { action: string }>(`SELECT action FROM decisions WHERE document_id = ? AND undone_at IS NULL AND superseded = 0 ORDER BY id DESC LIMIT 1`);
   const vendorSeen = new Map<string, number>();
   return docs.map((d) => {
@@ -30,11 +32,14 @@ export function recordedDocuments(db: Db): RecordedDocument[] {
     const outcome: RecordedOutcome | undefined = action === 'approve' ? 'approved_unchanged' : action === 'correct' ? 'corrected' : action === 'reject' ? 'rejected' : undefined;
     return {
       documentId: String(d.id),
+      ...(d.sha256 ? { sha256: d.sha256 } : {}),
+      ...(d.route_action ? { recorded: { action: d.route_action, policyVersion: d.policy_version ?? '' } } : {}),
       ...(d.text_source ? { textSource: d.text_source } : {}),
       docType: d.doc_type,
       docTypeScore: d.doc_type_score,
       fields,
-      rules: rulesStmt.all(d.id).map((r) => ({ id: r.rule_id, passed: r.passed === 1, detail: r.detail })),
+      // The severity decides what a failed rule does under a policy: a failed warning stays a warning.
+      rules: rulesStmt.all(d.id).map((r) => ({ id: r.rule_id, passed: r.passed === 1, detail: r.detail, ...(r.severity ? { severity: r.severity } : {}) })),
       vendorHistoryCount: seen,
       ...(outcome ? { outcome } : {}),
     };
@@ -45,19 +50,4 @@ export function replayRecorded(db: Db, candidate: Policy, current: Policy, rng: 
   return replayPolicy(recordedDocuments(db), candidate, current, rng, calibrations);
 }
 
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-
-export function formatReplay(r: ReplayReport): string {
-  const lines = [`Policy replay: current ${r.currentVersion} → candidate ${r.candidateVersion}`, ''];
-  const row = (name: string, g: ReplayReport['overall']) => {
-    const err = (e: typeof g.currentError) => (e.estimatedErrorRate === null ? 'n/a' : `${pct(e.estimatedErrorRate)} (${e.errors}/${e.withOutcome} reviewed)`);
-    return `${name.padEnd(16)} ${String(g.current.documents).padStart(5)}  auto ${pct(g.current.shares.auto_approve).padStart(6)} → ${pct(g.candidate.shares.auto_approve).padStart(6)}  review ${pct(g.current.shares.review).padStart(6)} → ${pct(g.candidate.shares.review).padStart(6)}  reject ${pct(g.current.shares.reject).padStart(6)} → ${pct(g.candidate.shares.reject).padStart(6)}  changed ${String(g.changed).padStart(4)}  est. error among auto-approved ${err(g.currentError)} → ${err(g.candidateError)}`;
-  };
-  lines.push(row('all', r.overall));
-  for (const [t, g] of Object.entries(r.byDocType)) lines.push(row(t, g!));
-  if (r.transitions.length) {
-    lines.push('', 'Route changes:');
-    for (const t of r.transitions) lines.push(`  ${t.from} → ${t.to}: ${t.count}`);
-  } else lines.push('', 'No document would be routed differently.');
-  return `${lines.join('\n')}\n`;
-}
+export { formatReplay } from '../../src-common/routing/format-replay.ts';

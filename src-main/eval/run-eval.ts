@@ -19,7 +19,7 @@ import {
 } from './metrics.ts';
 import { clopperPearsonUpper } from './binomial.ts';
 import { fieldSamples } from '../calibrate/fit-calibration.ts';
-import { rawConfidenceOf } from '../calibrate/field-calibration.ts';
+import { rawConfidenceOf } from '../../src-common/routing/field-calibration.ts';
 
 /** One line of a corpus's labels.jsonl (see ../shared/corpus/README.md). */
 const LabelSchema = z.object({

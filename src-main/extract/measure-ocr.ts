@@ -14,11 +14,11 @@ import { openDatabase } from '../store/database.ts';
 import { DocumentRepo } from '../store/document-repo.ts';
 import { evaluateRules, loadRuleSet } from '../rules/evaluate-rules.ts';
 import { loadPolicy, type Policy } from '../route/policy.ts';
-import { qaRate, routeDocument } from '../route/route-document.ts';
-import { rngForDocument } from '../understand/seeded-rng.ts';
+import { qaRate, routeDocument } from '../../src-common/routing/route-document.ts';
+import { rngForDocument } from '../../src-common/routing/seeded-rng.ts';
 import { loadTemplates, type ExtractionResult } from './extract-document.ts';
 import { extractWithReadings } from './merge-readings.ts';
-import { calibrateFields, loadPolicyCalibration, textSourceOf, type Calibration } from '../calibrate/field-calibration.ts';
+import { calibrateFields, loadPolicyCalibration, textSourceOf, type Calibration } from '../../src-common/routing/field-calibration.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const CORPUS = resolve(ROOT, '../shared/corpus');

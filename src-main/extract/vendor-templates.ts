@@ -7,48 +7,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { FieldNameSchema, type ExtractedField, type FieldName } from '../../src-shared/document-model.ts';
+import type { ExtractedField, FieldName } from '../../src-shared/document-model.ts';
 import { normaliseAmount } from './normalise-amount.ts';
 import { normaliseDate, parseDateWithFormat } from './normalise-date.ts';
 
-const regexString = z.string().refine(
-  (s) => {
-    try {
-      new RegExp(s, 'imu');
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'is not a valid regular expression' },
-);
+export { VendorTemplateSchema, type VendorTemplate } from '../../src-shared/config/vendor-template-schema.ts';
+import { VendorTemplateSchema, type FieldRuleSchema, type VendorTemplate } from '../../src-shared/config/vendor-template-schema.ts';
 
-const FieldRuleSchema = z.union([
-  regexString,
-  z.strictObject({
-    /** A regex; the first capture group (or the whole match) is the value. */
-    regex: regexString.optional(),
-    /** A fixed value, for fields the layout never prints (currency, vendor brand). */
-    value: z.string().optional(),
-  }),
-]);
-
-export const VendorTemplateSchema = z.strictObject({
-  issuer: z.string().min(1),
-  /** Regexes that must all match the document text for the template to apply. */
-  keywords: z.array(regexString).min(1),
-  excludeKeywords: z.array(regexString).default([]),
-  fields: z.partialRecord(FieldNameSchema, FieldRuleSchema).default({}),
-  options: z
-    .strictObject({
-      currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR').optional(),
-      dateFormats: z.array(z.string()).default([]),
-      decimalSeparator: z.enum(['.', ',']).optional(),
-      language: z.string().optional(),
-    })
-    .default({ dateFormats: [] }),
-});
-export type VendorTemplate = z.infer<typeof VendorTemplateSchema> & { name: string };
 
 export class TemplateError extends Error {
   override name = 'TemplateError';

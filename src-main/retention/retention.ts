@@ -1,26 +1,12 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import { z } from 'zod';
-import { DocTypeSchema } from '../../src-shared/document-model.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { canonicalJson } from '../../src-common/audit-chain/canonical-json.ts';
 import type { BlobStore } from '../blob/blob-store.ts';
 import type { Db } from '../store/database.ts';
 
-/** Days each kind of content is kept after a document was added; a kind not named is kept. */
-export const RetentionRuleSchema = z.strictObject({
-  /** The original file (and so its page images, which are rendered from it). */
-  originalsDays: z.number().int().min(0).optional(),
-  /** Page text and OCR words. */
-  textDays: z.number().int().min(0).optional(),
-  /** Extracted and corrected field values, and line items. */
-  fieldValuesDays: z.number().int().min(0).optional(),
-});
-export type RetentionRule = z.infer<typeof RetentionRuleSchema>;
-
-/** Per doc type, with `default` for the rest. */
-export const RetentionPolicySchema = z.partialRecord(z.union([DocTypeSchema, z.literal('default')]), RetentionRuleSchema).default({});
-export type RetentionPolicy = z.infer<typeof RetentionPolicySchema>;
+export { RetentionRuleSchema, RetentionPolicySchema, type RetentionRule, type RetentionPolicy } from '../../src-shared/config/retention-schema.ts';
+import type { RetentionPolicy } from '../../src-shared/config/retention-schema.ts';
 
 export type TombstoneKind = 'original' | 'text' | 'field_values' | 'redaction';
 

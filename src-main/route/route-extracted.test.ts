@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { extractDocument } from '../extract/extract-document.ts';
 import { pagesFromLines } from '../extract/page-layout.ts';
 import { evaluateRules, loadRuleSet } from '../rules/evaluate-rules.ts';
-import { calibrateFields, loadPolicyCalibration } from '../calibrate/field-calibration.ts';
+import { calibrateFields, loadPolicyCalibration } from '../../src-common/routing/field-calibration.ts';
 import { loadPolicy } from './policy.ts';
-import { routeDocument } from './route-document.ts';
+import { routeDocument } from '../../src-common/routing/route-document.ts';
 
 const resources = join(import.meta.dirname, '../../resources');
 

@@ -138,10 +138,10 @@ export class DocumentRepo {
     const t = now();
     this.db
       .prepare(
-        `INSERT INTO predictions (document_id, kind, label, score, scores_json, model_name, model_version, model_sha256, execution_provider, created_at)
-         VALUES (?, 'doc_type', ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO predictions (document_id, kind, label, score, scores_json, model_name, model_version, model_sha256, execution_provider, policy_version, created_at)
+         VALUES (?, 'doc_type', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(id, u.docType.label, u.docType.score, JSON.stringify(u.docType.scores), u.model.name, u.model.version, u.model.sha256, u.model.executionProvider, t);
+      .run(id, u.docType.label, u.docType.score, JSON.stringify(u.docType.scores), u.model.name, u.model.version, u.model.sha256, u.model.executionProvider, u.route.policyVersion, t);
     const insField = this.db.prepare(
       'INSERT INTO extractions (document_id, field, value, raw_value, confidence, page_no, box_json, source, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );

@@ -20,6 +20,9 @@ import type { Db } from '../store/database.ts';
 import { compareHeldAudit, type HubAuditComparison } from './audit-compare.ts';
 import { backoffDelay } from './backoff.ts';
 import { generateDeviceKey, loadDeviceKey, signBytes, type DeviceKey, type DeviceSecretVault } from './device-identity.ts';
+import { activeVersionsOrNull } from '../config/engine-config.ts';
+import { applyArtifact } from './apply-artifact.ts';
+import { ArtifactRepo } from './artifact-repo.ts';
 import { Outbox } from './outbox.ts';
 import { documentSecretsFrom, ResidencyFilter, secretsInTextFrom, siteResidency } from './residency.ts';
 import { uploadMetrics, type MetricsSource } from './metrics-upload.ts';
@@ -151,6 +154,8 @@ export class SyncService {
     this.setState('hub_insecure', a.allowInsecure ? 1 : null);
     const client = this.hubClient(a.enrollmentCode);
     const r = await client.call('device.enroll', { name: a.deviceName, publicKey: key.publicKey });
+    // Pinned now: every artifact pulled from here on must be signed with it.
+    this.setState('hub_public_key', r.hubPublicKey);
     await this.o.vault.save({ credential: r.credential, privateKey: privateKeyB64 });
     this.secrets = { credential: r.credential, key };
     this.o.db.transaction(() => {
@@ -406,13 +411,8 @@ export class SyncService {
         )
         .run(c.task.id, JSON.stringify(c.task), c.task.status, c.task.priority, now);
     } else {
-      const a: Artifact = c.artifact;
-      this.o.db
-        .prepare(
-          `INSERT INTO sync_artifacts (kind, name, version, sha256, content_json, received_at) VALUES (?, ?, ?, ?, ?, ?)
-           ON CONFLICT(kind, name) DO UPDATE SET version = excluded.version, sha256 = excluded.sha256, content_json = excluded.content_json, received_at = excluded.received_at`,
-        )
-        .run(a.kind, a.name, a.version, a.sha256, JSON.stringify(a.content), now);
+      const refused = applyArtifact({ repo: new ArtifactRepo(this.o.db), audit: this.o.audit, hubPublicKey: this.getState('hub_public_key') }, c.artifact, c.seq, now);
+      if (refused) this.setState('last_config_refusal', refused);
     }
   }
 
@@ -462,6 +462,8 @@ export class SyncService {
       outboxLength: this.outbox.length(),
       auditPending: Math.max(0, head - ack),
       nextAttemptAt: this.nextAttemptAt?.toISOString() ?? null,
+      config: activeVersionsOrNull(this.o.db),
+      lastConfigRefusal: this.getState('last_config_refusal'),
     };
   }
 

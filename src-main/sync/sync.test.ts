@@ -54,11 +54,11 @@ for (const { backend, skip, label } of BACKENDS) {
       expect([...store.map.values()].join()).toMatch(/csd_/);
       const st = d.db.prepare(`SELECT group_concat(value) AS v FROM sync_state`).get() as { v: string };
       expect(st.v).not.toMatch(/csd_/);
-      const pol = await admin().call('artifacts.publish', { kind: 'ruleSet', name: `rules-${label}`, content: { rules: ['total>0'] } });
+      const pol = await admin().call('artifacts.publish', { kind: 'ruleSet', name: `rules-${label}`, content: { version: 'r1', rules: [{ id: 'totals', kind: 'totals_add_up' }] } });
       await admin().call('artifacts.assign', { siteId: seed.site.id, kind: 'ruleSet', name: pol.name, version: pol.version });
       const [t1, t2] = await makeTasks(hub, seed.queue.id, 2, 1);
       await d.sync.syncOnce();
-      expect(d.sync.artifact('ruleSet', pol.name)).toMatchObject({ version: 1, content: { rules: ['total>0'] } });
+      expect(d.sync.artifact('ruleSet', pol.name)).toMatchObject({ version: 1, content: { version: 'r1', rules: [{ id: 'totals', kind: 'totals_add_up' }] } });
       expect((await d.sync.handlers['sync.hubTasks']({ status: 'open', offset: 0, limit: 100 })).items.map((x) => x.id)).toEqual(expect.arrayContaining([t1!.id, t2!.id]));
       d.sync.decideHubTask({ taskId: t1!.id, action: 'correct', actor: 'rita', corrections: { total: '101.50' } });
       expect(() => d.sync.decideHubTask({ taskId: t1!.id, action: 'approve', actor: 'rita' })).toThrow(/already decided/);

@@ -1,26 +1,20 @@
-import path from 'node:path';
 import type { DocType, FieldName, PageText } from '../../src-shared/document-model.ts';
-import { calibrateFields, loadPolicyCalibration, textSourceOf, type Calibration } from '../calibrate/field-calibration.ts';
+import { calibrateFields, loadPolicyCalibration, textSourceOf, type Calibration } from '../../src-common/routing/field-calibration.ts';
 import { loadClassifier, type DocClassifier } from '../classify/classifier.ts';
 import { candidateProviders, executionProviderSetting, type ExecutionProvider } from '../ml/execution-providers.ts';
 import { understandEInvoice } from '../einvoice/understand-einvoice.ts';
 import { reconcileCreditNote } from '../classify/credit-note-title.ts';
-import { loadTemplates, type VendorTemplate } from '../extract/extract-document.ts';
+import { loadTemplates } from '../extract/extract-document.ts';
 import { extractWithReadings } from '../extract/merge-readings.ts';
-import { evaluateRules, loadRuleSet, type RuleSet } from '../rules/evaluate-rules.ts';
-import { loadPolicy, type Policy } from '../route/policy.ts';
-import { routeDocument } from '../route/route-document.ts';
-import { APP_ROOT } from '../config/app-root.ts';
-import { rngForDocument } from './seeded-rng.ts';
+import { evaluateRules, loadRuleSet } from '../rules/evaluate-rules.ts';
+import { loadPolicy } from '../route/policy.ts';
+import { routeDocument } from '../../src-common/routing/route-document.ts';
+import type { RoutingConfig } from '../config/active-config.ts';
+import { rngForDocument } from '../../src-common/routing/seeded-rng.ts';
 import type { Understanding, UnderstandingContext, UnderstandingResult } from './understanding.ts';
 
-/** The classifier, policy, rules and templates shipped with the app. */
-export const BUNDLED = {
-  modelDir: path.join(APP_ROOT, 'models', 'doc-classifier'),
-  policyFile: path.join(APP_ROOT, 'resources', 'policies', 'default.yaml'),
-  rulesFile: path.join(APP_ROOT, 'resources', 'rules', 'default.yaml'),
-  templatesDir: path.join(APP_ROOT, 'resources', 'templates'),
-};
+export { BUNDLED } from './bundled-paths.ts';
+import { BUNDLED } from './bundled-paths.ts';
 
 export interface UnderstandingConfig {
   modelDir: string;
@@ -33,18 +27,17 @@ export interface UnderstandingConfig {
   classifyPages?: number;
   /** Field calibration: null keeps raw confidences (for refitting); absent, the one the policy names. */
   calibration?: Calibration | null;
+  /** What routes each document, given the files above (the engine: what the hub assigned, else these). */
+  routingConfig?: (bundled: RoutingConfig) => () => RoutingConfig;
 }
 
 /** Classify → extract → rules → route, with the model, rule set, templates and policy loaded once. */
 export class PipelineUnderstanding implements Understanding {
   constructor(
     private readonly classifier: DocClassifier,
-    private readonly policy: Policy,
-    private readonly ruleSet: RuleSet,
-    private readonly templates: VendorTemplate[],
+    /** Policy, rule set, templates and calibration: read once per document, so a switch is atomic. */
+    private readonly routingConfig: () => RoutingConfig,
     private readonly classifyPages = 2,
-    /** Field calibration the policy's thresholds were set against; null keeps raw confidences. */
-    private readonly calibration: Calibration | null = null,
   ) {}
 
   get model() {
@@ -52,15 +45,16 @@ export class PipelineUnderstanding implements Understanding {
   }
 
   get policyVersion() {
-    return this.policy.version;
+    return this.routingConfig().policy.version;
   }
 
   async understand(pages: PageText[], ctx: UnderstandingContext): Promise<UnderstandingResult> {
+    const c = this.routingConfig();
     const timings: Record<string, number> = {};
     let t = performance.now();
     const record = ctx.einvoice;
     // An e-invoice whose XML was read: the XML gives type and fields, the page only cross-checks them.
-    const einvoice = record?.invoice ? understandEInvoice({ ...record, invoice: record.invoice }, pages, this.templates) : null;
+    const einvoice = record?.invoice ? understandEInvoice({ ...record, invoice: record.invoice }, pages, c.templates) : null;
     if (einvoice) timings.extract = performance.now() - t;
     let cls: { label: DocType; score: number; scores: Record<string, number> };
     if (einvoice) {
@@ -80,9 +74,9 @@ export class PipelineUnderstanding implements Understanding {
     t = performance.now();
     const extracted = einvoice
       ? { fields: einvoice.fields, lineItems: einvoice.lineItems, template: undefined }
-      : extractWithReadings(pages, { docType: cls.label, templates: this.templates });
+      : extractWithReadings(pages, { docType: cls.label, templates: c.templates });
     // Calibration maps what the page reader's confidence means; fields read from e-invoice XML are not guesses.
-    const extraction = this.calibration && !einvoice ? { ...extracted, fields: calibrateFields(extracted.fields, this.calibration, textSourceOf(pages)) } : extracted;
+    const extraction = c.calibration && !einvoice ? { ...extracted, fields: calibrateFields(extracted.fields, c.calibration, textSourceOf(pages)) } : extracted;
     if (!einvoice) timings.extract = performance.now() - t;
 
     t = performance.now();
@@ -95,7 +89,7 @@ export class PipelineUnderstanding implements Understanding {
         text: pages.map((p) => p.text).join('\n'),
         ...(record ? { einvoice: { record, comparisons: einvoice?.comparisons ?? null } } : {}),
       },
-      this.ruleSet,
+      c.ruleSet,
       {
         now: new Date(),
         findDuplicates: (q) => ctx.findDuplicates(q).map((d) => ({ documentId: String(d.documentId), reason: d.reason })),
@@ -107,8 +101,8 @@ export class PipelineUnderstanding implements Understanding {
     const vendor = extraction.fields.vendor?.value;
     const route = routeDocument(
       { docType: cls.label, docTypeScore: cls.score, fields: extraction.fields, rules, vendorHistoryCount: vendor ? ctx.vendorHistoryCount(vendor) : 0 },
-      this.policy,
-      rngForDocument(ctx.sha256, this.policy.version),
+      c.policy,
+      rngForDocument(ctx.sha256, c.policy.version),
     );
     timings.route = performance.now() - t;
 
@@ -122,7 +116,7 @@ export class PipelineUnderstanding implements Understanding {
       fields,
       lineItems: extraction.lineItems,
       rules: rules.map((r) => ({ id: r.id, passed: r.passed, detail: r.detail, severity: r.severity })),
-      ruleSetVersion: this.ruleSet.version,
+      ruleSetVersion: c.ruleSet.version,
       route: { action: route.action, reasons: route.reasons, policyVersion: route.policyVersion, qaSampled: route.qaSampled, batchApprovable: route.batchApprovable },
       timingsMs: timings,
     };
@@ -148,7 +142,13 @@ export async function loadUnderstanding(config: UnderstandingConfig): Promise<Pi
     loadTemplates(config.templatesDir),
   ]);
   const policy = loadPolicy(config.policyFile);
-  return new PipelineUnderstanding(classifier, policy, loadRuleSet(config.rulesFile), templates, config.classifyPages, config.calibration !== undefined ? config.calibration : loadPolicyCalibration(config.policyFile, policy));
+  const bundled: RoutingConfig = {
+    policy,
+    ruleSet: loadRuleSet(config.rulesFile),
+    templates,
+    calibration: config.calibration !== undefined ? config.calibration : loadPolicyCalibration(config.policyFile, policy),
+  };
+  return new PipelineUnderstanding(classifier, config.routingConfig ? config.routingConfig(bundled) : () => bundled, config.classifyPages);
 }
 
 export function loadBundledUnderstanding(overrides: Partial<UnderstandingConfig> = {}): Promise<PipelineUnderstanding> {

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { formatAge } from '../review/review-logic.ts';
+import { ActiveConfigList } from './ActiveConfigList.tsx';
 import { hubStore, useHub } from '../stores/app-stores.ts';
 
 /** How often the status is re-read while the settings screen is open. */
@@ -55,6 +56,7 @@ export function HubConnectionSection() {
           )}
         </>
       )}
+      {status && <ActiveConfigList config={status.config} refusal={status.lastConfigRefusal} />}
       {status && !status.connected && (
         <p className="muted" data-testid="hub-state">
           Not connected. {status.lastError ? `Last error: ${plainSyncError(status.lastError)}` : 'Ask the hub administrator for an enrollment code for this device.'}

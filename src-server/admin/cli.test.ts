@@ -30,7 +30,7 @@ describe('countersign-admin and the device commands, end to end on an embedded h
     const site = await as('sites', 'add', 'Berlin');
     const reviewer = await as('users', 'add', 'rita', '--role', 'reviewer', '--site', String(site.id));
     const queue = await as('queues', 'add', 'invoices', '--site', String(site.id));
-    fs.writeFileSync(path.join(dir, 'policy.json'), JSON.stringify({ exportableFields: ['vendor', 'total'], autoApproveBelow: 50 }));
+    fs.writeFileSync(path.join(dir, 'policy.json'), JSON.stringify({ version: 'berlin-1', docTypes: {}, exportableFields: ['vendor', 'total'] }));
     const pol = await as('policies', 'publish', '--kind', 'policy', '--name', 'default', '--file', path.join(dir, 'policy.json'));
     await as('policies', 'assign', '--site', String(site.id), '--kind', 'policy', '--name', 'default', '--version', String(pol.version));
     fs.writeFileSync(path.join(dir, 'tasks.json'), JSON.stringify([{ docRef: 'clerk-pc/doc-1', docSha256: 'b'.repeat(64), docType: 'invoice', fields: { vendor: 'ACME', total: '99.00' }, priority: 2 }]));

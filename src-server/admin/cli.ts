@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import fs from 'node:fs';
 import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { ApiError, createClient } from '../../src-shared/contract/dispatch.ts';
 import { ArtifactKindSchema, HubRoleSchema, hubHttpTransport, type HubContract } from '../../src-shared/contract/hub.ts';
 import { HubService } from '../hub-service.ts';
@@ -8,6 +9,13 @@ import { migrateHub } from '../store/migrations.ts';
 import { HubDatabase } from '../store/database.ts';
 
 type Out = (value: unknown) => void;
+
+/** An artifact file as written for the device: YAML (JSON is YAML too), one object. */
+function readContentFile(file: string): Record<string, unknown> {
+  const data: unknown = parseYaml(fs.readFileSync(file, 'utf8'));
+  if (!data || typeof data !== 'object' || Array.isArray(data)) throw new Error(`${file}: not an object`);
+  return data as Record<string, unknown>;
+}
 const int = (v: string) => {
   const n = Number.parseInt(v, 10);
   if (!Number.isFinite(n)) throw new Error(`not a number: ${v}`);
@@ -90,10 +98,20 @@ export async function main(argv: string[], out: Out = (v) => process.stdout.writ
     .command('publish')
     .requiredOption('--kind <kind>', ArtifactKindSchema.options.join(', '), 'policy')
     .requiredOption('--name <name>', 'artifact name')
-    .requiredOption('--file <json>', 'content, a JSON object')
+    .requiredOption('--file <file>', 'content: YAML or JSON, as the bundled policy, rule set or template files (checked against the same schemas)')
     .action(async (o: { kind: string; name: string; file: string }) =>
-      out(await hub().call('artifacts.publish', { kind: ArtifactKindSchema.parse(o.kind), name: o.name, content: JSON.parse(fs.readFileSync(o.file, 'utf8')) as Record<string, unknown> })),
+      out(await hub().call('artifacts.publish', { kind: ArtifactKindSchema.parse(o.kind), name: o.name, content: readContentFile(o.file) })),
     );
+  policies
+    .command('preview <file>')
+    .description('What the policy in <file> would change at a site, replayed over the route summaries its devices already uploaded (metadata only)')
+    .requiredOption('--site <id>', 'site', int)
+    .option('--json', 'the full report as JSON')
+    .action(async (file: string, o: { site: number; json?: boolean }) => {
+      const r = await hub().call('policies.preview', { siteId: o.site, content: readContentFile(file), limit: 50_000 });
+      if (o.json) return out(r);
+      process.stdout.write(`Site ${r.siteId}: ${r.documents} document(s) routed on ${r.devices} device(s)\n${r.summary}`);
+    });
   policies
     .command('assign')
     .requiredOption('--site <id>', 'site', int)

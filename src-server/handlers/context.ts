@@ -3,6 +3,7 @@ import { ApiError } from '../../src-shared/contract/dispatch.ts';
 import type { OutputOf, ParsedInputOf } from '../../src-shared/contract/define.ts';
 import type { HubCallName, HubContract, HubTask } from '../../src-shared/contract/hub.ts';
 import type { Principal } from '../auth.ts';
+import type { SigningKey } from '../../src-common/signing/ed25519.ts';
 import type { HubDatabase, HubKysely } from '../store/database.ts';
 import type { HubSchema } from '../store/schema.ts';
 
@@ -10,6 +11,8 @@ import type { HubSchema } from '../store/schema.ts';
 export interface HubContext {
   store: HubDatabase;
   clock: () => Date;
+  /** Signs every artifact devices pull; its public key is handed out at enrollment. */
+  signingKey: SigningKey;
 }
 export interface Call {
   hub: HubContext;

@@ -74,7 +74,7 @@ export const devices = {
       await t.updateTable('hub_enrollment_codes').set({ device_id: d.id }).where('code_hash', '=', p.codeHash!).execute();
       // The bearer credential is a random secret of its own: holding it never lets anyone sign audit batches, and the signing key never travels.
       await t.insertInto('hub_credentials').values({ token_hash: hashSecret(credential), user_id: p.userId, device_id: d.id, created_at: now, expires_at: null, revoked_at: null }).execute();
-      return { deviceId: d.id, siteId: p.siteId!, userId: p.userId, credential };
+      return { deviceId: d.id, siteId: p.siteId!, userId: p.userId, credential, hubPublicKey: hub.signingKey.publicKey };
     });
   },
 

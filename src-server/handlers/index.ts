@@ -2,6 +2,7 @@ import type { HubHandlers } from '../../src-shared/contract/hub.ts';
 import type { Principal } from '../auth.ts';
 import { artifacts } from './artifacts.ts';
 import { auditHandlers } from './audit.ts';
+import { policyPreview } from './policy-preview.ts';
 import type { HubContext, HubHandlerMap } from './context.ts';
 import { devices } from './devices.ts';
 import { metricsHandlers } from './metrics.ts';
@@ -14,6 +15,7 @@ export const hubHandlers = {
   ...sitesAndUsers,
   ...devices,
   ...artifacts,
+  ...policyPreview,
   ...queuesAndTasks,
   ...syncHandlers,
   ...auditHandlers,

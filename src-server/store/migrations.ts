@@ -97,6 +97,9 @@ const authorization = (d: Dialect): string[] => {
   ];
 };
 
+/** Issue 12: every artifact signed by the hub key (earlier ones are signed when next assigned). */
+const signedArtifacts = (): string[] => [`ALTER TABLE hub_artifacts ADD COLUMN signature TEXT`, `ALTER TABLE hub_artifacts ADD COLUMN signed_by TEXT`];
+
 /** Issue 13: device metrics, aggregates only: one row per device, hour, model and policy version, and each device's latest state. */
 const metrics = (d: Dialect): string[] => {
   const { ref } = words(d);
@@ -134,6 +137,7 @@ const madeByEarlierBuild = (d: Dialect) => async (db: Kysely<unknown>) => {
 export const hubMigrations = (d: Dialect): Record<string, Migration> => ({
   '0001_hub': statements(hub, d, madeByEarlierBuild(d)),
   '0002_authorization': statements(authorization, d),
+  '0003_signed_artifacts': statements(signedArtifacts, d),
   '0005_metrics': statements(metrics, d),
 });
 

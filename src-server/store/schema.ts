@@ -42,7 +42,7 @@ export interface HubSchema {
   };
   hub_leases: { task_id: number; device_id: number; user_id: number; expires_at: string };
   hub_clients: { client_id: string; device_id: number; last_mutation_id: number; updated_at: string };
-  hub_artifacts: { kind: string; name: string; version: number; sha256: string; content_json: string; created_at: string };
+  hub_artifacts: { kind: string; name: string; version: number; sha256: string; content_json: string; created_at: string; signature: string | null; signed_by: string | null };
   hub_assignments: { site_id: number; kind: string; name: string; version: number; assigned_at: string };
   hub_changes: { seq: Generated<number>; tx: Generated<number>; site_id: number; type: 'task' | 'artifact'; payload_json: string; created_at: string };
   /** The device's rows as the device stores them, plus who sent them and when they arrived. */

@@ -45,6 +45,8 @@ export const ArtifactSchema = z.object({
   sha256: z.string(),
   content: z.record(z.string(), z.unknown()),
   createdAt: z.string(),
+  /** The hub's Ed25519 signature (base64) of {kind, name, version, sha256}; devices check it with the key pinned at enrollment; absent on feed entries from before signing, which devices refuse. */
+  signature: z.string().optional(),
 });
 export type Artifact = z.infer<typeof ArtifactSchema>;
 
@@ -200,7 +202,7 @@ export const hubContract = {
     mutation(
       'Exchange a one-time enrollment code (the bearer credential) for a device credential; registers the device Ed25519 public key.',
       z.object({ name: Name, publicKey: z.string().min(40).max(200).describe('Ed25519 public key, SPKI DER, base64') }),
-      z.object({ deviceId: Id, siteId: Id, userId: Id, credential: z.string() }),
+      z.object({ deviceId: Id, siteId: Id, userId: Id, credential: z.string(), hubPublicKey: z.string().describe('The Ed25519 key (SPKI DER, base64) every artifact is signed with: the device pins it') }),
     ),
     ['enrollment'],
   ),
@@ -215,6 +217,14 @@ export const hubContract = {
   ),
   'artifacts.assign': withRoles(
     mutation('Assign a version of an artifact to a site; devices pull it.', z.object({ siteId: Id, kind: ArtifactKindSchema, name: Name, version: z.number().int().min(1) }), ArtifactSchema),
+    ADMIN,
+  ),
+  'policies.preview': withRoles(
+    query(
+      'What a candidate policy would change at a site: replayed over the route summaries its devices uploaded (metadata only), before it is assigned.',
+      z.object({ siteId: Id, content: z.record(z.string(), z.unknown()), limit: z.number().int().min(1).max(200_000).default(50_000) }),
+      z.object({ siteId: Id, documents: z.number().int(), devices: z.number().int(), summary: z.string(), report: z.record(z.string(), z.unknown()) }),
+    ),
     ADMIN,
   ),
   'artifacts.list': withRoles(
@@ -329,6 +339,15 @@ export type HubCallName = keyof HubContract;
 export type HubHandlers = HandlersOf<HubContract>;
 
 /** Device side: what the app's settings screen and queue call on the engine (IPC) about the hub. */
+/** The policy, rule set and vendor templates the engine routes with, and where each came from. */
+export const ActiveConfigSchema = z.object({
+  source: z.object({ policy: z.enum(['hub', 'bundled']), ruleSet: z.enum(['hub', 'bundled']), templates: z.enum(['hub', 'bundled']) }),
+  policy: z.string(),
+  ruleSet: z.string(),
+  templates: z.array(z.string()),
+});
+export type ActiveConfig = z.infer<typeof ActiveConfigSchema>;
+
 export const SyncStatusSchema = z.object({
   connected: z.boolean(),
   hubUrl: z.string().nullable(),
@@ -338,6 +357,10 @@ export const SyncStatusSchema = z.object({
   outboxLength: z.number().int(),
   auditPending: z.number().int(),
   nextAttemptAt: z.string().nullable(),
+  /** What routes the next document; null when the bundled files cannot be read. */
+  config: ActiveConfigSchema.nullable().optional(),
+  /** The last artifact this device refused (tampered, unsigned, signed by another hub), in a sentence. */
+  lastConfigRefusal: z.string().nullable().optional(),
 });
 export type SyncStatus = z.infer<typeof SyncStatusSchema>;
 

@@ -6,7 +6,7 @@ import { pagesFromLines } from '../../src-main/extract/page-layout.ts';
 import { extractDocument, loadTemplates } from '../../src-main/extract/extract-document.ts';
 import { evaluateRules, loadRuleSet } from '../../src-main/rules/evaluate-rules.ts';
 import { loadPolicy } from '../../src-main/route/policy.ts';
-import { routeDocument } from '../../src-main/route/route-document.ts';
+import { routeDocument } from '../../src-common/routing/route-document.ts';
 import { BUNDLED } from '../../src-main/understand/pipeline-understanding.ts';
 
 const TEXTS = path.resolve(import.meta.dirname, '../../../shared/corpus/sroie/text');

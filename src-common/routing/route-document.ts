@@ -4,8 +4,8 @@
  * person rather than silently taking the most likely value.
  */
 import type { DocType, ExtractedField, FieldName, Route, RouteAction, RuleResult } from '../../src-shared/document-model.ts';
-import { fieldWord, formatMoney } from '../rules/evaluate-rules.ts';
-import type { Policy } from './policy.ts';
+import { fieldWord, formatMoney } from '../../src-shared/field-words.ts';
+import type { Policy } from '../../src-shared/config/policy-schema.ts';
 
 export interface RouteInput {
   docType: DocType;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parsePolicy } from './policy.ts';
+import { parsePolicy } from '../../src-main/route/policy.ts';
 import { replayPolicy, type RecordedDocument } from './replay-policy.ts';
 
 const make = (classThreshold: number, reviewAbove: number) =>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ExtractedField } from '../../src-shared/document-model.ts';
 import { calibrateFields, parseCalibration, rawConfidenceOf, type Calibration } from './field-calibration.ts';
-import { fitCalibration, fieldSamples } from './fit-calibration.ts';
+import { fitCalibration, fieldSamples } from '../../src-main/calibrate/fit-calibration.ts';
 
 const meta = { fittedOn: { corpus: 'corpus', half: 'training', documents: 0, ocrEngine: 'tesseract', model: 'bert@1', command: 'countersign calibrate corpus' } };
 

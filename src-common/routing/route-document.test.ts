@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ExtractedField, FieldName } from '../../src-shared/document-model.ts';
-import { loadPolicy, parsePolicy, PolicyError, type Policy } from './policy.ts';
+import { loadPolicy, parsePolicy, PolicyError, type Policy } from '../../src-main/route/policy.ts';
 import { qaRate, routeDocument, type RouteInput } from './route-document.ts';
 
 const policy: Policy = parsePolicy({

@@ -4,8 +4,9 @@
  * estimated error among auto-approved documents from what reviewers later decided.
  */
 import type { DocType, ExtractedField, FieldName, RouteAction, RuleResult, TextSource } from '../../src-shared/document-model.ts';
-import { calibrateFields, rawConfidenceOf, type Calibration } from '../calibrate/field-calibration.ts';
-import type { Policy } from './policy.ts';
+import { calibrateFields, rawConfidenceOf, type Calibration } from './field-calibration.ts';
+import type { Policy } from '../../src-shared/config/policy-schema.ts';
+import { rngForDocument } from './seeded-rng.ts';
 import { routeDocument } from './route-document.ts';
 
 /** What a reviewer (or later events) said about the document; absent when nobody looked. */
@@ -13,6 +14,10 @@ export type RecordedOutcome = 'approved_unchanged' | 'corrected' | 'rejected';
 
 export interface RecordedDocument {
   documentId: string;
+  /** Given, the candidate draws QA samples as live routing does: a stream seeded by the document and the policy version. */
+  sha256?: string;
+  /** The route taken when the document was processed: "current" is what happened, not a recomputation. */
+  recorded?: { action: RouteAction; policyVersion: string };
   /** Where the text came from: a calibration applies to its own source only. */
   textSource?: TextSource;
   docType: DocType;
@@ -103,13 +108,15 @@ export function replayPolicy(records: RecordedDocument[], candidate: Policy, cur
   const overall = emptyGroup();
   const byDocType: Partial<Record<DocType, ReplayGroup>> = {};
   const transitions = new Map<string, number>();
+  const recordedVersions = new Set<string>();
   for (const doc of records) {
-    // One random draw per document, shared by both policies, so QA sampling differences come
-    // from the policies and not from luck.
+    // Without the document's hash: one random draw per document, shared by both policies, so QA
+    // sampling differences come from the policies and not from luck.
     const draw = rng();
     const fixed = () => draw;
-    const before = routeDocument(fieldsUnder(doc, calibrations.current), current, fixed).action;
-    const after = routeDocument(fieldsUnder(doc, calibrations.candidate), candidate, fixed).action;
+    if (doc.recorded) recordedVersions.add(doc.recorded.policyVersion);
+    const before = doc.recorded?.action ?? routeDocument(fieldsUnder(doc, calibrations.current), current, fixed).action;
+    const after = routeDocument(fieldsUnder(doc, calibrations.candidate), candidate, doc.sha256 ? rngForDocument(doc.sha256, candidate.version) : fixed).action;
     const group = (byDocType[doc.docType] ??= emptyGroup());
     for (const g of [overall, group]) {
       count(g.current, before);
@@ -123,7 +130,7 @@ export function replayPolicy(records: RecordedDocument[], candidate: Policy, cur
   finish(overall);
   for (const g of Object.values(byDocType)) finish(g!);
   return {
-    currentVersion: current.version,
+    currentVersion: recordedVersions.size ? [...recordedVersions].sort().join(', ') : current.version,
     candidateVersion: candidate.version,
     overall,
     byDocType,

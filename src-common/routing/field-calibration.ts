@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { FieldNameSchema, TextSourceSchema, type ExtractedField, type FieldName, type PageText, type TextSource } from '../../src-shared/document-model.ts';
-import { describeIssue } from '../rules/rule-set.ts';
+import { describeIssue } from '../../src-shared/config/describe-issue.ts';
 import { applyIsotonic } from './isotonic.ts';
 
 const FieldMapSchema = z.strictObject({
