@@ -10,6 +10,8 @@ import { OCR_ENGINE_ENV, OCR_ENGINES, type OcrEngineChoice } from '../ocr/choose
 import { EXECUTION_PROVIDER_ENV, EXECUTION_PROVIDERS, type ExecutionProviderChoice } from '../ml/execution-providers.ts';
 import { registerExtraCommands } from './extra-commands.ts';
 import { registerStatsCommand } from './stats-command.ts';
+import { applyOcrModel, ocrModelOption } from './ocr-model-option.ts';
+import type { OcrModelVariant } from '../ocr/onnx/ocr-model-variant.ts';
 import { auditVerify } from './audit-verify.ts';
 import { maskAuditData } from '../../src-shared/masking.ts';
 
@@ -66,11 +68,13 @@ export function buildProgram(state: { exitCode: number }): Command {
     .option('--workers <n>', 'OCR workers (default: cores)', (v) => positiveInt(v, '--workers'))
     .addOption(ocrEngineOption())
     .addOption(executionProviderOption())
+    .addOption(ocrModelOption())
     .action(
       async (
         paths: string[],
-        o: { dataDir?: string; json?: boolean; maxPages: number; workers?: number; ocrEngine?: OcrEngineChoice; executionProvider?: ExecutionProviderChoice },
+        o: { dataDir?: string; json?: boolean; maxPages: number; workers?: number; ocrEngine?: OcrEngineChoice; executionProvider?: ExecutionProviderChoice; ocrModel?: OcrModelVariant },
       ) => {
+      applyOcrModel(o.ocrModel);
       const engine = await Engine.open({
         dataDir: resolveDataDir(o.dataDir),
         maxPages: o.maxPages,
@@ -93,7 +97,9 @@ export function buildProgram(state: { exitCode: number }): Command {
     .option('--workers <n>', 'OCR workers', (v) => positiveInt(v, '--workers'), 1)
     .addOption(ocrEngineOption())
     .addOption(executionProviderOption())
-    .action(async (file: string, o: { workers: number; ocrEngine?: OcrEngineChoice; executionProvider?: ExecutionProviderChoice }) => {
+    .addOption(ocrModelOption())
+    .action(async (file: string, o: { workers: number; ocrEngine?: OcrEngineChoice; executionProvider?: ExecutionProviderChoice; ocrModel?: OcrModelVariant }) => {
+      applyOcrModel(o.ocrModel);
       const { printText } = await import('./text-command.ts');
       state.exitCode = await printText(file, o.workers, { ...(o.ocrEngine ? { engine: o.ocrEngine } : {}), ...(o.executionProvider ? { executionProvider: o.executionProvider } : {}) });
     });

@@ -21,7 +21,7 @@ const sections: Section[] = [
 
 // Section names; a flag's value (`--execution-provider cuda`) is not one.
 const args = process.argv.slice(2);
-const FLAGS_WITH_VALUE = new Set(['--execution-provider']);
+const FLAGS_WITH_VALUE = new Set(['--execution-provider', '--ocr-model']);
 const only = args.filter((a, i) => !a.startsWith('-') && !FLAGS_WITH_VALUE.has(args[i - 1] ?? ''));
 const header = `# Countersign benchmarks\n\n- date: ${new Date().toISOString()}\n- machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.availableParallelism()} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}\n- node: ${process.version}\n- command: npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}\n`;
 const parts = [header];

@@ -1,5 +1,7 @@
-// OCR and text-extraction benchmark (`npm run bench -- ocr [--execution-provider cuda|webgpu|cpu]`,
-// or `npx tsx tools/bench/ocr.bench.ts`). Scans: SROIE receipts (every 5th of the 200, `OCR_BENCH_RECEIPTS`
+// OCR and text-extraction benchmark (`npm run bench -- ocr [--execution-provider cuda|webgpu|cpu]
+// [--ocr-model fp32,fused,int8] [--scans-only]`, or `npx tsx tools/bench/ocr.bench.ts`). Each ONNX
+// model variant listed is read in the same run (default: all of them); --scans-only leaves out
+// tesseract.js, the digital PDFs and the odd files. Scans: SROIE receipts (every 5th of the 200, `OCR_BENCH_RECEIPTS`
 // to change how many) and the 7 invoice2data office scans, read through the Text stage (decode, grey,
 // bounded resolution, OCR engine) by the PP-OCRv4 ONNX engine and the tesseract.js pool, each in its
 // own process (so its peak RSS is its own), 2 pages at a time, against Debian's `tesseract` CLI run
@@ -16,6 +18,7 @@ import { promisify } from 'node:util';
 import { parseExecutionProvider, type ExecutionProviderChoice } from '../../src-main/ml/execution-providers.ts';
 import type { OcrEngine } from '../../src-main/ocr/ocr-engine.ts';
 import { createOnnxOcrEngine } from '../../src-main/ocr/onnx/onnx-ocr-engine.ts';
+import { OCR_MODEL_VARIANTS, parseOcrModelVariant, type OcrModelVariant } from '../../src-main/ocr/onnx/ocr-model-variant.ts';
 import { createTesseractEngine } from '../../src-main/ocr/tesseract-pool.ts';
 import { extractText } from '../../src-main/text/extract-text.ts';
 import { collapseWhitespace, levenshtein } from '../../src-main/eval/metrics.ts';
@@ -142,7 +145,7 @@ function score(label: string, ms: number, cpuMs: number, outputs: string[], scan
   };
 }
 
-type EngineSpec = { kind: 'onnx'; executionProvider: ExecutionProviderChoice } | { kind: 'tesseract.js'; traineddata: 'best_int' | 'fast' };
+type EngineSpec = { kind: 'onnx'; executionProvider: ExecutionProviderChoice; modelVariant: OcrModelVariant } | { kind: 'tesseract.js'; traineddata: 'best_int' | 'fast' };
 
 interface ChildReport {
   outputs: string[];
@@ -151,6 +154,8 @@ interface ChildReport {
   peakRssMiB: number;
   provider?: string;
   engine: string;
+  /** Providers skipped or dropped on the way, with why. */
+  warnings: string[];
 }
 
 /** In a child process: the Text stage on every scan, 2 pages in flight, after one warm-up page. */
@@ -158,7 +163,7 @@ async function runEngineHere(spec: EngineSpec, scans: Scan[]): Promise<ChildRepo
   const warnings: string[] = [];
   const ocr: OcrEngine =
     spec.kind === 'onnx'
-      ? await createOnnxOcrEngine({ workers: PARALLEL, threads: 1, executionProvider: spec.executionProvider, onWarning: (m) => warnings.push(m) })
+      ? await createOnnxOcrEngine({ workers: PARALLEL, threads: 1, executionProvider: spec.executionProvider, modelVariant: spec.modelVariant, onWarning: (m) => warnings.push(m) })
       : await createTesseractEngine({ workers: PARALLEL, traineddata: spec.traineddata });
   try {
     for (const w of warnings) process.stderr.write(`${w}\n`);
@@ -186,6 +191,7 @@ async function runEngineHere(spec: EngineSpec, scans: Scan[]): Promise<ChildRepo
       peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
       ...(provider ? { provider } : {}),
       engine: ocr.name,
+      warnings,
     };
   } finally {
     await ocr.close();
@@ -204,9 +210,14 @@ async function runEngineChild(spec: EngineSpec, scans: Scan[]): Promise<RunResul
     child.on('error', reject);
     child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as ChildReport) : reject(new Error(`bench child exited ${code}`))));
   });
+  if (spec.kind === 'onnx') {
+    // Which provider did the work, and why not the one asked for.
+    const why = report.warnings.length ? ` (${report.warnings.map((w) => w.replace(/^OCR: execution provider /, '').replace(/; falling back$/, '')).join('; ')})` : '';
+    process.stderr.write(`ocr bench: ${spec.modelVariant} model: asked for execution provider ${spec.executionProvider}, ran on ${report.provider ?? '?'}${why}\n`);
+  }
   const label =
     spec.kind === 'onnx'
-      ? `Countersign, PP-OCRv4 ONNX (${report.provider ?? '?'}), ${PARALLEL} workers × 1 thread`
+      ? `Countersign, PP-OCRv4 ${spec.modelVariant} ONNX (${report.provider ?? '?'}), ${PARALLEL} workers × 1 thread`
       : `Countersign, tesseract.js ${spec.traineddata}, ${PARALLEL} workers, 1 reading`;
   return score(label, report.ms, report.cpuMs, report.outputs, scans, report.peakRssMiB, report.provider);
 }
@@ -283,43 +294,63 @@ async function worstOddRss(): Promise<string> {
   return ['| file (default settings, 1 worker) | outcome | peak RSS MiB | s |', '|---|---|---|---|', ...lines].join('\n');
 }
 
-function executionProviderArg(argv: string[]): ExecutionProviderChoice {
-  const i = argv.findIndex((a) => a === '--execution-provider' || a.startsWith('--execution-provider='));
-  if (i < 0) return 'auto';
+function flagValue(argv: string[], flag: string): string | undefined {
+  const i = argv.findIndex((a) => a === flag || a.startsWith(`${flag}=`));
+  if (i < 0) return undefined;
   const v = argv[i]!.includes('=') ? argv[i]!.split('=')[1]! : argv[i + 1];
-  if (!v) throw new Error('--execution-provider needs a value');
-  return parseExecutionProvider(v);
+  if (!v) throw new Error(`${flag} needs a value`);
+  return v;
+}
+
+function executionProviderArg(argv: string[]): ExecutionProviderChoice {
+  const v = flagValue(argv, '--execution-provider');
+  return v ? parseExecutionProvider(v) : 'auto';
+}
+
+/** `--ocr-model fp32,int8`: the ONNX model variants to read the scans with, in this order. */
+function ocrModelsArg(argv: string[]): OcrModelVariant[] {
+  const v = flagValue(argv, '--ocr-model');
+  return v ? [...new Set(v.split(',').map(parseOcrModelVariant))] : [...OCR_MODEL_VARIANTS];
 }
 
 export default async function ocrBench(): Promise<string> {
   if (!fs.existsSync(CORPUS)) return '## OCR and text extraction\n\nnot run: ../shared/corpus is absent\n';
-  const ep = executionProviderArg(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  const ep = executionProviderArg(argv);
+  const variants = ocrModelsArg(argv);
+  const scansOnly = argv.includes('--scans-only');
   const scans = await loadScans();
+  const loadStart = os.loadavg()[0]!;
   // Each row goes to stderr as soon as it is measured, so a long run that is stopped still shows it.
-  const onnx = await runEngineChild({ kind: 'onnx', executionProvider: ep }, scans);
-  process.stderr.write(`ocr bench: ONNX engine ran on ${onnx.provider}\n${row(onnx)}\n`);
-  const native = await nativeCli(scans);
-  if (native) process.stderr.write(`${row(native)}\n`);
-  const tjs = await runEngineChild({ kind: 'tesseract.js', traineddata: 'best_int' }, scans);
-  process.stderr.write(`${row(tjs)}\n`);
-  const runs = [...(native ? [native] : []), onnx, tjs];
-  const ratio = native ? `${(onnx.pagesPerMin / native.pagesPerMin).toFixed(2)}x the native CLI's pages/minute` : 'native CLI not installed';
+  // The native CLI runs between the ONNX variants, so a change in the machine's load shows as a gap.
+  const onnx: RunResult[] = [];
+  let native: RunResult | null = null;
+  for (const [i, modelVariant] of variants.entries()) {
+    const r = await runEngineChild({ kind: 'onnx', executionProvider: ep, modelVariant }, scans);
+    process.stderr.write(`${row(r)}\n`);
+    onnx.push(r);
+    if (i === 0) {
+      native = await nativeCli(scans);
+      if (native) process.stderr.write(`${row(native)}\n`);
+    }
+  }
+  const tjs = scansOnly ? null : await runEngineChild({ kind: 'tesseract.js', traineddata: 'best_int' }, scans);
+  if (tjs) process.stderr.write(`${row(tjs)}\n`);
+  const runs = [...(native ? [native] : []), ...onnx, ...(tjs ? [tjs] : [])];
+  const ratio = (r: RunResult) => (native ? `${(r.pagesPerMin / native.pagesPerMin).toFixed(2)}x` : 'n/a (native CLI not installed)');
   const receipts = scans.filter((s) => s.kind === 'receipt');
   return [
     '## OCR and text extraction',
     '',
-    `Scans: ${receipts.length} SROIE receipts (${receipts.filter((s) => s.total).length} with a labelled total) + ${scans.filter((s) => s.kind === 'invoice').length} invoice2data scans; ${os.availableParallelism()} cores (shared with whatever else runs), load average ${os.loadavg()[0]!.toFixed(1)} at the end. Execution provider asked for: ${ep}; ONNX engine ran on: **${onnx.provider}**.`,
+    `Scans: ${receipts.length} SROIE receipts (${receipts.filter((s) => s.total).length} with a labelled total) + ${scans.filter((s) => s.kind === 'invoice').length} invoice2data scans; ${os.availableParallelism()} cores (shared with whatever else runs), load average ${loadStart.toFixed(1)} at the start and ${os.loadavg()[0]!.toFixed(1)} at the end. Execution provider asked for: ${ep}; ONNX engine ran on: **${[...new Set(onnx.map((r) => r.provider))].join(', ')}**.`,
     '',
     '| engine | pages/min | ms/page | CPU ms/page | CER receipts (lower is better) | receipt totals legible | invoice words recovered | peak RSS MiB |',
     '|---|---|---|---|---|---|---|---|',
     ...runs.map(row),
     '',
-    `ONNX engine: **${ratio}**.`,
+    `ONNX engine, pages/minute against the native CLI's: ${onnx.map((r, i) => `${variants[i]} **${ratio(r)}**`).join(', ')}.`,
     '',
-    await digitalPdfs(),
-    '',
-    await worstOddRss(),
-    '',
+    ...(scansOnly ? [] : [await digitalPdfs(), '', await worstOddRss(), '']),
   ].join('\n');
 }
 

@@ -1,12 +1,14 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
 import { candidateProviders, ResilientSession, type ExecutionProviderChoice, type ProviderAttempt } from '../../ml/execution-providers.ts';
+import type { OcrModelVariant } from './ocr-model-variant.ts';
 import { loadPpOcrModel } from './ppocr-model.ts';
 import { PpOcrReader, READER_DEFAULTS, type PageReading, type ReaderOptions } from './ppocr-reader.ts';
 
 /** What the engine hands each worker at start. */
 export interface OcrWorkerData {
   modelDir: string;
+  modelVariant: OcrModelVariant;
   executionProvider: ExecutionProviderChoice;
   /** Intra-op threads for each model session. */
   threads: number;
@@ -17,6 +19,7 @@ export type OcrWorkerReady = {
   type: 'ready';
   name: string;
   version: string;
+  variant: OcrModelVariant;
   sha256: string;
   /** Provider each model runs on after the self-test, and what was tried before it. */
   providers: Record<'det' | 'cls' | 'rec', string>;
@@ -35,7 +38,7 @@ const config = workerData as OcrWorkerData;
 const post = (m: OcrWorkerMessage) => port.postMessage(m);
 
 async function start(): Promise<PpOcrReader> {
-  const model = await loadPpOcrModel(config.modelDir);
+  const model = await loadPpOcrModel(config.modelDir, config.modelVariant);
   const providers = candidateProviders(config.executionProvider);
   // A GPU provider that cannot load prints a native error before we fall back; our warning says it once.
   if (providers.some((p) => p !== 'cpu')) ort.env.logLevel = 'fatal';
@@ -55,7 +58,7 @@ async function start(): Promise<PpOcrReader> {
   const det = await open(model.det, { x: pattern(3, 64, 64) });
   const cls = await open(model.cls, { x: pattern(3, 48, 192) });
   const rec = await open(model.rec, { x: pattern(3, 48, 64) });
-  post({ type: 'ready', name: model.name, version: model.version, sha256: model.sha256, providers: { det: det.provider, cls: cls.provider, rec: rec.provider }, attempts });
+  post({ type: 'ready', name: model.name, version: model.version, variant: model.variant, sha256: model.sha256, providers: { det: det.provider, cls: cls.provider, rec: rec.provider }, attempts });
   return new PpOcrReader({ det, cls, rec, charset: model.charset }, { ...READER_DEFAULTS, ...config.reader });
 }
 

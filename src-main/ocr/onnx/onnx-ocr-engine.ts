@@ -7,6 +7,7 @@ import { executionProviderSetting, type ExecutionProviderChoice, type ProviderAt
 import type { OcrEngine, OcrImage, OcrResult } from '../ocr-engine.ts';
 import type { OcrWorkerData, OcrWorkerJob, OcrWorkerMessage, OcrWorkerReady } from './ocr-worker.ts';
 import { BUNDLED_PPOCR_DIR } from './ppocr-model.ts';
+import { ocrModelSetting, type OcrModelVariant } from './ocr-model-variant.ts';
 import type { PageReading, ReaderOptions } from './ppocr-reader.ts';
 
 export interface OnnxOcrEngineOptions {
@@ -17,6 +18,8 @@ export interface OnnxOcrEngineOptions {
   /** Default: the COUNTERSIGN_EXECUTION_PROVIDER setting, else 'auto'. */
   executionProvider?: ExecutionProviderChoice;
   modelDir?: string;
+  /** Default: the COUNTERSIGN_OCR_MODEL setting, else fp32. */
+  modelVariant?: OcrModelVariant;
   reader?: Partial<ReaderOptions>;
   /** A provider that was skipped or dropped, with why (e.g. "cuda could not load: …"). */
   onWarning?: (message: string) => void;
@@ -47,6 +50,7 @@ export async function createOnnxOcrEngine(opts: OnnxOcrEngineOptions = {}): Prom
   const workerCount = Math.max(1, opts.workers ?? 2);
   const data: OcrWorkerData = {
     modelDir: opts.modelDir ?? BUNDLED_PPOCR_DIR,
+    modelVariant: opts.modelVariant ?? ocrModelSetting(),
     executionProvider: opts.executionProvider ?? executionProviderSetting(),
     threads: Math.max(1, opts.threads ?? 1),
     ...(opts.reader ? { reader: opts.reader } : {}),
@@ -143,7 +147,8 @@ export async function createOnnxOcrEngine(opts: OnnxOcrEngineOptions = {}): Prom
   const providerOf = [...new Set(Object.values(ready.providers))].join('+');
 
   return {
-    name: `${ONNX_ENGINE_PREFIX}-${ort.env.versions.common}`,
+    // A variant other than the published fp32 models shows in the engine name each page records.
+    name: `${ONNX_ENGINE_PREFIX}-${ort.env.versions.common}${ready.variant === 'fp32' ? '' : `+${ready.variant}`}`,
     version: ready.version,
     async recognize(image: OcrImage, recognizeOpts?: { signal?: AbortSignal }): Promise<OcrResult> {
       if (closed) throw new PipelineError('ocr_failed', 'The OCR engine is closed');

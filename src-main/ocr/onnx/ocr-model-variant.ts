@@ -1,0 +1,28 @@
+/**
+ * Which build of the PP-OCRv4 models the ONNX engine loads: the fp32 files as published, 'fused'
+ * (the same arithmetic with paddle2onnx's scalar op chains folded away, made by tools/quantize-ocr),
+ * or 'int8' (fused, with the recogniser's MatMuls in int8). See models/ocr-ppocrv4/MODEL_CARD.md.
+ */
+export const OCR_MODEL_VARIANTS = ['fp32', 'fused', 'int8'] as const;
+export type OcrModelVariant = (typeof OCR_MODEL_VARIANTS)[number];
+
+/**
+ * The default: 'fused' reads exactly what fp32 reads for ~26 % less CPU; int8 saved little more and
+ * changes the numbers (docs/benchmarks.md, OCR model variants, 2026-12-02).
+ */
+export const DEFAULT_OCR_MODEL_VARIANT: OcrModelVariant = 'fused';
+
+/** The environment variable behind `--ocr-model`. */
+export const OCR_MODEL_ENV = 'COUNTERSIGN_OCR_MODEL';
+
+export function parseOcrModelVariant(value: string): OcrModelVariant {
+  const v = value.trim().toLowerCase();
+  if ((OCR_MODEL_VARIANTS as readonly string[]).includes(v)) return v as OcrModelVariant;
+  throw new Error(`Unknown OCR model "${value}"; use one of ${OCR_MODEL_VARIANTS.join(', ')}`);
+}
+
+/** The variant from the setting (environment), the default when unset. */
+export function ocrModelSetting(env: NodeJS.ProcessEnv = process.env): OcrModelVariant {
+  const v = env[OCR_MODEL_ENV];
+  return v ? parseOcrModelVariant(v) : DEFAULT_OCR_MODEL_VARIANT;
+}
