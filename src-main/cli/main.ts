@@ -10,6 +10,7 @@ import { OCR_ENGINE_ENV, OCR_ENGINES, type OcrEngineChoice } from '../ocr/choose
 import { EXECUTION_PROVIDER_ENV, EXECUTION_PROVIDERS, type ExecutionProviderChoice } from '../ml/execution-providers.ts';
 import { registerExtraCommands } from './extra-commands.ts';
 import { auditVerify } from './audit-verify.ts';
+import { registerAuditReportCommand, verifyExportFile } from './audit-report-command.ts';
 import { maskAuditData } from '../../src-shared/masking.ts';
 
 const dataDirOption = () => new Option('--data-dir <dir>', 'data directory (default: $COUNTERSIGN_DATA_DIR, else the per-user app-data folder)');
@@ -103,10 +104,11 @@ export function buildProgram(state: { exitCode: number }): Command {
     .description("Check the hash chain and, when enrolled with a hub, the hub's copy of what this device uploaded; exit 0 when both agree, 1 naming the first bad entry or batch")
     .addOption(dataDirOption())
     .option('--json', 'print the result as JSON')
-    .action(async (o: { dataDir?: string; json?: boolean }) => {
+    .option('--export <file>', 'instead: check a report made by `audit report --format jsonl` against the recorded chain, naming the first edited, added or removed entry')
+    .action(async (o: { dataDir?: string; json?: boolean; export?: string }) => {
       const engine = await Engine.open({ dataDir: resolveDataDir(o.dataDir), understanding: null });
       try {
-        state.exitCode = await auditVerify(engine, { json: o.json === true });
+        state.exitCode = o.export ? verifyExportFile(engine, o.export, { json: o.json === true }) : await auditVerify(engine, { json: o.json === true });
       } finally {
         await engine.close();
       }
@@ -137,6 +139,7 @@ export function buildProgram(state: { exitCode: number }): Command {
       }
     });
 
+  registerAuditReportCommand(audit, state, dataDirOption);
   registerExtraCommands(program, state, dataDirOption);
   return program;
 }

@@ -2,6 +2,7 @@ import type { HubHandlers } from '../../src-shared/contract/hub.ts';
 import type { Principal } from '../auth.ts';
 import { artifacts } from './artifacts.ts';
 import { auditHandlers } from './audit.ts';
+import { auditReportHandlers } from './audit-reports.ts';
 import type { HubContext, HubHandlerMap } from './context.ts';
 import { devices } from './devices.ts';
 import { sitesAndUsers } from './sites-users.ts';
@@ -16,6 +17,7 @@ export const hubHandlers = {
   ...queuesAndTasks,
   ...syncHandlers,
   ...auditHandlers,
+  ...auditReportHandlers,
 } satisfies HubHandlerMap;
 
 /** The handlers for one request, bound to its caller (what `dispatch` calls). Roles were checked already. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DocTypeSchema } from '../document-model.ts';
 import { AuditEntrySchema } from './audit.ts';
+import { auditReportHubCalls } from './audit-report.ts';
 import { mutation, query, type CallSpec, type ContractMap, type HandlersOf } from './define.ts';
 import { DecisionActionSchema } from './tasks.ts';
 
@@ -320,6 +321,7 @@ export const hubContract = {
     ),
     ['admin', 'auditor'],
   ),
+  ...auditReportHubCalls,
 } satisfies ContractMap;
 
 export type HubContract = typeof hubContract;
