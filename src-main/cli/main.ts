@@ -5,7 +5,9 @@ import type { ProcessResult } from '../../src-shared/process-result.ts';
 import { resolveDataDir } from '../config/data-dir.ts';
 import { defaultActor, Engine, ENGINE_VERSION } from '../engine/engine.ts';
 import { EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE } from './exit-codes.ts';
-import { createProgress } from './progress.ts';
+import { createProgress, PROGRESS_MODES, progressMode, type ProgressChoice } from './progress.ts';
+import { discoverFiles } from '../ingest/discover.ts';
+import type { Source } from '../engine/pipeline.ts';
 import { OCR_ENGINE_ENV, OCR_ENGINES, type OcrEngineChoice } from '../ocr/choose-engine.ts';
 import { EXECUTION_PROVIDER_ENV, EXECUTION_PROVIDERS, type ExecutionProviderChoice } from '../ml/execution-providers.ts';
 import { registerExtraCommands } from './extra-commands.ts';
@@ -36,17 +38,21 @@ export function describeResult(r: ProcessResult): string {
   return parts.join(' ');
 }
 
-export async function runProcess(engine: Engine, paths: string[], json: boolean, out: NodeJS.WritableStream = process.stdout): Promise<number> {
-  const resumed = await engine.pipeline.resumePending((r) => process.stderr.write(`resumed from an interrupted run: ${describeResult(r)}\n`));
-  void resumed;
-  let progress: ReturnType<typeof createProgress> | null = null;
-  const results = await engine.pipeline.processPaths(paths, defaultActor(), (r, i, n) => {
-    progress ??= createProgress(n, !json && process.stderr.isTTY === true);
-    progress.tick(r.file);
-    out.write(json ? `${JSON.stringify(r)}\n` : `${describeResult(r)}\n`);
-  });
-  (progress as ReturnType<typeof createProgress> | null)?.stop();
-  return results.some((r) => r.status === 'failed') ? EXIT_SOME_FAILED : EXIT_OK;
+/** Processes files and folders, one result line per document on `out`; progress on stderr from the start of the batch. */
+export async function runProcess(engine: Engine, paths: string[], json: boolean, out: NodeJS.WritableStream = process.stdout, progressChoice: ProgressChoice = 'auto'): Promise<number> {
+  await engine.pipeline.resumePending((r) => process.stderr.write(`resumed from an interrupted run: ${describeResult(r)}\n`));
+  // Folders are expanded first, so the bar knows the total before the first document is read.
+  const sources: Source[] = discoverFiles(paths).map((f) => ({ kind: 'path', file: f.file, ...(f.missing ? { missing: true } : {}) }));
+  const progress = createProgress(sources.length, progressMode(progressChoice));
+  try {
+    const results = await engine.pipeline.processSources(sources, defaultActor(), (r) => {
+      progress.tick(path.basename(r.file), r.status === 'processed' && r.route ? r.route.action.replace('_', '-') : r.status);
+      out.write(json ? `${JSON.stringify(r)}\n` : `${describeResult(r)}\n`);
+    });
+    return results.some((r) => r.status === 'failed') ? EXIT_SOME_FAILED : EXIT_OK;
+  } finally {
+    progress.stop();
+  }
 }
 
 export function buildProgram(state: { exitCode: number }): Command {
@@ -66,10 +72,11 @@ export function buildProgram(state: { exitCode: number }): Command {
     .option('--workers <n>', 'OCR workers (default: cores)', (v) => positiveInt(v, '--workers'))
     .addOption(ocrEngineOption())
     .addOption(executionProviderOption())
+    .addOption(new Option('--progress <mode>', 'progress on stderr: a bar on a terminal, `progress done/total status file` lines otherwise (auto), or none').choices(PROGRESS_MODES).default('auto'))
     .action(
       async (
         paths: string[],
-        o: { dataDir?: string; json?: boolean; maxPages: number; workers?: number; ocrEngine?: OcrEngineChoice; executionProvider?: ExecutionProviderChoice },
+        o: { dataDir?: string; json?: boolean; maxPages: number; workers?: number; ocrEngine?: OcrEngineChoice; executionProvider?: ExecutionProviderChoice; progress: ProgressChoice },
       ) => {
       const engine = await Engine.open({
         dataDir: resolveDataDir(o.dataDir),
@@ -79,7 +86,7 @@ export function buildProgram(state: { exitCode: number }): Command {
         ...(o.executionProvider ? { executionProvider: o.executionProvider } : {}),
       });
       try {
-        state.exitCode = await runProcess(engine, paths, o.json === true);
+        state.exitCode = await runProcess(engine, paths, o.json === true, process.stdout, o.progress);
       } finally {
         await engine.close();
       }
