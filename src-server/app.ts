@@ -4,6 +4,7 @@ import { hubContract, type HubPrincipalRole } from '../src-shared/contract/hub.t
 import { authenticate, AuthRateLimiter } from './auth.ts';
 import { HubService } from './hub-service.ts';
 import { buildOpenApi } from './openapi.ts';
+import { registerMetricsRoute } from './metrics/prometheus.ts';
 import type { HubDatabase } from './store/database.ts';
 
 export const HUB_VERSION = '0.1.0';
@@ -63,6 +64,7 @@ export function buildHubApp(opts: HubAppOptions): FastifyInstance & { draining: 
     }
   });
   app.get('/openapi.json', async () => openapi);
+  registerMetricsRoute(app, { db: opts.db, clock, limiter });
 
   for (const [name, spec] of Object.entries(hubContract)) {
     const roles = spec.roles as readonly HubPrincipalRole[];

@@ -11,6 +11,7 @@ import type { Source } from '../engine/pipeline.ts';
 import { OCR_ENGINE_ENV, OCR_ENGINES, type OcrEngineChoice } from '../ocr/choose-engine.ts';
 import { EXECUTION_PROVIDER_ENV, EXECUTION_PROVIDERS, type ExecutionProviderChoice } from '../ml/execution-providers.ts';
 import { registerExtraCommands } from './extra-commands.ts';
+import { registerStatsCommand } from './stats-command.ts';
 import { auditVerify } from './audit-verify.ts';
 import { registerAuditReportCommand, verifyExportFile } from './audit-report-command.ts';
 import { maskAuditData } from '../../src-shared/masking.ts';
@@ -148,6 +149,7 @@ export function buildProgram(state: { exitCode: number }): Command {
 
   registerAuditReportCommand(audit, state, dataDirOption);
   registerExtraCommands(program, state, dataDirOption);
+  registerStatsCommand(program, dataDirOption);
   return program;
 }
 

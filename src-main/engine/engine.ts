@@ -26,6 +26,7 @@ import { defaultConcurrency, Pipeline } from './pipeline.ts';
 import { TaskService } from './task-service.ts';
 import { DeviceSecretVault } from '../sync/device-identity.ts';
 import { SyncService } from '../sync/sync-service.ts';
+import { DeviceInsights } from '../insights/device-insights.ts';
 
 export const ENGINE_VERSION = '0.1.0';
 
@@ -120,6 +121,7 @@ export class Engine {
     });
     holder.engine = new Engine(dataDir, db, audit, docs, tasks, blobs, pipeline, ocr, key.storage, loadUnderstanding);
     holder.engine.keyOptions = keyOptions;
+    holder.engine.primary = { executionProvider: executionProviders[0] ?? 'cpu', ocrEngine: opts.ocr?.name ?? plannedEngineName(ocrChoice) };
     return holder.engine;
   }
 
@@ -141,9 +143,17 @@ export class Engine {
   sync(): Promise<SyncService> {
     this.syncService ??= DeviceSecretVault.open(this.dataDir, this.keyOptions.secretStore).then((vault) => {
       if (vault.warning) process.stderr.write(`warning: ${vault.warning}\n`);
-      return new SyncService({ db: this.db, audit: this.audit, vault, siteKey: () => this.siteKey() });
+      return new SyncService({ db: this.db, audit: this.audit, vault, siteKey: () => this.siteKey(), metrics: (range, vendorKey) => this.insights().upload(range, vendorKey) });
     });
     return this.syncService;
+  }
+
+  private primary = { executionProvider: 'cpu', ocrEngine: plannedEngineName('auto') };
+  private insightsService: DeviceInsights | null = null;
+  /** Metrics of this data directory, computed from the store when asked (nothing extra is written per document). */
+  insights(): DeviceInsights {
+    this.insightsService ??= new DeviceInsights({ db: this.db, modelDir: BUNDLED.modelDir, policyFile: BUNDLED.policyFile, primary: this.primary });
+    return this.insightsService;
   }
 
   private sensitive: string[] | null = null;
@@ -237,6 +247,7 @@ export class Engine {
       },
       'audit.verify': async () => this.audit.verify(),
       'system.stats': async () => this.stats(),
+      'insights.get': async ({ window }) => this.insights().snapshot(window),
       'sync.connect': async (a) => (await this.sync()).handlers['sync.connect'](a),
       'sync.status': async (a) => (await this.sync()).handlers['sync.status'](a),
       'sync.now': async (a) => (await this.sync()).handlers['sync.now'](a),

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { DocTypeSchema, FieldNameSchema } from '../../src-shared/document-model.ts';
+import { DEFAULT_DRIFT_POLICY, DriftPolicySchema } from '../../src-shared/insights.ts';
 import { describeIssue } from '../rules/rule-set.ts';
 import { RetentionPolicySchema } from '../retention/retention.ts';
 
@@ -64,6 +65,8 @@ export const PolicySchema = z.strictObject({
   calibration: z.string().optional(),
   /** How long originals, text and field values are kept, per doc type (`countersign retention apply`). */
   retention: RetentionPolicySchema,
+  /** Drift alert thresholds (src-main/insights): class and confidence PSI against the model reference, rising rates, QA error rate. */
+  drift: DriftPolicySchema.default(DEFAULT_DRIFT_POLICY),
 });
 export type Policy = z.infer<typeof PolicySchema>;
 

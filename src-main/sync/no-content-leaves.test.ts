@@ -8,7 +8,7 @@ import { hubClient, seedHub, sqliteBackend, startHub, type RunningHub } from '..
 import { Engine } from '../engine/engine.ts';
 import { makeTextPdf } from '../testing/make-pdf.ts';
 import { DeviceSecretVault, MemorySecretStore } from './device-identity.ts';
-import { spellings } from './residency.ts';
+import { ResidencyFilter, spellings } from './residency.ts';
 import { SyncService } from './sync-service.ts';
 import { FlakyFetch } from './testing.ts';
 
@@ -123,7 +123,15 @@ describe('no document content leaves the device (real hub, every request recorde
 
     // Connect, share one document as a hub task (export), decide hub tasks, sync, upload the audit trail.
     const recorder = new FlakyFetch();
-    const sync = new SyncService({ db: engine.db, audit: engine.audit, vault: await DeviceSecretVault.open(dataDir, new MemorySecretStore()), siteKey: () => engine.siteKey(), fetch: recorder.fetch });
+    const sync = new SyncService({
+      db: engine.db,
+      audit: engine.audit,
+      vault: await DeviceSecretVault.open(dataDir, new MemorySecretStore()),
+      siteKey: () => engine.siteKey(),
+      fetch: recorder.fetch,
+      // The metrics upload rides along: aggregates only, vendor names as the residency policy says.
+      metrics: (range, vendorKey) => engine.insights().upload(range, vendorKey),
+    });
     await sync.connect({ hubUrl: hub.url, enrollmentCode: await seed.code(seed.clerk.user.id), deviceName: 'clerk-pc' });
     await sync.syncOnce();
     const before = recorder.requests.length;
@@ -168,6 +176,7 @@ describe('no document content leaves the device (real hub, every request recorde
 
     const sent = recorder.requests.map((r) => `${r.url}\n${r.body}`).join('\n');
     expect(recorder.requests.length).toBeGreaterThan(8);
+    expect(recorder.requests.filter((r) => r.url.endsWith('/v1/metrics.upload')).length).toBeGreaterThanOrEqual(3);
     expect(recorder.requests.every((r) => r.url.startsWith(hub.url))).toBe(true);
     const leaks = [...forbidden].filter((f) => f.length >= 4).flatMap((f) => encodings(f).filter((e) => sent.includes(e)).map((e) => `${JSON.stringify(f.slice(0, 50))} as ${JSON.stringify(e.slice(0, 50))}`));
     expect(leaks).toEqual([]);
@@ -187,5 +196,24 @@ describe('no document content leaves the device (real hub, every request recorde
     expect(routed[2]).not.toBe(routed[0]);
     const ingested = entries.filter((e) => e.event === 'document.ingested').map((e) => e.data.fileName);
     expect(ingested.every((n) => typeof n === 'string' && n.startsWith('hmac:'))).toBe(true);
+
+    // The metrics arrived, as counts: three local reviews (one correction of iban, vendorAddress, total).
+    const summary = await auditor.call('metrics.summary', { window: '24h' });
+    const group = summary.groups.find((g) => g.modelVersion === '1.1.0')!;
+    expect(group.documents.processed).toBe(4);
+    expect(group.overrides.byField.find((f) => f.key === 'iban')).toMatchObject({ numerator: 1 });
+    // vendor may leave under the default residency policy: the two vendors of the reviewed documents, as read.
+    expect(group.overrides.byVendor).toHaveLength(2);
+    expect(group.overrides.byVendor.find((v) => v.key === 'Brightwater Paper Mill AG')).toMatchObject({ denominator: 2 });
   }, 240_000);
+
+  it('hashes vendor names in the metrics when the site policy keeps vendor on site', async () => {
+    const filter = new ResidencyFilter(await engine.siteKey(), { exportableFields: ['total'], fileNames: 'drop' });
+    const upload = engine.insights().upload({ from: null, to: new Date(Date.now() + 1000).toISOString() }, (v) => filter.fieldValue('vendor', v));
+    const body = JSON.stringify(upload);
+    const vendors = upload.hours.flatMap((h) => h.overrides.filter((o) => o.dimension === 'vendor').map((o) => o.key));
+    expect(vendors.length).toBeGreaterThan(0);
+    expect(vendors.every((v) => /^hmac:[0-9a-f]{64}$/.test(v))).toBe(true);
+    for (const secret of ['Brightwater', 'Ostara', 'Kestrel', IBAN, VAT, ADDRESS, 'confidential']) expect(body).not.toContain(secret);
+  });
 });

@@ -21,6 +21,7 @@ import { backoffDelay } from './backoff.ts';
 import { generateDeviceKey, loadDeviceKey, signBytes, type DeviceKey, type DeviceSecretVault } from './device-identity.ts';
 import { Outbox } from './outbox.ts';
 import { documentSecretsFrom, ResidencyFilter, secretsInTextFrom, siteResidency } from './residency.ts';
+import { uploadMetrics, type MetricsSource } from './metrics-upload.ts';
 
 export interface SyncServiceOptions {
   db: Db;
@@ -37,6 +38,8 @@ export interface SyncServiceOptions {
   /** Between successful syncs in the background loop. */
   intervalMs?: number;
   backoff?: { baseMs?: number; capMs?: number };
+  /** The device's metrics aggregates, uploaded after the audit trail (none when absent). */
+  metrics?: MetricsSource;
 }
 
 export interface SyncReport {
@@ -227,6 +230,10 @@ export class SyncService {
       if (!this.getState('pulled_once')) await this.pull(hub, report);
       await this.push(hub, report);
       await this.uploadAudit(hub, key, report);
+      if (this.o.metrics) {
+        const filter = await this.residencyFilter();
+        await uploadMetrics({ call: (u) => hub.call('metrics.upload', u), metrics: this.o.metrics, filter, getState: (k) => this.getState(k), setState: (k, v) => this.setState(k, v), now: this.clock() });
+      }
       await this.pull(hub, report);
       this.o.db.transaction(() => {
         this.setState('last_sync_at', this.clock().toISOString());

@@ -5,6 +5,7 @@ import { auditHandlers } from './audit.ts';
 import { auditReportHandlers } from './audit-reports.ts';
 import type { HubContext, HubHandlerMap } from './context.ts';
 import { devices } from './devices.ts';
+import { metricsHandlers } from './metrics.ts';
 import { sitesAndUsers } from './sites-users.ts';
 import { syncHandlers } from './sync.ts';
 import { queuesAndTasks } from './tasks.ts';
@@ -18,6 +19,7 @@ export const hubHandlers = {
   ...syncHandlers,
   ...auditHandlers,
   ...auditReportHandlers,
+  ...metricsHandlers,
 } satisfies HubHandlerMap;
 
 /** The handlers for one request, bound to its caller (what `dispatch` calls). Roles were checked already. */

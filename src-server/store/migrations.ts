@@ -97,6 +97,21 @@ const authorization = (d: Dialect): string[] => {
   ];
 };
 
+/** Issue 13: device metrics, aggregates only: one row per device, hour, model and policy version, and each device's latest state. */
+const metrics = (d: Dialect): string[] => {
+  const { ref } = words(d);
+  return [
+    // Versions are '' when unknown, so they can be part of the key; an hour sent again replaces its row.
+    `CREATE TABLE hub_metric_hours (
+      device_id ${ref} NOT NULL REFERENCES hub_devices(id), site_id ${ref} NOT NULL REFERENCES hub_sites(id), hour TEXT NOT NULL,
+      model_version TEXT NOT NULL, policy_version TEXT NOT NULL, hour_json TEXT NOT NULL, received_at TEXT NOT NULL,
+      PRIMARY KEY (device_id, hour, model_version, policy_version))`,
+    `CREATE INDEX hub_metric_hours_site ON hub_metric_hours (site_id, hour)`,
+    `CREATE TABLE hub_metric_current (
+      device_id ${ref} PRIMARY KEY REFERENCES hub_devices(id), site_id ${ref} NOT NULL REFERENCES hub_sites(id), current_json TEXT NOT NULL, received_at TEXT NOT NULL)`,
+  ];
+};
+
 const statements = (list: (d: Dialect) => string[], d: Dialect, skipIf?: (db: Kysely<unknown>) => Promise<boolean>): Migration => ({
   async up(db) {
     if (skipIf && (await skipIf(db))) return;
@@ -119,6 +134,7 @@ const madeByEarlierBuild = (d: Dialect) => async (db: Kysely<unknown>) => {
 export const hubMigrations = (d: Dialect): Record<string, Migration> => ({
   '0001_hub': statements(hub, d, madeByEarlierBuild(d)),
   '0002_authorization': statements(authorization, d),
+  '0005_metrics': statements(metrics, d),
 });
 
 /** Applies pending migrations; refuses a database written by a newer hub. Returns how many ran. */

@@ -47,5 +47,7 @@ export interface HubSchema {
   hub_changes: { seq: Generated<number>; tx: Generated<number>; site_id: number; type: 'task' | 'artifact'; payload_json: string; created_at: string };
   /** The device's rows as the device stores them, plus who sent them and when they arrived. */
   hub_audit: AuditRow & { device_id: number; received_at: string };
+  hub_metric_hours: { device_id: number; site_id: number; hour: string; model_version: string; policy_version: string; hour_json: string; received_at: string };
+  hub_metric_current: { device_id: number; site_id: number; current_json: string; received_at: string };
   hub_audit_batches: { id: Generated<number>; device_id: number; first_seq: number; last_seq: number; signed_bytes: string; signature: string; received_at: string };
 }

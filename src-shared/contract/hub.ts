@@ -4,6 +4,7 @@ import { AuditEntrySchema } from './audit.ts';
 import { auditReportHubCalls } from './audit-report.ts';
 import { mutation, query, type CallSpec, type ContractMap, type HandlersOf } from './define.ts';
 import { DecisionActionSchema } from './tasks.ts';
+import { hubMetricsContract } from './hub-metrics.ts';
 
 /**
  * The hub's API, declared once like the engine's: every call is `POST /v1/<name>` with one JSON
@@ -322,6 +323,7 @@ export const hubContract = {
     ['admin', 'auditor'],
   ),
   ...auditReportHubCalls,
+  ...hubMetricsContract,
 } satisfies ContractMap;
 
 export type HubContract = typeof hubContract;

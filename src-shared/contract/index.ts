@@ -2,6 +2,7 @@ import { auditContract } from './audit.ts';
 import type { HandlersOf } from './define.ts';
 import { documentsContract } from './documents.ts';
 import { deviceSyncContract } from './hub.ts';
+import { insightsContract } from './insights.ts';
 import { systemContract } from './system.ts';
 import { tasksContract } from './tasks.ts';
 
@@ -12,6 +13,7 @@ export const engineContract = {
   ...auditContract,
   ...systemContract,
   ...deviceSyncContract,
+  ...insightsContract,
 };
 
 export type EngineContract = typeof engineContract;
@@ -23,3 +25,4 @@ export * from './audit.ts';
 export * from './documents.ts';
 export * from './system.ts';
 export * from './tasks.ts';
+export * from './insights.ts';

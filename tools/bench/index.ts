@@ -14,6 +14,7 @@ const sections: Section[] = [
   { name: 'ui', load: () => import('./ui.bench.ts') },
   { name: 'hub', load: () => import('./hub.bench.ts') },
   { name: 'store', load: () => import('./store.bench.ts') },
+  { name: 'metrics', load: () => import('./metrics.bench.ts') },
 ];
 
 // Section names; a flag's value (`--execution-provider cuda`) is not one.
