@@ -5,6 +5,7 @@ import { authenticate, AuthRateLimiter } from './auth.ts';
 import { HubService } from './hub-service.ts';
 import { buildOpenApi } from './openapi.ts';
 import { registerMetricsRoute } from './metrics/prometheus.ts';
+import { registerInsightsPage } from './insights-page/insights-page.ts';
 import type { HubDatabase } from './store/database.ts';
 
 export const HUB_VERSION = '0.1.0';
@@ -65,6 +66,7 @@ export function buildHubApp(opts: HubAppOptions): FastifyInstance & { draining: 
   });
   app.get('/openapi.json', async () => openapi);
   registerMetricsRoute(app, { db: opts.db, clock, limiter });
+  registerInsightsPage(app);
 
   for (const [name, spec] of Object.entries(hubContract)) {
     const roles = spec.roles as readonly HubPrincipalRole[];
