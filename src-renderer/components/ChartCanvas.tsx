@@ -5,7 +5,7 @@ import { Chart, type ChartConfiguration } from 'chart.js/auto';
  * One chart.js chart on a canvas, rebuilt when its configuration changes. Canvas drawing needs no
  * inline script or style sheet, so the strict Content-Security-Policy stays as it is.
  */
-export function ChartCanvas({ config, label, height = 220 }: { config: ChartConfiguration; label: string; height?: number }) {
+export function ChartCanvas({ config, label }: { config: ChartConfiguration; label: string }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     if (!canvas.current) return;
@@ -16,8 +16,8 @@ export function ChartCanvas({ config, label, height = 220 }: { config: ChartConf
     return () => chart.destroy();
   }, [config]);
   return (
-    <div className="chart-box" data-height={height}>
-      <canvas ref={canvas} role="img" aria-label={label} height={height} />
+    <div className="chart-box">
+      <canvas ref={canvas} role="img" aria-label={label} />
     </div>
   );
 }
