@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../src-main/engine/engine.ts';
 import { MemorySecretStore } from '../../src-main/sync/device-identity.ts';
 import { parseExport } from '../../src-main/audit/verify-export.ts';
+import { deviceAuditReport } from '../../src-main/cli/audit-report-command.ts';
 import { main as adminCli } from '../admin/cli.ts';
 import { errorCode, hubClient, seedHub, sqliteBackend, startHub, type RunningHub } from '../testing/hub-fixture.ts';
 
@@ -81,6 +82,15 @@ describe('hub audit reports', () => {
     expect(bad.code).toBe(1);
     expect(bad.out).toMatchObject({ ok: false, firstBad: { seq: rejected.seq, problem: `entry ${rejected.seq} (task.rejected) was edited: actor differs from the recorded entry` } });
     expect(bad.err).toContain(`entry ${rejected.seq} (task.rejected) was edited`);
+  });
+
+  it("a device's own report of an enrolled device says the hub's signed copy was checked", async () => {
+    const report = await deviceAuditReport(engine, { from: null, to: null, user: 'sam', document: null });
+    expect(report.entries.map((e) => e.event)).toEqual(['task.rejected']);
+    expect(report.header.source).toMatchObject({ kind: 'device', deviceId, hubUrl: hub.url });
+    expect(report.header.verification.signatures.status).toBe('checked');
+    expect(report.header.verification.signatures.detail).toMatch(/holds 3 entries in 1 batches signed with this device's key/);
+    expect(report.decisions).toEqual([expect.objectContaining({ actor: 'sam', outcome: 'rejected', policyVersion: '2026.1' })]);
   });
 
   it('only admins and auditors, and only of the device site', async () => {
