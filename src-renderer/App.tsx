@@ -4,6 +4,7 @@ import { hrefFor, useRoute, type Route } from './components/router.ts';
 import { ActivityScreen } from './screens/ActivityScreen.tsx';
 import { DocumentScreen } from './screens/DocumentScreen.tsx';
 import { ImportScreen } from './screens/ImportScreen.tsx';
+import { InsightsScreen } from './screens/InsightsScreen.tsx';
 import { QueueScreen } from './screens/QueueScreen.tsx';
 import { ReviewScreen } from './screens/ReviewScreen.tsx';
 import { SettingsScreen } from './screens/SettingsScreen.tsx';
@@ -14,6 +15,7 @@ const NAV: { route: Route; label: string }[] = [
   { route: { screen: 'review', taskId: null }, label: 'Review' },
   { route: { screen: 'import' }, label: 'Import' },
   { route: { screen: 'activity' }, label: 'Activity' },
+  { route: { screen: 'insights' }, label: 'Insights' },
   { route: { screen: 'settings' }, label: 'Settings' },
 ];
 
@@ -69,6 +71,7 @@ export function App() {
         {route.screen === 'document' && <DocumentScreen id={route.id} />}
         {route.screen === 'import' && <ImportScreen />}
         {route.screen === 'activity' && <ActivityScreen />}
+        {route.screen === 'insights' && <InsightsScreen />}
         {route.screen === 'settings' && <SettingsScreen />}
       </main>
     </div>

@@ -6,6 +6,7 @@ import { HubService } from './hub-service.ts';
 import { buildOpenApi } from './openapi.ts';
 import { registerMetricsRoute } from './metrics/prometheus.ts';
 import type { SigningKey } from '../src-common/signing/ed25519.ts';
+import { registerInsightsPage } from './insights-page/insights-page.ts';
 import type { HubDatabase } from './store/database.ts';
 
 export const HUB_VERSION = '0.1.0';
@@ -68,6 +69,7 @@ export function buildHubApp(opts: HubAppOptions): FastifyInstance & { draining: 
   });
   app.get('/openapi.json', async () => openapi);
   registerMetricsRoute(app, { db: opts.db, clock, limiter });
+  registerInsightsPage(app);
 
   for (const [name, spec] of Object.entries(hubContract)) {
     const roles = spec.roles as readonly HubPrincipalRole[];

@@ -9,7 +9,7 @@ export class AppPage {
     await this.page.getByRole('navigation', { name: 'Screens' }).waitFor();
   }
 
-  async goTo(screen: 'Queue' | 'Review' | 'Import' | 'Activity' | 'Settings'): Promise<void> {
+  async goTo(screen: 'Queue' | 'Review' | 'Import' | 'Activity' | 'Insights' | 'Settings'): Promise<void> {
     await this.page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: screen, exact: true }).click();
     await this.page.getByRole('heading', { level: 1, name: new RegExp(`^${screen}`) }).waitFor();
   }

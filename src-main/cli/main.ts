@@ -5,7 +5,9 @@ import type { ProcessResult } from '../../src-shared/process-result.ts';
 import { resolveDataDir } from '../config/data-dir.ts';
 import { defaultActor, Engine, ENGINE_VERSION } from '../engine/engine.ts';
 import { EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE } from './exit-codes.ts';
-import { createProgress } from './progress.ts';
+import { createProgress, PROGRESS_MODES, progressMode, type ProgressChoice } from './progress.ts';
+import { discoverFiles } from '../ingest/discover.ts';
+import type { Source } from '../engine/pipeline.ts';
 import { OCR_ENGINE_ENV, OCR_ENGINES, type OcrEngineChoice } from '../ocr/choose-engine.ts';
 import { EXECUTION_PROVIDER_ENV, EXECUTION_PROVIDERS, type ExecutionProviderChoice } from '../ml/execution-providers.ts';
 import { registerExtraCommands } from './extra-commands.ts';
@@ -13,6 +15,7 @@ import { registerStatsCommand } from './stats-command.ts';
 import { applyOcrModel, ocrModelOption } from './ocr-model-option.ts';
 import type { OcrModelVariant } from '../ocr/onnx/ocr-model-variant.ts';
 import { auditVerify } from './audit-verify.ts';
+import { registerAuditReportCommand, verifyExportFile } from './audit-report-command.ts';
 import { maskAuditData } from '../../src-shared/masking.ts';
 
 const dataDirOption = () => new Option('--data-dir <dir>', 'data directory (default: $COUNTERSIGN_DATA_DIR, else the per-user app-data folder)');
@@ -38,17 +41,21 @@ export function describeResult(r: ProcessResult): string {
   return parts.join(' ');
 }
 
-export async function runProcess(engine: Engine, paths: string[], json: boolean, out: NodeJS.WritableStream = process.stdout): Promise<number> {
-  const resumed = await engine.pipeline.resumePending((r) => process.stderr.write(`resumed from an interrupted run: ${describeResult(r)}\n`));
-  void resumed;
-  let progress: ReturnType<typeof createProgress> | null = null;
-  const results = await engine.pipeline.processPaths(paths, defaultActor(), (r, i, n) => {
-    progress ??= createProgress(n, !json && process.stderr.isTTY === true);
-    progress.tick(r.file);
-    out.write(json ? `${JSON.stringify(r)}\n` : `${describeResult(r)}\n`);
-  });
-  (progress as ReturnType<typeof createProgress> | null)?.stop();
-  return results.some((r) => r.status === 'failed') ? EXIT_SOME_FAILED : EXIT_OK;
+/** Processes files and folders, one result line per document on `out`; progress on stderr from the start of the batch. */
+export async function runProcess(engine: Engine, paths: string[], json: boolean, out: NodeJS.WritableStream = process.stdout, progressChoice: ProgressChoice = 'auto'): Promise<number> {
+  await engine.pipeline.resumePending((r) => process.stderr.write(`resumed from an interrupted run: ${describeResult(r)}\n`));
+  // Folders are expanded first, so the bar knows the total before the first document is read.
+  const sources: Source[] = discoverFiles(paths).map((f) => ({ kind: 'path', file: f.file, ...(f.missing ? { missing: true } : {}) }));
+  const progress = createProgress(sources.length, progressMode(progressChoice));
+  try {
+    const results = await engine.pipeline.processSources(sources, defaultActor(), (r) => {
+      progress.tick(path.basename(r.file), r.status === 'processed' && r.route ? r.route.action.replace('_', '-') : r.status);
+      out.write(json ? `${JSON.stringify(r)}\n` : `${describeResult(r)}\n`);
+    });
+    return results.some((r) => r.status === 'failed') ? EXIT_SOME_FAILED : EXIT_OK;
+  } finally {
+    progress.stop();
+  }
 }
 
 export function buildProgram(state: { exitCode: number }): Command {
@@ -69,10 +76,11 @@ export function buildProgram(state: { exitCode: number }): Command {
     .addOption(ocrEngineOption())
     .addOption(executionProviderOption())
     .addOption(ocrModelOption())
+    .addOption(new Option('--progress <mode>', 'progress on stderr: a bar on a terminal, `progress done/total status file` lines otherwise (auto), or none').choices(PROGRESS_MODES).default('auto'))
     .action(
       async (
         paths: string[],
-        o: { dataDir?: string; json?: boolean; maxPages: number; workers?: number; ocrEngine?: OcrEngineChoice; executionProvider?: ExecutionProviderChoice; ocrModel?: OcrModelVariant },
+        o: { dataDir?: string; json?: boolean; maxPages: number; workers?: number; ocrEngine?: OcrEngineChoice; executionProvider?: ExecutionProviderChoice; ocrModel?: OcrModelVariant; progress: ProgressChoice },
       ) => {
       applyOcrModel(o.ocrModel);
       const engine = await Engine.open({
@@ -83,7 +91,7 @@ export function buildProgram(state: { exitCode: number }): Command {
         ...(o.executionProvider ? { executionProvider: o.executionProvider } : {}),
       });
       try {
-        state.exitCode = await runProcess(engine, paths, o.json === true);
+        state.exitCode = await runProcess(engine, paths, o.json === true, process.stdout, o.progress);
       } finally {
         await engine.close();
       }
@@ -110,10 +118,11 @@ export function buildProgram(state: { exitCode: number }): Command {
     .description("Check the hash chain and, when enrolled with a hub, the hub's copy of what this device uploaded; exit 0 when both agree, 1 naming the first bad entry or batch")
     .addOption(dataDirOption())
     .option('--json', 'print the result as JSON')
-    .action(async (o: { dataDir?: string; json?: boolean }) => {
+    .option('--export <file>', 'instead: check a report made by `audit report --format jsonl` against the recorded chain, naming the first edited, added or removed entry')
+    .action(async (o: { dataDir?: string; json?: boolean; export?: string }) => {
       const engine = await Engine.open({ dataDir: resolveDataDir(o.dataDir), understanding: null });
       try {
-        state.exitCode = await auditVerify(engine, { json: o.json === true });
+        state.exitCode = o.export ? verifyExportFile(engine, o.export, { json: o.json === true }) : await auditVerify(engine, { json: o.json === true });
       } finally {
         await engine.close();
       }
@@ -144,6 +153,7 @@ export function buildProgram(state: { exitCode: number }): Command {
       }
     });
 
+  registerAuditReportCommand(audit, state, dataDirOption);
   registerExtraCommands(program, state, dataDirOption);
   registerStatsCommand(program, dataDirOption);
   return program;

@@ -6,6 +6,7 @@ export type Route =
   | { screen: 'document'; id: number }
   | { screen: 'import' }
   | { screen: 'activity' }
+  | { screen: 'insights' }
   | { screen: 'settings' };
 
 /** Hash routes (`#/review/12`): they work the same from file:// in Electron and from http:// in browser mode. */
@@ -19,6 +20,7 @@ export function parseRoute(hash: string): Route {
       return n === null ? { screen: 'queue' } : { screen: 'document', id: n };
     case 'import':
     case 'activity':
+    case 'insights':
     case 'settings':
       return { screen };
     default:

@@ -2,8 +2,11 @@ import { useRef, useState, type DragEvent } from 'react';
 import type { ProcessResult } from '../../src-shared/process-result.ts';
 import { client, settingsStore, useSettings } from '../stores/app-stores.ts';
 
-/** Files per upload call: small batches keep the progress bar moving and each request modest. */
-const BATCH = 4;
+/** Calls in flight at once: one file per call, so each row says exactly where its file is. */
+const IN_FLIGHT = 2;
+
+/** One picked file on its way: waiting, being read and understood, or done with its result. */
+type ImportRow = { name: string; state: 'waiting' | 'processing' | 'done'; result?: ProcessResult };
 
 function toBase64(buf: ArrayBuffer): string {
   const bytes = new Uint8Array(buf);
@@ -13,8 +16,7 @@ function toBase64(buf: ArrayBuffer): string {
 }
 
 export function ImportScreen() {
-  const [results, setResults] = useState<ProcessResult[]>([]);
-  const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
+  const [rows, setRows] = useState<ImportRow[]>([]);
   const [over, setOver] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const input = useRef<HTMLInputElement>(null);
@@ -23,21 +25,29 @@ export function ImportScreen() {
   const upload = async (files: File[]) => {
     if (!files.length) return;
     setError(null);
-    setProgress({ done: 0, total: files.length });
-    const all: ProcessResult[] = [];
-    for (let i = 0; i < files.length; i += BATCH) {
-      const batch = files.slice(i, i + BATCH);
-      try {
-        const payload = await Promise.all(batch.map(async (f) => ({ name: f.name, dataBase64: toBase64(await f.arrayBuffer()) })));
-        const r = await client.call('documents.upload', { files: payload, actor });
-        all.push(...r.results);
-      } catch (err) {
-        setError((err as Error).message);
-        all.push(...batch.map((f) => ({ file: f.name, status: 'failed' as const, error: { code: 'upload_failed', message: (err as Error).message } })));
+    // Every file is listed at once; each row moves on as its own call does.
+    const current: ImportRow[] = files.map((f) => ({ name: f.name, state: 'waiting' }));
+    setRows([...current]);
+    const set = (i: number, row: ImportRow) => {
+      current[i] = row;
+      setRows([...current]);
+    };
+    let next = 0;
+    const worker = async () => {
+      while (next < files.length) {
+        const i = next++;
+        const f = files[i]!;
+        set(i, { name: f.name, state: 'processing' });
+        try {
+          const r = await client.call('documents.upload', { files: [{ name: f.name, dataBase64: toBase64(await f.arrayBuffer()) }], actor });
+          set(i, { name: f.name, state: 'done', result: r.results[0]! });
+        } catch (err) {
+          setError((err as Error).message);
+          set(i, { name: f.name, state: 'done', result: { file: f.name, status: 'failed', error: { code: 'upload_failed', message: (err as Error).message } } });
+        }
       }
-      setResults([...all]);
-      setProgress({ done: Math.min(files.length, i + BATCH), total: files.length });
-    }
+    };
+    await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, files.length) }, worker));
   };
 
   const onDrop = (e: DragEvent) => {
@@ -46,6 +56,8 @@ export function ImportScreen() {
     void upload([...e.dataTransfer.files]);
   };
 
+  const results = rows.flatMap((r) => (r.result ? [r.result] : []));
+  const progress = rows.length ? { done: results.length, total: rows.length } : null;
   const counts = results.reduce<Record<string, number>>((c, r) => ((c[r.route?.action ?? r.status] = (c[r.route?.action ?? r.status] ?? 0) + 1), c), {});
 
   return (
@@ -85,7 +97,7 @@ export function ImportScreen() {
           {error}
         </p>
       )}
-      {results.length > 0 && (
+      {rows.length > 0 && (
         <table className="plain" aria-label="Import results">
           <thead>
             <tr>
@@ -96,14 +108,33 @@ export function ImportScreen() {
             </tr>
           </thead>
           <tbody>
-            {results.map((r, i) => (
-              <tr key={i}>
-                <td>{r.documentId ? <a href={`#/document/${r.documentId}`}>{r.file}</a> : r.file}</td>
-                <td>{r.status === 'failed' ? `failed: ${r.error?.code}` : r.status === 'duplicate' ? `duplicate of ${r.duplicateOf}` : 'processed'}</td>
-                <td>{r.docType ? `${r.docType.label} ${Math.round(r.docType.score * 100)}%` : '—'}</td>
-                <td>{r.route ? `${r.route.action}${r.route.reasons.length ? `: ${r.route.reasons.join('; ')}` : ''}` : '—'}</td>
-              </tr>
-            ))}
+            {rows.map((row, i) => {
+              const r = row.result;
+              return (
+                <tr key={i} data-state={row.state} aria-busy={row.state === 'processing'}>
+                  <td>{r?.documentId ? <a href={`#/document/${r.documentId}`}>{r.file}</a> : row.name}</td>
+                  <td>
+                    {!r ? (
+                      row.state === 'processing' ? (
+                        <span className="file-progress">
+                          <progress aria-label={`Processing ${row.name}`} /> processing…
+                        </span>
+                      ) : (
+                        <span className="muted">waiting</span>
+                      )
+                    ) : r.status === 'failed' ? (
+                      `failed: ${r.error?.code}`
+                    ) : r.status === 'duplicate' ? (
+                      `duplicate of ${r.duplicateOf}`
+                    ) : (
+                      'processed'
+                    )}
+                  </td>
+                  <td>{r?.docType ? `${r.docType.label} ${Math.round(r.docType.score * 100)}%` : '—'}</td>
+                  <td>{r?.route ? `${r.route.action}${r.route.reasons.length ? `: ${r.route.reasons.join('; ')}` : ''}` : '—'}</td>
+                </tr>
+              );
+            })}
           </tbody>
         </table>
       )}

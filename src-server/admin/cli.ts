@@ -5,6 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import { ApiError, createClient } from '../../src-shared/contract/dispatch.ts';
 import { ArtifactKindSchema, HubRoleSchema, hubHttpTransport, type HubContract } from '../../src-shared/contract/hub.ts';
 import { HubService } from '../hub-service.ts';
+import { registerHubAuditReport } from './audit-report-commands.ts';
 import { migrateHub } from '../store/migrations.ts';
 import { HubDatabase } from '../store/database.ts';
 
@@ -153,6 +154,7 @@ export async function main(argv: string[], out: Out = (v) => process.stdout.writ
   const audit = program.command('audit').description("Devices' uploaded audit trails");
   audit.command('verify <deviceId>').action(async (id: string) => out(await hub().call('audit.verify', { deviceId: int(id) })));
   audit.command('head <deviceId>').action(async (id: string) => out(await hub().call('audit.head', { deviceId: int(id) })));
+  registerHubAuditReport(audit, hub, out);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

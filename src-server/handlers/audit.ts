@@ -137,7 +137,7 @@ async function insertAudit(t: HubKysely, deviceId: number, es: AuditEntry[], rec
  * the device's enrolled key over the stored bytes, each entry in a batch must be the entry stored at
  * its seq, and every stored entry must lie in some signed batch.
  */
-async function verify(hub: HubContext, deviceId: number) {
+export async function verify(hub: HubContext, deviceId: number) {
   const db = hub.store.db;
   const device = await db.selectFrom('hub_devices').select('public_key').where('id', '=', deviceId).executeTakeFirst();
   if (!device) throw new ApiError('not_found', `No device ${deviceId}`);

@@ -3,6 +3,7 @@ import type { Principal } from '../auth.ts';
 import { artifacts } from './artifacts.ts';
 import { auditHandlers } from './audit.ts';
 import { policyPreview } from './policy-preview.ts';
+import { auditReportHandlers } from './audit-reports.ts';
 import type { HubContext, HubHandlerMap } from './context.ts';
 import { devices } from './devices.ts';
 import { metricsHandlers } from './metrics.ts';
@@ -19,6 +20,7 @@ export const hubHandlers = {
   ...queuesAndTasks,
   ...syncHandlers,
   ...auditHandlers,
+  ...auditReportHandlers,
   ...metricsHandlers,
 } satisfies HubHandlerMap;
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DocTypeSchema } from '../document-model.ts';
 import { AuditEntrySchema } from './audit.ts';
+import { auditReportHubCalls } from './audit-report.ts';
 import { mutation, query, type CallSpec, type ContractMap, type HandlersOf } from './define.ts';
 import { DecisionActionSchema } from './tasks.ts';
 import { hubMetricsContract } from './hub-metrics.ts';
@@ -331,6 +332,7 @@ export const hubContract = {
     ),
     ['admin', 'auditor'],
   ),
+  ...auditReportHubCalls,
   ...hubMetricsContract,
 } satisfies ContractMap;
 
