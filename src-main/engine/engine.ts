@@ -15,6 +15,7 @@ import { CachedOcrEngine } from '../ocr/cached-ocr.ts';
 import type { Db } from '../store/database.ts';
 import { openDataDirDatabase } from '../store/secure-store.ts';
 import { DocumentRepo } from '../store/document-repo.ts';
+import { WriteDoor } from '../store/mutate.ts';
 import { EInvoiceRepo } from '../store/einvoice-repo.ts';
 import { renderPageImage } from '../text/index.ts';
 import { BUNDLED, loadBundledUnderstanding } from '../understand/bundled.ts';
@@ -64,6 +65,8 @@ export class Engine {
   private constructor(
     readonly dataDir: string,
     readonly db: Db,
+    /** Every write of this engine goes through it: one transaction, its audit entries, a change event. */
+    readonly door: WriteDoor,
     readonly audit: AuditLog,
     readonly docs: DocumentRepo,
     readonly tasks: TaskService,
@@ -85,8 +88,9 @@ export class Engine {
     if (key.warning) warn(key.warning);
     const db = await openDataDirDatabase(dataDir, keyOptions, warn);
     const audit = new AuditLog(db);
+    const door = new WriteDoor(db, audit);
     const docs = new DocumentRepo(db);
-    const tasks = new TaskService(db, audit);
+    const tasks = new TaskService(db, door);
     const blobs = new BlobStore(path.join(dataDir, 'blobs'), key.key);
     const workers = opts.ocrWorkers ?? defaultConcurrency();
     const ocrChoice = opts.ocrEngine ?? ocrEngineSetting();
@@ -108,6 +112,7 @@ export class Engine {
     const holder: { engine?: Engine } = {};
     const pipeline = new Pipeline({
       db,
+      door,
       docs,
       tasks,
       audit,
@@ -118,7 +123,7 @@ export class Engine {
       maxPages: opts.maxPages ?? 500,
       concurrency: workers,
     });
-    holder.engine = new Engine(dataDir, db, audit, docs, tasks, blobs, pipeline, ocr, key.storage, loadUnderstanding);
+    holder.engine = new Engine(dataDir, db, door, audit, docs, tasks, blobs, pipeline, ocr, key.storage, loadUnderstanding);
     holder.engine.keyOptions = keyOptions;
     return holder.engine;
   }
@@ -141,7 +146,7 @@ export class Engine {
   sync(): Promise<SyncService> {
     this.syncService ??= DeviceSecretVault.open(this.dataDir, this.keyOptions.secretStore).then((vault) => {
       if (vault.warning) process.stderr.write(`warning: ${vault.warning}\n`);
-      return new SyncService({ db: this.db, audit: this.audit, vault, siteKey: () => this.siteKey() });
+      return new SyncService({ db: this.db, audit: this.audit, door: this.door, actor: defaultActor(), vault, siteKey: () => this.siteKey() });
     });
     return this.syncService;
   }

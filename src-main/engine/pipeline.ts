@@ -11,6 +11,7 @@ import type { SupportedMime } from '../ingest/sniff.ts';
 import type { OcrEngine } from '../ocr/ocr-engine.ts';
 import { PipelineError, toErrorInfo } from '../pipeline/pipeline-error.ts';
 import type { Db } from '../store/database.ts';
+import type { RecordAudit, WriteDoor } from '../store/mutate.ts';
 import type { DocumentRepo, DocumentRow } from '../store/document-repo.ts';
 import { EInvoiceRepo } from '../store/einvoice-repo.ts';
 import { extractText } from '../text/index.ts';
@@ -19,6 +20,7 @@ import type { TaskService } from './task-service.ts';
 
 export interface PipelineDeps {
   db: Db;
+  door: WriteDoor;
   docs: DocumentRepo;
   tasks: TaskService;
   audit: AuditLog;
@@ -101,11 +103,11 @@ export class Pipeline {
     } catch (err) {
       // Nothing readable: still recorded, so the batch report and the audit show it.
       const error = toErrorInfo(err);
-      const id = this.d.db.transaction(() => {
+      const id = this.d.door.mutate('documents.ingest', (audit) => {
         const docId = this.d.docs.insert({ sha256: null, fileName, sourcePath: src.kind === 'path' ? path.resolve(file) : null, mime: null, sizeBytes: 0, status: 'failed', stage: null, error });
-        this.d.audit.append({ actor, event: 'document.failed', data: { documentId: docId, fileName, stage: 'ingest', error } });
+        audit({ actor, event: 'document.failed', data: { documentId: docId, fileName, stage: 'ingest', error } });
         return docId;
-      })();
+      });
       return { file, documentId: id, status: 'failed', error, timingsMs: { ...timings, total: performance.now() - started } };
     }
 
@@ -113,11 +115,11 @@ export class Pipeline {
     const recordOf = (i: IngestedBytes) => ({ sha256: i.sha256, fileName, sourcePath, mime: i.mime, sizeBytes: i.bytes.length });
     const existing = this.d.docs.originalBySha(ing.sha256);
     if (existing && (existing.status !== 'pending' || this.inFlight.has(existing.id))) {
-      const id = this.d.db.transaction(() => {
+      const id = this.d.door.mutate('documents.ingest', (audit) => {
         const docId = this.d.docs.insert({ ...recordOf(ing), status: 'duplicate', stage: null, duplicateOf: existing.id });
-        this.d.audit.append({ actor, event: 'document.duplicate', documentSha256: ing.sha256, data: { documentId: docId, fileName, duplicateOf: existing.id } });
+        audit({ actor, event: 'document.duplicate', documentSha256: ing.sha256, data: { documentId: docId, fileName, duplicateOf: existing.id } });
         return docId;
-      })();
+      });
       return { file, sha256: ing.sha256, documentId: id, status: 'duplicate', duplicateOf: existing.id, timingsMs: { ...timings, total: performance.now() - started } };
     }
 
@@ -126,17 +128,17 @@ export class Pipeline {
       const t0 = performance.now();
       // Blob first: a crash after it leaves an unreferenced blob, never a row without its bytes.
       if (ing.bytes.length > 0 && ing.mime) this.d.blobs.put(ing.sha256, ing.bytes);
-      const id = this.d.db.transaction(() => {
+      const id = this.d.door.mutate('documents.ingest', (audit) => {
         const fail = ing.bytes.length === 0
           ? { code: 'empty_file', message: 'The file is empty (0 bytes)' }
           : !ing.mime
             ? { code: 'unsupported_type', message: 'Not a supported document: expected a PDF, PNG, JPEG or TIFF file, or an e-invoice XML' }
             : null;
         const docId = this.d.docs.insert({ ...recordOf(ing), status: fail ? 'failed' : 'pending', stage: fail ? null : 'text', error: fail });
-        this.d.audit.append({ actor, event: 'document.ingested', documentSha256: ing.sha256, data: { documentId: docId, fileName, mime: ing.mime, sizeBytes: ing.bytes.length } });
-        if (fail) this.d.audit.append({ actor: PIPELINE_ACTOR, event: 'document.failed', documentSha256: ing.sha256, data: { documentId: docId, stage: 'ingest', error: fail } });
+        audit({ actor, event: 'document.ingested', documentSha256: ing.sha256, data: { documentId: docId, fileName, mime: ing.mime, sizeBytes: ing.bytes.length } });
+        if (fail) audit({ actor: PIPELINE_ACTOR, event: 'document.failed', documentSha256: ing.sha256, data: { documentId: docId, stage: 'ingest', error: fail } });
         return docId;
-      })();
+      });
       timings.ingest = performance.now() - t0;
       row = this.d.docs.byId(id)!;
       if (row.status === 'failed') return this.resultFor(row.id, file);
@@ -168,11 +170,11 @@ export class Pipeline {
   }
 
   private fail(row: DocumentRow, stage: string, error: { code: string; message: string }, timings: Record<string, number>, startedAt: number, stageStarted?: { at: string; t: number }): void {
-    this.d.db.transaction(() => {
+    this.d.door.mutate(`documents.${stage}`, (audit) => {
       if (stageStarted) this.d.docs.addStageRun(row.id, { stage, status: 'failed', startedAt: stageStarted.at, durationMs: performance.now() - stageStarted.t, error });
       this.d.docs.setFailed(row.id, error, { ...timings, total: performance.now() - startedAt });
-      this.d.audit.append({ actor: PIPELINE_ACTOR, event: 'document.failed', documentSha256: row.sha256, data: { documentId: row.id, stage, error } });
-    })();
+      audit({ actor: PIPELINE_ACTOR, event: 'document.failed', documentSha256: row.sha256, data: { documentId: row.id, stage, error } });
+    });
   }
 
   private async textStage(row: DocumentRow, timings: Record<string, number>, bytes?: Buffer): Promise<void> {
@@ -186,29 +188,29 @@ export class Pipeline {
       );
       timings.text = performance.now() - t;
       const next = this.d.textOnly ? null : 'understand';
-      this.d.db.transaction(() => {
+      this.d.door.mutate('documents.text', (audit) => {
         this.d.docs.saveText(row.id, text.pages, text.source, text.engine, next, timings);
-        if (einvoice) this.recordEInvoice(row, einvoice);
+        if (einvoice) this.recordEInvoice(row, einvoice, audit);
         this.d.docs.addStageRun(row.id, { stage: 'text', status: 'ok', startedAt: at, durationMs: timings.text!, engine: text.engine });
         const chars = text.pages.reduce((n: number, p: { text: string }) => n + p.text.length, 0);
-        this.d.audit.append({ actor: PIPELINE_ACTOR, event: 'text.extracted', documentSha256: row.sha256, data: { documentId: row.id, source: text.source, engine: text.engine, pages: text.pages.length, chars } });
+        audit({ actor: PIPELINE_ACTOR, event: 'text.extracted', documentSha256: row.sha256, data: { documentId: row.id, source: text.source, engine: text.engine, pages: text.pages.length, chars } });
         if (!next) {
           this.d.docs.markProcessed(row.id, timings);
-          this.d.audit.append({ actor: PIPELINE_ACTOR, event: 'document.processed', documentSha256: row.sha256, data: { documentId: row.id } });
+          audit({ actor: PIPELINE_ACTOR, event: 'document.processed', documentSha256: row.sha256, data: { documentId: row.id } });
         }
-      })();
+      });
     } catch (err) {
       timings.text = performance.now() - t;
       this.fail(row, 'text', toErrorInfo(err), timings, t, { at, t });
     }
   }
 
-  private recordEInvoice(row: DocumentRow, e: EInvoiceRecord): void {
+  private recordEInvoice(row: DocumentRow, e: EInvoiceRecord, audit: RecordAudit): void {
     this.einvoices.save(row.id, e);
     const data = e.invoice
       ? { documentId: row.id, attachment: e.attachment, syntax: e.invoice.syntax, profile: e.invoice.profile, typeCode: e.invoice.typeCode }
       : { documentId: row.id, attachment: e.attachment, error: e.error };
-    this.d.audit.append({ actor: PIPELINE_ACTOR, event: e.invoice ? 'einvoice.read' : 'einvoice.refused', documentSha256: row.sha256, data });
+    audit({ actor: PIPELINE_ACTOR, event: e.invoice ? 'einvoice.read' : 'einvoice.refused', documentSha256: row.sha256, data });
   }
 
   private async understandStage(row: DocumentRow, timings: Record<string, number>): Promise<void> {
@@ -226,17 +228,17 @@ export class Pipeline {
       });
       Object.assign(timings, u.timingsMs);
       timings.understand = performance.now() - t;
-      this.d.db.transaction(() => {
+      this.d.door.mutate('documents.understand', (audit) => {
         this.d.docs.saveUnderstanding(row.id, u, timings);
         this.d.docs.addStageRun(row.id, { stage: 'understand', status: 'ok', startedAt: at, durationMs: timings.understand!, engine: `${u.model.name}@${u.model.version}` });
-        this.d.audit.append({
+        audit({
           actor: PIPELINE_ACTOR,
           event: 'document.classified',
           documentSha256: row.sha256,
           data: { documentId: row.id, label: u.docType.label, score: u.docType.score },
           model: u.model,
         });
-        this.d.audit.append({
+        audit({
           actor: PIPELINE_ACTOR,
           event: 'document.routed',
           documentSha256: row.sha256,
@@ -261,10 +263,10 @@ export class Pipeline {
             batchApprovable: u.route.batchApprovable,
             qaSampled: u.route.qaSampled,
           });
-          this.d.audit.append({ actor: PIPELINE_ACTOR, event: 'task.created', documentSha256: row.sha256, data: { taskId, documentId: row.id, reasons: u.route.reasons }, model: u.model, policyVersion: u.route.policyVersion });
+          audit({ actor: PIPELINE_ACTOR, event: 'task.created', documentSha256: row.sha256, data: { taskId, documentId: row.id, reasons: u.route.reasons }, model: u.model, policyVersion: u.route.policyVersion });
         }
-        this.d.audit.append({ actor: PIPELINE_ACTOR, event: 'document.processed', documentSha256: row.sha256, data: { documentId: row.id }, model: u.model, policyVersion: u.route.policyVersion });
-      })();
+        audit({ actor: PIPELINE_ACTOR, event: 'document.processed', documentSha256: row.sha256, data: { documentId: row.id }, model: u.model, policyVersion: u.route.policyVersion });
+      });
     } catch (err) {
       timings.understand = performance.now() - t;
       const info = err instanceof PipelineError ? toErrorInfo(err) : { code: 'model_failed', message: `Understanding failed: ${(err as Error).message}` };

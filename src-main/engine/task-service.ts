@@ -1,8 +1,8 @@
 import type { Decision, Task } from '../../src-shared/contract/tasks.ts';
 import { ApiError } from '../../src-shared/contract/dispatch.ts';
 import type { DocType } from '../../src-shared/document-model.ts';
-import type { AuditLog } from '../audit/audit-log.ts';
 import type { Db } from '../store/database.ts';
+import type { WriteDoor } from '../store/mutate.ts';
 import { likeContains, Where } from '../store/where.ts';
 
 type TaskRow = {
@@ -41,7 +41,7 @@ export const UNDO_WINDOW_MS = 30_000;
 export class TaskService {
   constructor(
     private readonly db: Db,
-    private readonly audit: AuditLog,
+    private readonly door: WriteDoor,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
@@ -102,7 +102,7 @@ export class TaskService {
   }
 
   decide(d: { taskId: number; action: 'approve' | 'correct' | 'reject'; actor: string; reason?: string; corrections?: Record<string, string>; timeSpentMs?: number }): { task: Task; decision: Decision } {
-    return this.db.transaction(() => {
+    return this.door.mutate('tasks.decide', (audit) => {
       const row = this.db.prepare<[number], TaskRow>(`${TASK_SELECT} WHERE t.id = ?`).get(d.taskId);
       if (!row) throw new ApiError('not_found', `No task ${d.taskId}`);
       if (row.status !== 'open') throw new ApiError('already_decided', `Task ${d.taskId} was already decided (${row.decision ?? row.status})`);
@@ -128,7 +128,7 @@ export class TaskService {
         this.db.prepare('UPDATE decisions SET changes_json = ? WHERE id = ?').run(JSON.stringify(changes), decisionId);
       }
       this.db.prepare(`UPDATE tasks SET status = 'decided', decided_at = ? WHERE id = ?`).run(ts, row.id);
-      this.audit.append({
+      audit({
         actor: d.actor,
         event: `task.${d.action === 'approve' ? 'approved' : d.action === 'correct' ? 'corrected' : 'rejected'}`,
         documentSha256: row.sha256,
@@ -147,12 +147,12 @@ export class TaskService {
         createdAt: ts,
       };
       return { task: this.get(row.id), decision };
-    })();
+    });
   }
 
   /** Reopens a task whose last decision is recent; corrections are rolled back, all of it audited. */
   undo(u: { taskId: number; actor: string }, windowMs = UNDO_WINDOW_MS): { task: Task } {
-    return this.db.transaction(() => {
+    return this.door.mutate('tasks.undo', (audit) => {
       const task = this.get(u.taskId);
       const last = this.db
         .prepare<[number], { id: number; actor: string; created_at: string; document_id: number }>(
@@ -173,8 +173,8 @@ export class TaskService {
       this.db.prepare('UPDATE decisions SET undone_at = ? WHERE id = ?').run(ts, last.id);
       this.db.prepare(`UPDATE tasks SET status = 'open', decided_at = NULL WHERE id = ?`).run(u.taskId);
       const doc = this.db.prepare<[number], { sha256: string | null }>('SELECT sha256 FROM documents WHERE id = ?').get(last.document_id);
-      this.audit.append({ actor: u.actor, event: 'task.undone', documentSha256: doc?.sha256 ?? null, data: { taskId: u.taskId, decisionId: last.id } });
+      audit({ actor: u.actor, event: 'task.undone', documentSha256: doc?.sha256 ?? null, data: { taskId: u.taskId, decisionId: last.id } });
       return { task: this.get(u.taskId) };
-    })();
+    });
   }
 }

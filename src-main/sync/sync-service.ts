@@ -16,6 +16,7 @@ import type { AuditEntry } from '../../src-shared/contract/audit.ts';
 import { canonicalJson } from '../audit/canonical-json.ts';
 import { GENESIS_HASH, type AuditLog } from '../audit/audit-log.ts';
 import type { Db } from '../store/database.ts';
+import { WriteDoor } from '../store/mutate.ts';
 import { compareHeldAudit, type HubAuditComparison } from './audit-compare.ts';
 import { backoffDelay } from './backoff.ts';
 import { generateDeviceKey, loadDeviceKey, signBytes, type DeviceKey, type DeviceSecretVault } from './device-identity.ts';
@@ -25,6 +26,10 @@ import { documentSecretsFrom, ResidencyFilter, secretsInTextFrom, siteResidency 
 export interface SyncServiceOptions {
   db: Db;
   audit: AuditLog;
+  /** The engine's write door; one over `db` and `audit` when not given. */
+  door?: WriteDoor;
+  /** Who connecting to a hub and sharing a document are recorded as (the local user). */
+  actor?: string;
   vault: DeviceSecretVault;
   /** The site key (HMAC-SHA256) that hashes values the site policy keeps on site; it never leaves the device. */
   siteKey: Buffer | (() => Promise<Buffer>);
@@ -86,6 +91,7 @@ export class SyncService {
   readonly outbox: Outbox;
   readonly handlers: HandlersOf<DeviceSyncContract>;
   private readonly clock: () => Date;
+  private readonly door: WriteDoor;
   private secrets: { credential: string; key: DeviceKey } | null = null;
   private inFlight: Promise<SyncReport> | null = null;
   private failures = 0;
@@ -96,6 +102,7 @@ export class SyncService {
 
   constructor(private readonly o: SyncServiceOptions) {
     this.clock = o.clock ?? (() => new Date());
+    this.door = o.door ?? new WriteDoor(o.db, o.audit);
     this.outbox = new Outbox(o.db, this.clock);
     this.handlers = {
       'sync.connect': async (a) => (await this.connect(a), this.status()),
@@ -123,10 +130,10 @@ export class SyncService {
     return Number(this.getState(key) ?? 0);
   }
 
-  private hubClient(credential: string | null) {
-    const url = this.getState('hub_url');
+  private hubClient(credential: string | null, hub?: { url: string; insecure: boolean }) {
+    const url = hub?.url ?? this.getState('hub_url');
     if (!url) throw new ApiError('not_connected', 'This device is not connected to a hub');
-    checkHubUrl(url, this.getState('hub_insecure') === '1');
+    checkHubUrl(url, hub?.insecure ?? this.getState('hub_insecure') === '1');
     return createClient<HubContract>(hubHttpTransport(url, () => credential, this.o.fetch ?? fetch));
   }
 
@@ -139,17 +146,17 @@ export class SyncService {
     return this.secrets;
   }
 
-  /** Enrolls with a one-time code: a fresh Ed25519 key, the credential into the keychain. */
+  /** Enrolls with a one-time code: a fresh Ed25519 key, the credential into the keychain; the enrollment is audited. */
   async connect(a: { hubUrl: string; enrollmentCode: string; deviceName: string; allowInsecure?: boolean | undefined }): Promise<void> {
     checkHubUrl(a.hubUrl, a.allowInsecure ?? false);
     const { key, privateKeyB64 } = generateDeviceKey();
-    this.setState('hub_url', a.hubUrl);
-    this.setState('hub_insecure', a.allowInsecure ? 1 : null);
-    const client = this.hubClient(a.enrollmentCode);
+    const client = this.hubClient(a.enrollmentCode, { url: a.hubUrl, insecure: a.allowInsecure ?? false });
     const r = await client.call('device.enroll', { name: a.deviceName, publicKey: key.publicKey });
     await this.o.vault.save({ credential: r.credential, privateKey: privateKeyB64 });
     this.secrets = { credential: r.credential, key };
-    this.o.db.transaction(() => {
+    this.door.mutate('sync.connect', (audit) => {
+      this.setState('hub_url', a.hubUrl);
+      this.setState('hub_insecure', a.allowInsecure ? 1 : null);
       this.setState('device_id', r.deviceId);
       this.setState('site_id', r.siteId);
       this.setState('client_id', randomUUID());
@@ -159,14 +166,15 @@ export class SyncService {
       this.setState('last_error', null);
       this.setState('pulled_once', null);
       this.o.db.prepare('DELETE FROM audit_outbound').run();
-    })();
+      audit({ actor: this.o.actor ?? 'device', event: 'hub.connected', data: { hubUrl: a.hubUrl, deviceName: a.deviceName, deviceId: r.deviceId, siteId: r.siteId, insecure: a.allowInsecure ?? false } });
+    });
   }
 
   /** Decide a hub task here, online or not: one transaction writes the audit entry and the outbox row. */
   decideHubTask(a: { taskId: number; action: 'approve' | 'correct' | 'reject'; actor: string; reason?: string | undefined; corrections?: Record<string, string> | undefined; timeSpentMs?: number | undefined }): number {
     if (a.action === 'reject' && !a.reason) throw new ApiError('invalid_argument', 'A rejection needs a reason');
     if (a.action === 'correct' && !Object.keys(a.corrections ?? {}).length) throw new ApiError('invalid_argument', 'A correction needs at least one corrected field');
-    return this.o.db.transaction(() => {
+    return this.door.mutate('sync.decideHubTask', (audit) => {
       const row = this.o.db.prepare<[number], { task_json: string; status: string; local_decision: string | null }>('SELECT task_json, status, local_decision FROM sync_hub_tasks WHERE hub_task_id = ?').get(a.taskId);
       if (!row) throw new ApiError('not_found', `No hub task ${a.taskId} on this device (pull first)`);
       const task = JSON.parse(row.task_json) as HubTask;
@@ -175,7 +183,7 @@ export class SyncService {
       const decidedAt = this.clock().toISOString();
       const args = { taskId: a.taskId, action: a.action, actor: a.actor, decidedAt, ...(a.reason ? { reason: a.reason } : {}), ...(a.corrections ? { corrections: a.corrections } : {}), ...(a.timeSpentMs !== undefined ? { timeSpentMs: a.timeSpentMs } : {}) };
       const mutationId = this.outbox.enqueue({ name: 'task.decide', args });
-      this.o.audit.append({
+      audit({
         actor: a.actor,
         event: DECISION_EVENT[a.action],
         documentSha256: task.docSha256,
@@ -184,7 +192,7 @@ export class SyncService {
       });
       this.o.db.prepare('UPDATE sync_hub_tasks SET local_decision = ?, local_mutation_id = ? WHERE hub_task_id = ?').run(a.action, mutationId, a.taskId);
       return mutationId;
-    })();
+    });
   }
 
   /**
@@ -209,7 +217,12 @@ export class SyncService {
     const r = await this.hubClient(credential).call('tasks.create', {
       tasks: [{ queueId: a.queueId, docRef: `device-${this.getState('device_id')}/document-${a.documentId}`, docSha256: doc.sha256, docType: (doc.doc_type ?? 'other') as HubTask['docType'], fields, priority: a.priority, dueAt: null }],
     });
-    return r.items[0]!;
+    const shared = r.items[0]!;
+    // What left the device, by field name (the values went to the hub, which records them itself).
+    this.door.mutate('sync.shareDocument', (audit) =>
+      audit({ actor: this.o.actor ?? 'device', event: 'document.shared', documentSha256: doc.sha256, data: { documentId: a.documentId, queueId: a.queueId, hubTaskId: shared.id, fields: a.fields } }),
+    );
+    return shared;
   }
 
   /** One round: push the outbox, upload the audit trail, pull changes. One at a time. */
@@ -228,15 +241,15 @@ export class SyncService {
       await this.push(hub, report);
       await this.uploadAudit(hub, key, report);
       await this.pull(hub, report);
-      this.o.db.transaction(() => {
+      this.door.track('sync.finished', () => {
         this.setState('last_sync_at', this.clock().toISOString());
         this.setState('last_error', null);
-      })();
+      });
       return report;
     } catch (err) {
       const e = err as { code?: string; message?: string; cause?: { code?: string } };
       const message = err instanceof ApiError ? `${e.code}: ${e.message}` : `hub unreachable: ${e.cause?.code ?? e.message}`;
-      this.setState('last_error', message);
+      this.door.track('sync.failed', () => this.setState('last_error', message));
       throw err;
     }
   }
@@ -253,7 +266,7 @@ export class SyncService {
         return t ? (JSON.parse(t.task_json) as HubTask).docSha256 : null;
       };
       const r = await hub.call('sync.push', { clientId, mutations: pending.map((m) => filter.mutation(m, docOf(m))) });
-      this.o.db.transaction(() => this.outbox.acknowledge(r.results))();
+      this.door.track('sync.push', () => this.outbox.acknowledge(r.results));
       for (const x of r.results) {
         if (x.status === 'applied') report.pushed += 1;
         else if (x.status === 'superseded') report.superseded += 1;
@@ -278,14 +291,14 @@ export class SyncService {
       const signature = signBytes(key, Buffer.from(canonicalJson(batch), 'utf8'));
       try {
         const r = await hub.call('audit.upload', { batch, signature });
-        this.setState('audit_ack_seq', r.ackSeq);
+        this.door.track('sync.auditUploaded', () => this.setState('audit_ack_seq', r.ackSeq));
         report.auditUploaded += r.stored;
       } catch (err) {
         // The hub holds less than we thought (restored from a backup): start again from its head.
         if (err instanceof ApiError && err.code === 'audit_gap') {
           const head = await hub.call('audit.head', { deviceId });
           if (head.ackSeq < from - 1) {
-            this.setState('audit_ack_seq', head.ackSeq);
+            this.door.track('sync.auditRewound', () => this.setState('audit_ack_seq', head.ackSeq));
             continue;
           }
         }
@@ -369,7 +382,7 @@ export class SyncService {
       const prev = out.at(-1) ?? (e.seq > 1 ? (get.get(e.seq - 1) ? (JSON.parse(get.get(e.seq - 1)!.entry_json) as AuditEntry) : null) : null);
       const prevHash = e.seq === 1 ? GENESIS_HASH : (prev?.hash ?? e.prevHash);
       const projected = filter.auditEntry(e, prevHash);
-      put.run(e.seq, canonicalJson(projected));
+      this.door.track('sync.auditProjected', () => put.run(e.seq, canonicalJson(projected)));
       out.push(projected);
     }
     return out;
@@ -378,11 +391,16 @@ export class SyncService {
   private async pull(hub: ReturnType<SyncService['hubClient']>, report: SyncReport): Promise<void> {
     for (;;) {
       const r = await hub.call('sync.pull', { cursor: this.getState('cursor') ?? '0.0', limit: this.o.pullLimit ?? 500 });
-      this.o.db.transaction(() => {
+      const apply = () => {
         for (const c of r.changes) this.applyChange(c as Change);
         this.setState('cursor', r.cursor);
         if (!r.hasMore) this.setState('pulled_once', 1);
-      })();
+      };
+      // A policy, rule set, template or model assignment changes what the device does: audited. Hub
+      // tasks are a mirror of the hub's queue (audited there) and the cursor is bookkeeping.
+      const artifacts = r.changes.flatMap((c) => (c.type === 'artifact' ? [{ kind: c.artifact.kind, name: c.artifact.name, version: c.artifact.version, sha256: c.artifact.sha256 }] : []));
+      if (artifacts.length) this.door.mutate('sync.pull', (audit) => (apply(), audit({ actor: 'sync', event: 'hub.artifacts_received', data: { artifacts } })));
+      else this.door.track('sync.pull', apply);
       report.pulled += r.changes.length;
       if (!r.hasMore) return;
     }
