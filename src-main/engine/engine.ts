@@ -16,7 +16,8 @@ import type { Db } from '../store/database.ts';
 import { openDataDirDatabase } from '../store/secure-store.ts';
 import { DocumentRepo } from '../store/document-repo.ts';
 import { WriteDoor } from '../store/mutate.ts';
-import { EInvoiceRepo } from '../store/einvoice-repo.ts';
+import { StatsRepo } from '../store/stats-repo.ts';
+import { TaskRepo } from '../store/task-repo.ts';
 import { renderPageImage } from '../text/index.ts';
 import { BUNDLED, loadBundledUnderstanding } from '../understand/bundled.ts';
 import { loadPolicy } from '../route/policy.ts';
@@ -90,7 +91,7 @@ export class Engine {
     const audit = new AuditLog(db);
     const door = new WriteDoor(db, audit);
     const docs = new DocumentRepo(db);
-    const tasks = new TaskService(db, door);
+    const tasks = new TaskService(new TaskRepo(db), door);
     const blobs = new BlobStore(path.join(dataDir, 'blobs'), key.key);
     const workers = opts.ocrWorkers ?? defaultConcurrency();
     const ocrChoice = opts.ocrEngine ?? ocrEngineSetting();
@@ -196,24 +197,9 @@ export class Engine {
       }),
       'documents.list': async (q) => this.docs.list(q),
       'documents.get': async ({ id }) => {
-        const row = this.docs.byId(id);
-        if (!row) throw new ApiError('not_found', `No document ${id}`);
-        const summary = this.docs.toSummary(row);
-        return {
-          ...summary,
-          sourcePath: row.source_path,
-          textSource: row.text_source,
-          textEngine: row.text_engine,
-          pages: this.docs.pages(id),
-          fields: this.docs.fields(id),
-          lineItems: this.docs.lineItems(id),
-          rules: this.docs.rules(id),
-          route: row.route_action ? { action: row.route_action as 'review', reasons: JSON.parse(row.route_reasons ?? '[]') as string[], policyVersion: row.policy_version ?? '' } : null,
-          model: row.model_json ? JSON.parse(row.model_json) : null,
-          stageRuns: this.docs.stageRuns(id),
-          einvoice: new EInvoiceRepo(this.db).forDocument(id),
-          sensitiveFields: this.sensitiveFields(),
-        };
+        const detail = this.docs.detail(id);
+        if (!detail) throw new ApiError('not_found', `No document ${id}`);
+        return { ...detail, sensitiveFields: this.sensitiveFields() };
       },
       'documents.pageImage': async ({ id, page, maxWidth }) => {
         const row = this.docs.byId(id);
@@ -241,7 +227,7 @@ export class Engine {
         return { entries };
       },
       'audit.verify': async () => this.audit.verify(),
-      'system.stats': async () => this.stats(),
+      'system.stats': async () => new StatsRepo(this.db).stats(),
       'sync.connect': async (a) => (await this.sync()).handlers['sync.connect'](a),
       'sync.status': async (a) => (await this.sync()).handlers['sync.status'](a),
       'sync.now': async (a) => (await this.sync()).handlers['sync.now'](a),
@@ -262,25 +248,6 @@ export class Engine {
     };
   }
 
-  private stats() {
-    const count = (sql: string) => (this.db.prepare(sql).get() as { n: number }).n;
-    const group = (sql: string) => Object.fromEntries((this.db.prepare(sql).all() as { k: string; n: number }[]).map((r) => [r.k, r.n]));
-    const byStatus = group('SELECT status AS k, count(*) AS n FROM documents GROUP BY status');
-    return {
-      documents: {
-        total: count('SELECT count(*) AS n FROM documents'),
-        pending: byStatus.pending ?? 0,
-        processed: byStatus.processed ?? 0,
-        failed: byStatus.failed ?? 0,
-        duplicate: byStatus.duplicate ?? 0,
-      },
-      byDocType: group(`SELECT doc_type AS k, count(*) AS n FROM documents WHERE doc_type IS NOT NULL GROUP BY doc_type`),
-      byRoute: group(`SELECT route_action AS k, count(*) AS n FROM documents WHERE route_action IS NOT NULL GROUP BY route_action`),
-      tasks: { open: count(`SELECT count(*) AS n FROM tasks WHERE status = 'open'`), decided: count(`SELECT count(*) AS n FROM tasks WHERE status = 'decided'`) },
-      failuresByCode: group(`SELECT error_code AS k, count(*) AS n FROM documents WHERE status = 'failed' GROUP BY error_code`),
-      auditEntries: this.audit.count(),
-    };
-  }
 }
 
 export function defaultActor(): string {

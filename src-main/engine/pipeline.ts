@@ -12,7 +12,7 @@ import type { OcrEngine } from '../ocr/ocr-engine.ts';
 import { PipelineError, toErrorInfo } from '../pipeline/pipeline-error.ts';
 import type { Db } from '../store/database.ts';
 import type { RecordAudit, WriteDoor } from '../store/mutate.ts';
-import type { DocumentRepo, DocumentRow } from '../store/document-repo.ts';
+import type { DocumentRepo, StoredDocument } from '../store/document-repo.ts';
 import { EInvoiceRepo } from '../store/einvoice-repo.ts';
 import { extractText } from '../text/index.ts';
 import type { Understanding } from '../understand/understanding.ts';
@@ -82,7 +82,7 @@ export class Pipeline {
     const out: ProcessResult[] = [];
     for (const row of this.d.docs.pending()) {
       if (this.inFlight.has(row.id)) continue;
-      const r = await this.runStages(row, row.source_path ?? row.file_name, performance.now(), {});
+      const r = await this.runStages(row, row.sourcePath ?? row.fileName, performance.now(), {});
       out.push(r);
       onResult?.(r);
     }
@@ -146,7 +146,7 @@ export class Pipeline {
     return this.runStages(row, file, started, timings, ing.bytes);
   }
 
-  private async runStages(row: DocumentRow, file: string, started: number, timings: Record<string, number>, bytes?: Buffer): Promise<ProcessResult> {
+  private async runStages(row: StoredDocument, file: string, started: number, timings: Record<string, number>, bytes?: Buffer): Promise<ProcessResult> {
     this.inFlight.add(row.id);
     try {
       let current = row;
@@ -169,7 +169,7 @@ export class Pipeline {
     }
   }
 
-  private fail(row: DocumentRow, stage: string, error: { code: string; message: string }, timings: Record<string, number>, startedAt: number, stageStarted?: { at: string; t: number }): void {
+  private fail(row: StoredDocument, stage: string, error: { code: string; message: string }, timings: Record<string, number>, startedAt: number, stageStarted?: { at: string; t: number }): void {
     this.d.door.mutate(`documents.${stage}`, (audit) => {
       if (stageStarted) this.d.docs.addStageRun(row.id, { stage, status: 'failed', startedAt: stageStarted.at, durationMs: performance.now() - stageStarted.t, error });
       this.d.docs.setFailed(row.id, error, { ...timings, total: performance.now() - startedAt });
@@ -177,7 +177,7 @@ export class Pipeline {
     });
   }
 
-  private async textStage(row: DocumentRow, timings: Record<string, number>, bytes?: Buffer): Promise<void> {
+  private async textStage(row: StoredDocument, timings: Record<string, number>, bytes?: Buffer): Promise<void> {
     const at = new Date().toISOString();
     const t = performance.now();
     try {
@@ -205,7 +205,7 @@ export class Pipeline {
     }
   }
 
-  private recordEInvoice(row: DocumentRow, e: EInvoiceRecord, audit: RecordAudit): void {
+  private recordEInvoice(row: StoredDocument, e: EInvoiceRecord, audit: RecordAudit): void {
     this.einvoices.save(row.id, e);
     const data = e.invoice
       ? { documentId: row.id, attachment: e.attachment, syntax: e.invoice.syntax, profile: e.invoice.profile, typeCode: e.invoice.typeCode }
@@ -213,7 +213,7 @@ export class Pipeline {
     audit({ actor: PIPELINE_ACTOR, event: e.invoice ? 'einvoice.read' : 'einvoice.refused', documentSha256: row.sha256, data });
   }
 
-  private async understandStage(row: DocumentRow, timings: Record<string, number>): Promise<void> {
+  private async understandStage(row: StoredDocument, timings: Record<string, number>): Promise<void> {
     const at = new Date().toISOString();
     const t = performance.now();
     try {
@@ -276,21 +276,21 @@ export class Pipeline {
 
   /** The contract's per-document shape, rebuilt from what is recorded (so a resumed run reports the same). */
   resultFor(id: number, file: string, timings?: Record<string, number>): ProcessResult {
-    const row = this.d.docs.byId(id)!;
-    const r: ProcessResult = { file, documentId: id, status: row.status === 'pending' ? 'failed' : row.status };
-    if (row.sha256) r.sha256 = row.sha256;
-    if (row.duplicate_of) r.duplicateOf = row.duplicate_of;
-    if (row.text_source && row.text_engine) r.text = { source: row.text_source, engine: row.text_engine, pages: row.page_count ?? 0, chars: row.char_count ?? 0 };
-    if (row.doc_type) r.docType = { label: row.doc_type, score: row.doc_type_score ?? 0 };
-    if (row.status === 'processed' && row.doc_type) {
+    const doc = this.d.docs.byId(id)!;
+    const r: ProcessResult = { file, documentId: id, status: doc.status === 'pending' ? 'failed' : doc.status };
+    if (doc.sha256) r.sha256 = doc.sha256;
+    if (doc.duplicateOf) r.duplicateOf = doc.duplicateOf;
+    if (doc.textSource && doc.textEngine) r.text = { source: doc.textSource, engine: doc.textEngine, pages: doc.pageCount ?? 0, chars: doc.charCount ?? 0 };
+    if (doc.docType) r.docType = { label: doc.docType, score: doc.docTypeScore ?? 0 };
+    if (doc.status === 'processed' && doc.docType) {
       r.fields = this.d.docs.fields(id);
       r.rules = this.d.docs.rules(id);
-      if (row.route_action) r.route = { action: row.route_action as 'auto_approve', reasons: JSON.parse(row.route_reasons ?? '[]') as string[], policyVersion: row.policy_version ?? '' };
-      if (row.model_json) r.model = JSON.parse(row.model_json);
+      if (doc.route) r.route = doc.route;
+      if (doc.model) r.model = doc.model;
     }
-    const t = timings ?? (row.timings_json ? (JSON.parse(row.timings_json) as Record<string, number>) : undefined);
+    const t = timings ?? doc.timingsMs ?? undefined;
     if (t) r.timingsMs = Object.fromEntries(Object.entries(t).map(([k, v]) => [k, Math.round(v * 10) / 10]));
-    if (row.error_code) r.error = { code: row.error_code, message: row.error_message ?? '' };
+    if (doc.error) r.error = doc.error;
     return r;
   }
 }

@@ -17,10 +17,11 @@ import { canonicalJson } from '../audit/canonical-json.ts';
 import { GENESIS_HASH, type AuditLog } from '../audit/audit-log.ts';
 import type { Db } from '../store/database.ts';
 import { WriteDoor } from '../store/mutate.ts';
+import { Outbox } from '../store/outbox-repo.ts';
+import { SyncRepo } from '../store/sync-repo.ts';
 import { compareHeldAudit, type HubAuditComparison } from './audit-compare.ts';
 import { backoffDelay } from './backoff.ts';
 import { generateDeviceKey, loadDeviceKey, signBytes, type DeviceKey, type DeviceSecretVault } from './device-identity.ts';
-import { Outbox } from './outbox.ts';
 import { documentSecretsFrom, ResidencyFilter, secretsInTextFrom, siteResidency } from './residency.ts';
 
 export interface SyncServiceOptions {
@@ -52,8 +53,6 @@ export interface SyncReport {
   pulled: number;
 }
 
-type HubTaskRow = { hub_task_id: number; task_json: string; status: string; local_decision: 'approve' | 'correct' | 'reject' | null; local_mutation_id: number | null; result_status: string | null; acked_at: string | null };
-
 const DECISION_EVENT = { approve: 'hub_task.approved', correct: 'hub_task.corrected', reject: 'hub_task.rejected' } as const;
 
 /**
@@ -64,7 +63,7 @@ const DECISION_EVENT = { approve: 'hub_task.approved', correct: 'hub_task.correc
  */
 /** Whether this data directory's device has enrolled with a hub (no keychain access needed to tell). */
 export function isEnrolled(db: Db): boolean {
-  return db.prepare<[], { value: string }>(`SELECT value FROM sync_state WHERE key = 'device_id'`).get() !== undefined;
+  return new SyncRepo(db).state('device_id') !== null;
 }
 
 /**
@@ -92,6 +91,7 @@ export class SyncService {
   readonly handlers: HandlersOf<DeviceSyncContract>;
   private readonly clock: () => Date;
   private readonly door: WriteDoor;
+  private readonly repo: SyncRepo;
   private secrets: { credential: string; key: DeviceKey } | null = null;
   private inFlight: Promise<SyncReport> | null = null;
   private failures = 0;
@@ -103,6 +103,7 @@ export class SyncService {
   constructor(private readonly o: SyncServiceOptions) {
     this.clock = o.clock ?? (() => new Date());
     this.door = o.door ?? new WriteDoor(o.db, o.audit);
+    this.repo = new SyncRepo(o.db);
     this.outbox = new Outbox(o.db, this.clock);
     this.handlers = {
       'sync.connect': async (a) => (await this.connect(a), this.status()),
@@ -118,12 +119,11 @@ export class SyncService {
   }
 
   private getState(key: string): string | null {
-    return this.o.db.prepare<[string], { value: string }>('SELECT value FROM sync_state WHERE key = ?').get(key)?.value ?? null;
+    return this.repo.state(key);
   }
 
   private setState(key: string, value: string | number | null): void {
-    if (value === null) this.o.db.prepare('DELETE FROM sync_state WHERE key = ?').run(key);
-    else this.o.db.prepare('INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, String(value));
+    this.repo.setState(key, value);
   }
 
   private num(key: string): number {
@@ -165,7 +165,7 @@ export class SyncService {
       this.setState('audit_ack_seq', 0);
       this.setState('last_error', null);
       this.setState('pulled_once', null);
-      this.o.db.prepare('DELETE FROM audit_outbound').run();
+      this.repo.forgetOutbound();
       audit({ actor: this.o.actor ?? 'device', event: 'hub.connected', data: { hubUrl: a.hubUrl, deviceName: a.deviceName, deviceId: r.deviceId, siteId: r.siteId, insecure: a.allowInsecure ?? false } });
     });
   }
@@ -175,10 +175,10 @@ export class SyncService {
     if (a.action === 'reject' && !a.reason) throw new ApiError('invalid_argument', 'A rejection needs a reason');
     if (a.action === 'correct' && !Object.keys(a.corrections ?? {}).length) throw new ApiError('invalid_argument', 'A correction needs at least one corrected field');
     return this.door.mutate('sync.decideHubTask', (audit) => {
-      const row = this.o.db.prepare<[number], { task_json: string; status: string; local_decision: string | null }>('SELECT task_json, status, local_decision FROM sync_hub_tasks WHERE hub_task_id = ?').get(a.taskId);
+      const row = this.repo.hubTask(a.taskId);
       if (!row) throw new ApiError('not_found', `No hub task ${a.taskId} on this device (pull first)`);
-      const task = JSON.parse(row.task_json) as HubTask;
-      if (row.local_decision) throw new ApiError('already_decided', `Hub task ${a.taskId} was already decided on this device (${row.local_decision})`);
+      const task = row.task;
+      if (row.localDecision) throw new ApiError('already_decided', `Hub task ${a.taskId} was already decided on this device (${row.localDecision})`);
       if (row.status !== 'open') throw new ApiError('already_decided', `Hub task ${a.taskId} was already decided${task.decision ? ` by ${task.decision.user}` : ''}`);
       const decidedAt = this.clock().toISOString();
       const args = { taskId: a.taskId, action: a.action, actor: a.actor, decidedAt, ...(a.reason ? { reason: a.reason } : {}), ...(a.corrections ? { corrections: a.corrections } : {}), ...(a.timeSpentMs !== undefined ? { timeSpentMs: a.timeSpentMs } : {}) };
@@ -190,7 +190,7 @@ export class SyncService {
         data: { hubTaskId: a.taskId, mutationId, reason: a.reason, corrections: a.corrections, timeSpentMs: a.timeSpentMs },
         policyVersion: null,
       });
-      this.o.db.prepare('UPDATE sync_hub_tasks SET local_decision = ?, local_mutation_id = ? WHERE hub_task_id = ?').run(a.action, mutationId, a.taskId);
+      this.repo.setLocalDecision(a.taskId, a.action, mutationId);
       return mutationId;
     });
   }
@@ -200,27 +200,21 @@ export class SyncService {
    * extracted fields only (the hub refuses fields the site policy keeps on the device). Online only.
    */
   async shareDocument(a: { documentId: number; queueId: number; fields: string[]; priority: number }): Promise<HubTask> {
-    const doc = this.o.db.prepare<[number], { sha256: string | null; doc_type: string | null }>('SELECT sha256, doc_type FROM documents WHERE id = ?').get(a.documentId);
+    const doc = this.repo.documentToShare(a.documentId, a.fields);
     if (!doc?.sha256) throw new ApiError('not_found', `No processed document ${a.documentId}`);
     const residency = siteResidency(this.o.db);
     const kept = a.fields.filter((f) => !residency.exportableFields.includes(f));
     // Refused here, before anything is sent: the hub refusing it would be too late.
     if (kept.length) throw new ApiError('field_not_exportable', `The site policy keeps ${kept.join(', ')} on site; fields that may leave: ${residency.exportableFields.join(', ')}`);
-    const fields: Record<string, string> = {};
-    for (const f of a.fields) {
-      const v = this.o.db
-        .prepare<[number, string], { value: string }>('SELECT value FROM extractions WHERE document_id = ? AND field = ? AND superseded_by IS NULL ORDER BY id DESC LIMIT 1')
-        .get(a.documentId, f);
-      if (v) fields[f] = v.value;
-    }
+    const { sha256, fields } = doc;
     const { credential } = await this.loadSecrets();
     const r = await this.hubClient(credential).call('tasks.create', {
-      tasks: [{ queueId: a.queueId, docRef: `device-${this.getState('device_id')}/document-${a.documentId}`, docSha256: doc.sha256, docType: (doc.doc_type ?? 'other') as HubTask['docType'], fields, priority: a.priority, dueAt: null }],
+      tasks: [{ queueId: a.queueId, docRef: `device-${this.getState('device_id')}/document-${a.documentId}`, docSha256: sha256, docType: (doc.docType ?? 'other') as HubTask['docType'], fields, priority: a.priority, dueAt: null }],
     });
     const shared = r.items[0]!;
     // What left the device, by field name (the values went to the hub, which records them itself).
     this.door.mutate('sync.shareDocument', (audit) =>
-      audit({ actor: this.o.actor ?? 'device', event: 'document.shared', documentSha256: doc.sha256, data: { documentId: a.documentId, queueId: a.queueId, hubTaskId: shared.id, fields: a.fields } }),
+      audit({ actor: this.o.actor ?? 'device', event: 'document.shared', documentSha256: sha256, data: { documentId: a.documentId, queueId: a.queueId, hubTaskId: shared.id, fields: a.fields } }),
     );
     return shared;
   }
@@ -260,11 +254,7 @@ export class SyncService {
       const pending = this.outbox.pending(this.o.pushBatch ?? 200);
       if (!pending.length) return;
       const filter = await this.residencyFilter();
-      const taskDoc = this.o.db.prepare<[number], { task_json: string }>('SELECT task_json FROM sync_hub_tasks WHERE hub_task_id = ?');
-      const docOf = (m: (typeof pending)[number]) => {
-        const t = taskDoc.get(m.args.taskId);
-        return t ? (JSON.parse(t.task_json) as HubTask).docSha256 : null;
-      };
+      const docOf = (m: (typeof pending)[number]) => this.repo.hubTask(m.args.taskId)?.task.docSha256 ?? null;
       const r = await hub.call('sync.push', { clientId, mutations: pending.map((m) => filter.mutation(m, docOf(m))) });
       this.door.track('sync.push', () => this.outbox.acknowledge(r.results));
       for (const x of r.results) {
@@ -324,10 +314,9 @@ export class SyncService {
       return { status: 'not_done', hubUrl, reason: (err as Error).message };
     }
     const ackSeq = this.num('audit_ack_seq');
-    const maxOutbound = (this.o.db.prepare('SELECT max(seq) AS s FROM audit_outbound').get() as { s: number | null }).s ?? 0;
-    const outbound = this.o.db.prepare<[number, number], { entry_json: string }>('SELECT entry_json FROM audit_outbound WHERE seq BETWEEN ? AND ? ORDER BY seq');
+    const maxOutbound = this.repo.lastOutboundSeq();
     const sentRange = (from: number, to: number): AuditEntry[] => {
-      const kept = new Map(outbound.all(from, to).map((r) => JSON.parse(r.entry_json) as AuditEntry).map((e) => [e.seq, e]));
+      const kept = new Map(this.repo.outboundRange(from, to).map((e) => [e.seq, e]));
       const out: AuditEntry[] = [];
       // An acknowledged entry with no projection kept went out before filtering existed: as it is.
       for (const raw of this.o.audit.iterate(from)) {
@@ -368,21 +357,19 @@ export class SyncService {
    * an entry sent before filtering existed (no projection kept) was sent as it is, so its own hash.
    */
   private async outbound(local: AuditEntry[]): Promise<AuditEntry[]> {
-    const get = this.o.db.prepare<[number], { entry_json: string }>('SELECT entry_json FROM audit_outbound WHERE seq = ?');
-    const put = this.o.db.prepare('INSERT INTO audit_outbound (seq, entry_json) VALUES (?, ?)');
     let filter: ResidencyFilter | null = null;
     const out: AuditEntry[] = [];
     for (const e of local) {
-      const kept = get.get(e.seq);
+      const kept = this.repo.outboundEntry(e.seq);
       if (kept) {
-        out.push(JSON.parse(kept.entry_json) as AuditEntry);
+        out.push(kept);
         continue;
       }
       filter ??= await this.residencyFilter();
-      const prev = out.at(-1) ?? (e.seq > 1 ? (get.get(e.seq - 1) ? (JSON.parse(get.get(e.seq - 1)!.entry_json) as AuditEntry) : null) : null);
+      const prev = out.at(-1) ?? (e.seq > 1 ? this.repo.outboundEntry(e.seq - 1) : null);
       const prevHash = e.seq === 1 ? GENESIS_HASH : (prev?.hash ?? e.prevHash);
       const projected = filter.auditEntry(e, prevHash);
-      this.door.track('sync.auditProjected', () => put.run(e.seq, canonicalJson(projected)));
+      this.door.track('sync.auditProjected', () => this.repo.saveOutboundEntry(e.seq, canonicalJson(projected)));
       out.push(projected);
     }
     return out;
@@ -408,60 +395,22 @@ export class SyncService {
 
   private applyChange(c: Change): void {
     const now = this.clock().toISOString();
-    if (c.type === 'task') {
-      this.o.db
-        .prepare(
-          `INSERT INTO sync_hub_tasks (hub_task_id, task_json, status, priority, updated_at) VALUES (?, ?, ?, ?, ?)
-           ON CONFLICT(hub_task_id) DO UPDATE SET task_json = excluded.task_json, status = excluded.status, priority = excluded.priority, updated_at = excluded.updated_at`,
-        )
-        .run(c.task.id, JSON.stringify(c.task), c.task.status, c.task.priority, now);
-    } else {
-      const a: Artifact = c.artifact;
-      this.o.db
-        .prepare(
-          `INSERT INTO sync_artifacts (kind, name, version, sha256, content_json, received_at) VALUES (?, ?, ?, ?, ?, ?)
-           ON CONFLICT(kind, name) DO UPDATE SET version = excluded.version, sha256 = excluded.sha256, content_json = excluded.content_json, received_at = excluded.received_at`,
-        )
-        .run(a.kind, a.name, a.version, a.sha256, JSON.stringify(a.content), now);
-    }
+    if (c.type === 'task') this.repo.saveHubTask(c.task, now);
+    else this.repo.saveArtifact(c.artifact, now);
   }
 
   /** The policy, rule set, template or model assignment the hub assigned to this site, if any. */
   artifact(kind: Artifact['kind'], name: string): { version: number; sha256: string; content: Record<string, unknown> } | null {
-    const r = this.o.db.prepare<[string, string], { version: number; sha256: string; content_json: string }>('SELECT version, sha256, content_json FROM sync_artifacts WHERE kind = ? AND name = ?').get(kind, name);
-    return r ? { version: r.version, sha256: r.sha256, content: JSON.parse(r.content_json) as Record<string, unknown> } : null;
+    return this.repo.artifact(kind, name);
   }
 
   hubTasks(q: { status?: string | undefined; taskIds?: number[] | undefined; offset: number; limit: number }) {
-    const conds: string[] = [];
-    const params: (string | number)[] = [];
-    if (q.status) {
-      conds.push('h.status = ?');
-      params.push(q.status);
-    }
-    if (q.taskIds) {
-      conds.push(`h.hub_task_id IN (${q.taskIds.map(() => '?').join(',') || 'NULL'})`);
-      params.push(...q.taskIds);
-    }
-    const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
-    const total = (this.o.db.prepare(`SELECT count(*) AS n FROM sync_hub_tasks h ${where}`).get(...params) as { n: number }).n;
-    const rows = this.o.db
-      .prepare<unknown[], HubTaskRow>(
-        `SELECT h.*, o.result_status, o.acked_at FROM sync_hub_tasks h LEFT JOIN sync_outbox o ON o.mutation_id = h.local_mutation_id ${where}
-         ORDER BY h.priority DESC, h.hub_task_id LIMIT ? OFFSET ?`,
-      )
-      .all(...params, q.limit, q.offset);
-    const items = rows.map((r) => ({
-      ...(JSON.parse(r.task_json) as HubTask),
-      localDecision: r.local_decision,
-      pushState: (r.local_mutation_id === null ? 'none' : r.acked_at === null ? 'pending' : r.result_status === 'duplicate' ? 'applied' : r.result_status) as 'none' | 'pending' | 'applied' | 'superseded' | 'rejected',
-    }));
-    return { items, total };
+    return this.repo.hubTasks(q);
   }
 
   status(): SyncStatus {
     const ack = this.num('audit_ack_seq');
-    const head = (this.o.db.prepare('SELECT max(seq) AS s FROM audit').get() as { s: number | null }).s ?? 0;
+    const head = this.repo.lastAuditSeq();
     const deviceId = this.getState('device_id');
     return {
       connected: deviceId !== null,
