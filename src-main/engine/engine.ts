@@ -2,8 +2,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { EngineHandlers } from '../../src-shared/contract/index.ts';
-import { ApiError } from '../../src-shared/contract/dispatch.ts';
-import { maskAuditData } from '../../src-shared/masking.ts';
 import type { ProcessResult } from '../../src-shared/process-result.ts';
 import { AuditLog } from '../audit/audit-log.ts';
 import { BlobStore } from '../blob/blob-store.ts';
@@ -18,18 +16,18 @@ import { DocumentRepo } from '../store/document-repo.ts';
 import { WriteDoor } from '../store/mutate.ts';
 import { StatsRepo } from '../store/stats-repo.ts';
 import { TaskRepo } from '../store/task-repo.ts';
-import { renderPageImage } from '../text/index.ts';
 import { BUNDLED, loadBundledUnderstanding } from '../understand/bundled.ts';
 import { loadPolicy } from '../route/policy.ts';
 import { applyRetention, redact, type RetentionPolicy } from '../retention/retention.ts';
 import type { Understanding } from '../understand/understanding.ts';
+import { bindEngineHandlers } from './handlers/index.ts';
 import { LazyOcrEngine } from './lazy-ocr.ts';
 import { defaultConcurrency, Pipeline } from './pipeline.ts';
 import { TaskService } from './task-service.ts';
 import { DeviceSecretVault } from '../sync/device-identity.ts';
 import { SyncService } from '../sync/sync-service.ts';
 
-export const ENGINE_VERSION = '0.1.0';
+export { ENGINE_VERSION } from './version.ts';
 
 export interface EngineOptions {
   dataDir: string;
@@ -58,6 +56,8 @@ export interface EngineOptions {
  */
 export class Engine {
   readonly handlers: EngineHandlers;
+  /** The counts `system.stats` reports. */
+  readonly stats: StatsRepo;
   private understandingPromise: Promise<Understanding> | null = null;
   private syncService: Promise<SyncService> | null = null;
   private siteKeyPromise: Promise<Buffer> | null = null;
@@ -77,7 +77,8 @@ export class Engine {
     readonly keyStorage: KeyStorage,
     private readonly loadUnderstanding: (() => Promise<Understanding>) | null,
   ) {
-    this.handlers = this.makeHandlers();
+    this.stats = new StatsRepo(db);
+    this.handlers = bindEngineHandlers(this);
   }
 
   static async open(opts: EngineOptions): Promise<Engine> {
@@ -186,68 +187,10 @@ export class Engine {
     this.db.close();
   }
 
-  private makeHandlers(): EngineHandlers {
-    return {
-      'documents.process': async ({ paths, actor }) => ({ results: await this.pipeline.processPaths(paths, actor) }),
-      'documents.upload': async ({ files, actor }) => ({
-        results: await this.pipeline.processSources(
-          files.map((f) => ({ kind: 'bytes' as const, name: path.basename(f.name), bytes: Buffer.from(f.dataBase64, 'base64') })),
-          actor,
-        ),
-      }),
-      'documents.list': async (q) => this.docs.list(q),
-      'documents.get': async ({ id }) => {
-        const detail = this.docs.detail(id);
-        if (!detail) throw new ApiError('not_found', `No document ${id}`);
-        return { ...detail, sensitiveFields: this.sensitiveFields() };
-      },
-      'documents.pageImage': async ({ id, page, maxWidth }) => {
-        const row = this.docs.byId(id);
-        if (!row?.sha256 || !row.mime || !this.blobs.has(row.sha256)) throw new ApiError('not_found', `No stored pages for document ${id}`);
-        // A standalone XML e-invoice has no printed page: the UI shows its structured data instead.
-        if (row.mime === 'application/xml') throw new ApiError('not_found', `Document ${id} is an XML e-invoice without a printed page`);
-        const img = await renderPageImage({ bytes: new Uint8Array(this.blobs.get(row.sha256)), mime: row.mime as 'application/pdf' }, page, maxWidth);
-        return { mime: 'image/png' as const, dataBase64: img.png.toString('base64'), width: img.width, height: img.height };
-      },
-      'documents.text': async ({ id }) => {
-        if (!this.docs.byId(id)) throw new ApiError('not_found', `No document ${id}`);
-        return { text: this.docs.pages(id).map((p) => p.text).join('\f\n') };
-      },
-      'tasks.list': async (q) => this.tasks.list(q),
-      'tasks.decide': async (d) => this.tasks.decide(d),
-      'tasks.undo': async (u) => this.tasks.undo(u),
-      'audit.list': async (q) => this.audit.list(q),
-      'audit.export': async ({ fromSeq, limit, unmasked }) => {
-        const entries = [];
-        const sensitive = unmasked ? [] : this.sensitiveFields();
-        for (const e of this.audit.iterate(fromSeq)) {
-          if (entries.length >= limit) break;
-          entries.push(sensitive.length ? { ...e, data: maskAuditData(e.data, sensitive) } : e);
-        }
-        return { entries };
-      },
-      'audit.verify': async () => this.audit.verify(),
-      'system.stats': async () => new StatsRepo(this.db).stats(),
-      'sync.connect': async (a) => (await this.sync()).handlers['sync.connect'](a),
-      'sync.status': async (a) => (await this.sync()).handlers['sync.status'](a),
-      'sync.now': async (a) => (await this.sync()).handlers['sync.now'](a),
-      'sync.hubTasks': async (a) => (await this.sync()).handlers['sync.hubTasks'](a),
-      'sync.decideHubTask': async (a) => (await this.sync()).handlers['sync.decideHubTask'](a),
-      'sync.shareDocument': async (a) => (await this.sync()).handlers['sync.shareDocument'](a),
-      'system.info': async () => {
-        const u = this.loadUnderstanding ? await this.understanding().catch(() => null) : null;
-        return {
-          version: ENGINE_VERSION,
-          dataDir: this.dataDir,
-          ocrEngine: this.ocr.name,
-          model: u?.model ?? null,
-          policyVersion: u?.policyVersion ?? null,
-          keyStorage: this.keyStorage,
-        };
-      },
-    };
+  /** The model, rules and policy when this engine has them (null in text-only mode or when they fail to load). */
+  async understandingIfAny(): Promise<Understanding | null> {
+    return this.loadUnderstanding ? this.understanding().catch(() => null) : null;
   }
-
 }
 
 export function defaultActor(): string {
