@@ -117,7 +117,6 @@ export class Engine {
       door,
       docs,
       tasks,
-      audit,
       blobs,
       ocr,
       understanding: () => holder.engine!.understanding(),
