@@ -14,6 +14,7 @@ import type { Db } from '../store/database.ts';
 import { openDataDirDatabase } from '../store/secure-store.ts';
 import { DocumentRepo } from '../store/document-repo.ts';
 import { WriteDoor } from '../store/mutate.ts';
+import { RetentionRepo } from '../store/retention-repo.ts';
 import { StatsRepo } from '../store/stats-repo.ts';
 import { TaskRepo } from '../store/task-repo.ts';
 import { BUNDLED, loadBundledUnderstanding } from '../understand/bundled.ts';
@@ -161,12 +162,12 @@ export class Engine {
 
   /** Removes what the policy's retention rules no longer keep (see retention/retention.ts); the bundled policy unless one is given. */
   applyRetention(policy?: RetentionPolicy, clock?: () => Date) {
-    return applyRetention({ db: this.db, audit: this.audit, blobs: this.blobs, ...(clock ? { clock } : {}) }, policy ?? loadPolicy(BUNDLED.policyFile).retention);
+    return applyRetention({ repo: new RetentionRepo(this.db), door: this.door, blobs: this.blobs, ...(clock ? { clock } : {}) }, policy ?? loadPolicy(BUNDLED.policyFile).retention);
   }
 
   /** Redaction on request: a field's values or a region of a page, audited. */
   redact(r: Parameters<typeof redact>[1]) {
-    return redact({ db: this.db, audit: this.audit, blobs: this.blobs }, r);
+    return redact({ repo: new RetentionRepo(this.db), door: this.door, blobs: this.blobs }, r);
   }
 
   /** The site key that hashes values kept on site before anything goes to the hub; kept like the document key. */
