@@ -19,8 +19,8 @@ const NAV: { route: Route; label: string }[] = [
   { route: { screen: 'settings' }, label: 'Settings' },
 ];
 
-/** Calls after which the queue holds new tasks; a reviewer's own decisions patch it in place instead. */
-const RELOADING_CALLS = new Set(['documents.process', 'documents.upload', 'watch']);
+/** Changes after which the queue may hold new tasks (the pipeline's stages are `documents.*`); a reviewer's own decisions patch it in place instead. */
+const reloadsQueue = (call: string) => call.startsWith('documents.') || call === 'watch';
 
 export function App() {
   const route = useRoute();
@@ -32,7 +32,7 @@ export function App() {
     void queueStore.getState().loadSavedFilters();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const offChanged = listen('changed', (payload) => {
-      if (!RELOADING_CALLS.has((payload as { call?: string }).call ?? '')) return;
+      if (!reloadsQueue((payload as { call?: string }).call ?? '')) return;
       clearTimeout(timer);
       timer = setTimeout(() => void queueStore.getState().load(), 500);
     });

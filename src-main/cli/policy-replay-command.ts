@@ -4,7 +4,7 @@ import { hubPolicy } from '../config/active-config.ts';
 import { formatReplay, replayRecorded } from '../engine/policy-replay.ts';
 import { loadPolicy, PolicyError, type Policy } from '../route/policy.ts';
 import type { Db } from '../store/database.ts';
-import { ArtifactRepo } from '../sync/artifact-repo.ts';
+import { ArtifactRepo } from '../store/artifact-repo.ts';
 import { BUNDLED } from '../understand/bundled-paths.ts';
 import { rngForDocument } from '../../src-common/routing/seeded-rng.ts';
 

@@ -5,7 +5,7 @@ import { parseTemplate, type VendorTemplate } from '../extract/vendor-templates.
 import { parsePolicy, type Policy } from '../route/policy.ts';
 import { parseRuleSet, type RuleSet } from '../rules/rule-set.ts';
 import type { Db } from '../store/database.ts';
-import { ArtifactRepo, type StoredArtifact } from '../sync/artifact-repo.ts';
+import { ArtifactRepo, type StoredArtifact } from '../store/artifact-repo.ts';
 
 /** What routes a document: one consistent set, taken once per document. */
 export interface RoutingConfig {

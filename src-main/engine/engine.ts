@@ -2,8 +2,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { EngineHandlers } from '../../src-shared/contract/index.ts';
-import { ApiError } from '../../src-shared/contract/dispatch.ts';
-import { maskAuditData } from '../../src-shared/masking.ts';
 import type { ProcessResult } from '../../src-shared/process-result.ts';
 import { AuditLog } from '../audit/audit-log.ts';
 import { BlobStore } from '../blob/blob-store.ts';
@@ -15,12 +13,15 @@ import { CachedOcrEngine } from '../ocr/cached-ocr.ts';
 import type { Db } from '../store/database.ts';
 import { openDataDirDatabase } from '../store/secure-store.ts';
 import { DocumentRepo } from '../store/document-repo.ts';
-import { EInvoiceRepo } from '../store/einvoice-repo.ts';
-import { renderPageImage } from '../text/index.ts';
+import { WriteDoor } from '../store/mutate.ts';
+import { RetentionRepo } from '../store/retention-repo.ts';
+import { StatsRepo } from '../store/stats-repo.ts';
+import { TaskRepo } from '../store/task-repo.ts';
 import { BUNDLED, loadBundledUnderstanding } from '../understand/pipeline-understanding.ts';
 import { activePolicy, activeRouting } from '../config/engine-config.ts';
 import { applyRetention, redact, type RetentionPolicy } from '../retention/retention.ts';
 import type { Understanding } from '../understand/understanding.ts';
+import { bindEngineHandlers } from './handlers/index.ts';
 import { LazyOcrEngine } from './lazy-ocr.ts';
 import { defaultConcurrency, Pipeline } from './pipeline.ts';
 import { TaskService } from './task-service.ts';
@@ -28,7 +29,7 @@ import { DeviceSecretVault } from '../sync/device-identity.ts';
 import { SyncService } from '../sync/sync-service.ts';
 import { DeviceInsights } from '../insights/device-insights.ts';
 
-export const ENGINE_VERSION = '0.1.0';
+export { ENGINE_VERSION } from './version.ts';
 
 export interface EngineOptions {
   dataDir: string;
@@ -57,6 +58,8 @@ export interface EngineOptions {
  */
 export class Engine {
   readonly handlers: EngineHandlers;
+  /** The counts `system.stats` reports. */
+  readonly stats: StatsRepo;
   private understandingPromise: Promise<Understanding> | null = null;
   private syncService: Promise<SyncService> | null = null;
   private siteKeyPromise: Promise<Buffer> | null = null;
@@ -65,6 +68,8 @@ export class Engine {
   private constructor(
     readonly dataDir: string,
     readonly db: Db,
+    /** Every write of this engine goes through it: one transaction, its audit entries, a change event. */
+    readonly door: WriteDoor,
     readonly audit: AuditLog,
     readonly docs: DocumentRepo,
     readonly tasks: TaskService,
@@ -74,7 +79,8 @@ export class Engine {
     readonly keyStorage: KeyStorage,
     private readonly loadUnderstanding: (() => Promise<Understanding>) | null,
   ) {
-    this.handlers = this.makeHandlers();
+    this.stats = new StatsRepo(db);
+    this.handlers = bindEngineHandlers(this);
   }
 
   static async open(opts: EngineOptions): Promise<Engine> {
@@ -86,8 +92,9 @@ export class Engine {
     if (key.warning) warn(key.warning);
     const db = await openDataDirDatabase(dataDir, keyOptions, warn);
     const audit = new AuditLog(db);
+    const door = new WriteDoor(db, audit);
     const docs = new DocumentRepo(db);
-    const tasks = new TaskService(db, audit);
+    const tasks = new TaskService(new TaskRepo(db), door);
     const blobs = new BlobStore(path.join(dataDir, 'blobs'), key.key);
     const workers = opts.ocrWorkers ?? defaultConcurrency();
     const ocrChoice = opts.ocrEngine ?? ocrEngineSetting();
@@ -109,9 +116,9 @@ export class Engine {
     const holder: { engine?: Engine } = {};
     const pipeline = new Pipeline({
       db,
+      door,
       docs,
       tasks,
-      audit,
       blobs,
       ocr,
       understanding: () => holder.engine!.understanding(),
@@ -119,7 +126,7 @@ export class Engine {
       maxPages: opts.maxPages ?? 500,
       concurrency: workers,
     });
-    holder.engine = new Engine(dataDir, db, audit, docs, tasks, blobs, pipeline, ocr, key.storage, loadUnderstanding);
+    holder.engine = new Engine(dataDir, db, door, audit, docs, tasks, blobs, pipeline, ocr, key.storage, loadUnderstanding);
     holder.engine.keyOptions = keyOptions;
     holder.engine.primary = { executionProvider: executionProviders[0] ?? 'cpu', ocrEngine: opts.ocr?.name ?? plannedEngineName(ocrChoice) };
     return holder.engine;
@@ -143,7 +150,7 @@ export class Engine {
   sync(): Promise<SyncService> {
     this.syncService ??= DeviceSecretVault.open(this.dataDir, this.keyOptions.secretStore).then((vault) => {
       if (vault.warning) process.stderr.write(`warning: ${vault.warning}\n`);
-      return new SyncService({ db: this.db, audit: this.audit, vault, siteKey: () => this.siteKey(), metrics: (range, vendorKey) => this.insights().upload(range, vendorKey) });
+      return new SyncService({ db: this.db, audit: this.audit, door: this.door, actor: defaultActor(), vault, siteKey: () => this.siteKey(), metrics: (range, vendorKey) => this.insights().upload(range, vendorKey) });
     });
     return this.syncService;
   }
@@ -163,12 +170,12 @@ export class Engine {
 
   /** Removes what the policy's retention rules no longer keep (see retention/retention.ts); the policy in use unless one is given. */
   applyRetention(policy?: RetentionPolicy, clock?: () => Date) {
-    return applyRetention({ db: this.db, audit: this.audit, blobs: this.blobs, ...(clock ? { clock } : {}) }, policy ?? activePolicy(this.db).retention);
+    return applyRetention({ repo: new RetentionRepo(this.db), door: this.door, blobs: this.blobs, ...(clock ? { clock } : {}) }, policy ?? activePolicy(this.db).retention);
   }
 
   /** Redaction on request: a field's values or a region of a page, audited. */
   redact(r: Parameters<typeof redact>[1]) {
-    return redact({ db: this.db, audit: this.audit, blobs: this.blobs }, r);
+    return redact({ repo: new RetentionRepo(this.db), door: this.door, blobs: this.blobs }, r);
   }
 
   /** The site key that hashes values kept on site before anything goes to the hub; kept like the document key. */
@@ -188,102 +195,9 @@ export class Engine {
     this.db.close();
   }
 
-  private makeHandlers(): EngineHandlers {
-    return {
-      'documents.process': async ({ paths, actor }) => ({ results: await this.pipeline.processPaths(paths, actor) }),
-      'documents.upload': async ({ files, actor }) => ({
-        results: await this.pipeline.processSources(
-          files.map((f) => ({ kind: 'bytes' as const, name: path.basename(f.name), bytes: Buffer.from(f.dataBase64, 'base64') })),
-          actor,
-        ),
-      }),
-      'documents.list': async (q) => this.docs.list(q),
-      'documents.get': async ({ id }) => {
-        const row = this.docs.byId(id);
-        if (!row) throw new ApiError('not_found', `No document ${id}`);
-        const summary = this.docs.toSummary(row);
-        return {
-          ...summary,
-          sourcePath: row.source_path,
-          textSource: row.text_source,
-          textEngine: row.text_engine,
-          pages: this.docs.pages(id),
-          fields: this.docs.fields(id),
-          lineItems: this.docs.lineItems(id),
-          rules: this.docs.rules(id),
-          route: row.route_action ? { action: row.route_action as 'review', reasons: JSON.parse(row.route_reasons ?? '[]') as string[], policyVersion: row.policy_version ?? '' } : null,
-          model: row.model_json ? JSON.parse(row.model_json) : null,
-          stageRuns: this.docs.stageRuns(id),
-          einvoice: new EInvoiceRepo(this.db).forDocument(id),
-          sensitiveFields: this.sensitiveFields(),
-        };
-      },
-      'documents.pageImage': async ({ id, page, maxWidth }) => {
-        const row = this.docs.byId(id);
-        if (!row?.sha256 || !row.mime || !this.blobs.has(row.sha256)) throw new ApiError('not_found', `No stored pages for document ${id}`);
-        // A standalone XML e-invoice has no printed page: the UI shows its structured data instead.
-        if (row.mime === 'application/xml') throw new ApiError('not_found', `Document ${id} is an XML e-invoice without a printed page`);
-        const img = await renderPageImage({ bytes: new Uint8Array(this.blobs.get(row.sha256)), mime: row.mime as 'application/pdf' }, page, maxWidth);
-        return { mime: 'image/png' as const, dataBase64: img.png.toString('base64'), width: img.width, height: img.height };
-      },
-      'documents.text': async ({ id }) => {
-        if (!this.docs.byId(id)) throw new ApiError('not_found', `No document ${id}`);
-        return { text: this.docs.pages(id).map((p) => p.text).join('\f\n') };
-      },
-      'tasks.list': async (q) => this.tasks.list(q),
-      'tasks.decide': async (d) => this.tasks.decide(d),
-      'tasks.undo': async (u) => this.tasks.undo(u),
-      'audit.list': async (q) => this.audit.list(q),
-      'audit.export': async ({ fromSeq, limit, unmasked }) => {
-        const entries = [];
-        const sensitive = unmasked ? [] : this.sensitiveFields();
-        for (const e of this.audit.iterate(fromSeq)) {
-          if (entries.length >= limit) break;
-          entries.push(sensitive.length ? { ...e, data: maskAuditData(e.data, sensitive) } : e);
-        }
-        return { entries };
-      },
-      'audit.verify': async () => this.audit.verify(),
-      'system.stats': async () => this.stats(),
-      'insights.get': async ({ window }) => this.insights().snapshot(window),
-      'sync.connect': async (a) => (await this.sync()).handlers['sync.connect'](a),
-      'sync.status': async (a) => (await this.sync()).handlers['sync.status'](a),
-      'sync.now': async (a) => (await this.sync()).handlers['sync.now'](a),
-      'sync.hubTasks': async (a) => (await this.sync()).handlers['sync.hubTasks'](a),
-      'sync.decideHubTask': async (a) => (await this.sync()).handlers['sync.decideHubTask'](a),
-      'sync.shareDocument': async (a) => (await this.sync()).handlers['sync.shareDocument'](a),
-      'system.info': async () => {
-        const u = this.loadUnderstanding ? await this.understanding().catch(() => null) : null;
-        return {
-          version: ENGINE_VERSION,
-          dataDir: this.dataDir,
-          ocrEngine: this.ocr.name,
-          model: u?.model ?? null,
-          policyVersion: u?.policyVersion ?? null,
-          keyStorage: this.keyStorage,
-        };
-      },
-    };
-  }
-
-  private stats() {
-    const count = (sql: string) => (this.db.prepare(sql).get() as { n: number }).n;
-    const group = (sql: string) => Object.fromEntries((this.db.prepare(sql).all() as { k: string; n: number }[]).map((r) => [r.k, r.n]));
-    const byStatus = group('SELECT status AS k, count(*) AS n FROM documents GROUP BY status');
-    return {
-      documents: {
-        total: count('SELECT count(*) AS n FROM documents'),
-        pending: byStatus.pending ?? 0,
-        processed: byStatus.processed ?? 0,
-        failed: byStatus.failed ?? 0,
-        duplicate: byStatus.duplicate ?? 0,
-      },
-      byDocType: group(`SELECT doc_type AS k, count(*) AS n FROM documents WHERE doc_type IS NOT NULL GROUP BY doc_type`),
-      byRoute: group(`SELECT route_action AS k, count(*) AS n FROM documents WHERE route_action IS NOT NULL GROUP BY route_action`),
-      tasks: { open: count(`SELECT count(*) AS n FROM tasks WHERE status = 'open'`), decided: count(`SELECT count(*) AS n FROM tasks WHERE status = 'decided'`) },
-      failuresByCode: group(`SELECT error_code AS k, count(*) AS n FROM documents WHERE status = 'failed' GROUP BY error_code`),
-      auditEntries: this.audit.count(),
-    };
+  /** The model, rules and policy when this engine has them (null in text-only mode or when they fail to load). */
+  async understandingIfAny(): Promise<Understanding | null> {
+    return this.loadUnderstanding ? this.understanding().catch(() => null) : null;
   }
 }
 

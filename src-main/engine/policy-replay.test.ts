@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { policyReplayReport, pulledPolicy } from '../cli/policy-replay-command.ts';
 import { sha256OfJson } from '../../src-common/signing/ed25519.ts';
-import { ArtifactRepo } from '../sync/artifact-repo.ts';
+import { ArtifactRepo } from '../store/artifact-repo.ts';
 import { makeTextPdf, sampleInvoiceLines } from '../testing/make-pdf.ts';
 import { BUNDLED } from '../understand/bundled-paths.ts';
 import { Engine } from './engine.ts';

@@ -13,15 +13,20 @@ export interface AppBackend {
   close(): Promise<void>;
 }
 
-/** The engine plus the UI-only calls, behind one `call`; a change announces itself on the `changed` channel. */
+/** The engine plus the UI-only calls, behind one `call`; every change through the write door announces itself on the `changed` channel. */
 export async function openAppBackend(opts: EngineOptions): Promise<AppBackend> {
   const engine = await Engine.open(opts);
   const events = new EventHub();
-  const ui = createUiHandlers(engine.dataDir, async (paths) => {
-    const results = await engine.process(paths, defaultActor());
-    events.emit('changed', { call: 'watch' });
-    return results;
-  });
+  const stopForwarding = engine.door.onChange((c) => events.emit('changed', { call: c.name }));
+  const ui = createUiHandlers(
+    engine.dataDir,
+    async (paths) => {
+      const results = await engine.process(paths, defaultActor());
+      events.emit('changed', { call: 'watch' });
+      return results;
+    },
+    engine.door,
+  );
   const handlers: AppHandlers = { ...engine.handlers, ...ui };
   // A long-running app keeps a connected device in sync in the background (with backoff when the
   // hub is down); the CLI's one-shot commands do not.
@@ -43,7 +48,6 @@ export async function openAppBackend(opts: EngineOptions): Promise<AppBackend> {
   const call: Transport = async (name, arg) => {
     const reply = await dispatch(appContract, handlers, name, arg);
     if (reply.ok && name === 'sync.connect') void startBackgroundSync().catch(() => undefined);
-    if (reply.ok && Object.hasOwn(appContract, name) && appContract[name as keyof typeof appContract].mutates) events.emit('changed', { call: name });
     return reply;
   };
   return {
@@ -54,6 +58,7 @@ export async function openAppBackend(opts: EngineOptions): Promise<AppBackend> {
       clearTimeout(firstRetention);
       clearInterval(dailyRetention);
       ui.close();
+      stopForwarding();
       await engine.close();
     },
   };

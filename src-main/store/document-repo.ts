@@ -1,9 +1,10 @@
 import type { DocumentDetail, DocumentSummary } from '../../src-shared/contract/documents.ts';
 import type { DocType, ExtractedField, LineItem, ModelInfo, PageText, Route, RuleResult, Word } from '../../src-shared/document-model.ts';
 import type { Db } from './database.ts';
+import { EInvoiceRepo } from './einvoice-repo.ts';
 import { likeContains, Where } from './where.ts';
 
-export type DocumentRow = {
+type DocumentRow = {
   id: number;
   sha256: string | null;
   file_name: string;
@@ -30,22 +31,104 @@ export type DocumentRow = {
   updated_at: string;
 };
 
+/** A document as recorded: what it is, how far the pipeline got, and what it concluded. */
+export type StoredDocument = {
+  id: number;
+  sha256: string | null;
+  fileName: string;
+  sourcePath: string | null;
+  mime: string | null;
+  sizeBytes: number;
+  status: DocumentRow['status'];
+  stage: string | null;
+  duplicateOf: number | null;
+  pageCount: number | null;
+  textSource: 'pdf_text' | 'ocr' | null;
+  textEngine: string | null;
+  charCount: number | null;
+  docType: DocType | null;
+  docTypeScore: number | null;
+  route: Route | null;
+  model: ModelInfo | null;
+  timingsMs: Record<string, number> | null;
+  error: { code: string; message: string } | null;
+  createdAt: string;
+  updatedAt: string;
+};
+
+function toStored(r: DocumentRow): StoredDocument {
+  return {
+    id: r.id,
+    sha256: r.sha256,
+    fileName: r.file_name,
+    sourcePath: r.source_path,
+    mime: r.mime,
+    sizeBytes: r.size_bytes,
+    status: r.status,
+    stage: r.stage,
+    duplicateOf: r.duplicate_of,
+    pageCount: r.page_count,
+    textSource: r.text_source,
+    textEngine: r.text_engine,
+    charCount: r.char_count,
+    docType: r.doc_type,
+    docTypeScore: r.doc_type_score,
+    route: r.route_action ? { action: r.route_action as Route['action'], reasons: JSON.parse(r.route_reasons ?? '[]') as string[], policyVersion: r.policy_version ?? '' } : null,
+    model: r.model_json ? (JSON.parse(r.model_json) as ModelInfo) : null,
+    timingsMs: r.timings_json ? (JSON.parse(r.timings_json) as Record<string, number>) : null,
+    error: r.error_code ? { code: r.error_code, message: r.error_message ?? '' } : null,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
 const now = () => new Date().toISOString();
 
-/** All SQL about documents and what the pipeline recorded for them. Callers own the transactions. */
+/** All SQL about documents and what the pipeline recorded for them. Callers own the transactions (the write door). */
 export class DocumentRepo {
-  constructor(private readonly db: Db) {}
+  private readonly einvoices: EInvoiceRepo;
 
-  byId(id: number): DocumentRow | undefined {
-    return this.db.prepare<[number], DocumentRow>('SELECT * FROM documents WHERE id = ?').get(id);
+  constructor(private readonly db: Db) {
+    this.einvoices = new EInvoiceRepo(db);
   }
 
-  originalBySha(sha256: string): DocumentRow | undefined {
-    return this.db.prepare<[string], DocumentRow>(`SELECT * FROM documents WHERE sha256 = ? AND status != 'duplicate'`).get(sha256);
+  byId(id: number): StoredDocument | undefined {
+    const r = this.db.prepare<[number], DocumentRow>('SELECT * FROM documents WHERE id = ?').get(id);
+    return r && toStored(r);
   }
 
-  pending(): DocumentRow[] {
-    return this.db.prepare<[], DocumentRow>(`SELECT * FROM documents WHERE status = 'pending' ORDER BY id`).all();
+  originalBySha(sha256: string): StoredDocument | undefined {
+    const r = this.db.prepare<[string], DocumentRow>(`SELECT * FROM documents WHERE sha256 = ? AND status != 'duplicate'`).get(sha256);
+    return r && toStored(r);
+  }
+
+  pending(): StoredDocument[] {
+    return this.db.prepare<[], DocumentRow>(`SELECT * FROM documents WHERE status = 'pending' ORDER BY id`).all().map(toStored);
+  }
+
+  summary(id: number): DocumentSummary | undefined {
+    const d = this.byId(id);
+    return d && this.toSummary(d);
+  }
+
+  /** Everything recorded about a document, for its screen (without the policy's sensitive fields, which the caller knows). */
+  detail(id: number): Omit<DocumentDetail, 'sensitiveFields'> | undefined {
+    const d = this.byId(id);
+    if (!d) return undefined;
+    return {
+      ...this.toSummary(d),
+      sourcePath: d.sourcePath,
+      textSource: d.textSource,
+      textEngine: d.textEngine,
+      pages: this.pages(id),
+      fields: this.fields(id),
+      lineItems: this.lineItems(id),
+      rules: this.rules(id),
+      route: d.route,
+      model: d.model,
+      stageRuns: this.stageRuns(id),
+      einvoice: this.einvoices.forDocument(id),
+    };
   }
 
   insert(d: { sha256: string | null; fileName: string; sourcePath: string | null; mime: string | null; sizeBytes: number; status: DocumentRow['status']; stage: string | null; duplicateOf?: number | null; error?: { code: string; message: string } | null }): number {
@@ -167,7 +250,7 @@ export class DocumentRepo {
   fields(id: number): Record<string, ExtractedField> {
     const rows = this.db
       .prepare<[number], { field: string; value: string; raw_value: string | null; confidence: number; page_no: number | null; box_json: string | null; source: string; note: string | null }>(
-        'SELECT field, value, raw_value, confidence, page_no, box_json, source, note FROM extractions WHERE document_id = ? AND superseded_by IS NULL ORDER BY id',
+        'SELECT field, value, raw_value, confidence, page_no, box_json, source, note FROM current_fields WHERE document_id = ? ORDER BY id',
       )
       .all(id);
     const out: Record<string, ExtractedField> = {};
@@ -220,8 +303,8 @@ export class DocumentRepo {
       const rows = this.db
         .prepare<[string, string, number], { id: number; file_name: string }>(
           `SELECT d.id, d.file_name FROM documents d
-           JOIN extractions v ON v.document_id = d.id AND v.field = 'vendor' AND v.superseded_by IS NULL AND lower(v.value) = lower(?)
-           JOIN extractions n ON n.document_id = d.id AND n.field = 'documentNumber' AND n.superseded_by IS NULL AND lower(n.value) = lower(?)
+           JOIN current_fields v ON v.document_id = d.id AND v.field = 'vendor' AND lower(v.value) = lower(?)
+           JOIN current_fields n ON n.document_id = d.id AND n.field = 'documentNumber' AND lower(n.value) = lower(?)
            WHERE d.id != ? AND d.status = 'processed'`,
         )
         .all(q.vendor, q.documentNumber, q.excludeId);
@@ -234,33 +317,33 @@ export class DocumentRepo {
     return (
       this.db
         .prepare<[string, number], { n: number }>(
-          `SELECT count(DISTINCT document_id) AS n FROM extractions WHERE field = 'vendor' AND superseded_by IS NULL AND lower(value) = lower(?) AND document_id != ?`,
+          `SELECT count(DISTINCT document_id) AS n FROM current_fields WHERE field = 'vendor' AND lower(value) = lower(?) AND document_id != ?`,
         )
         .get(vendor, excludeId)?.n ?? 0
     );
   }
 
-  toSummary(r: DocumentRow): DocumentSummary {
-    const fields = r.status === 'processed' ? this.fields(r.id) : {};
+  private toSummary(d: StoredDocument): DocumentSummary {
+    const fields = d.status === 'processed' ? this.fields(d.id) : {};
     return {
-      id: r.id,
-      fileName: r.file_name,
-      sha256: r.sha256 ?? '',
-      mime: r.mime,
-      sizeBytes: r.size_bytes,
-      status: r.status,
-      stage: r.stage,
-      duplicateOf: r.duplicate_of,
-      pageCount: r.page_count,
-      docType: r.doc_type,
-      docTypeScore: r.doc_type_score,
+      id: d.id,
+      fileName: d.fileName,
+      sha256: d.sha256 ?? '',
+      mime: d.mime,
+      sizeBytes: d.sizeBytes,
+      status: d.status,
+      stage: d.stage,
+      duplicateOf: d.duplicateOf,
+      pageCount: d.pageCount,
+      docType: d.docType,
+      docTypeScore: d.docTypeScore,
       vendor: fields.vendor?.value ?? null,
       total: fields.total?.value ?? null,
       currency: fields.currency?.value ?? null,
-      routeAction: r.route_action,
-      error: r.error_code ? { code: r.error_code, message: r.error_message ?? '' } : null,
-      createdAt: r.created_at,
-      updatedAt: r.updated_at,
+      routeAction: d.route?.action ?? null,
+      error: d.error,
+      createdAt: d.createdAt,
+      updatedAt: d.updatedAt,
     };
   }
 
@@ -277,10 +360,10 @@ export class DocumentRepo {
     const total = (this.db.prepare(`SELECT count(*) AS n FROM documents ${w}`).get(params) as { n: number }).n;
     const rows = this.db
       .prepare<Record<string, unknown>, DocumentRow>(
-        `SELECT documents.*, (SELECT CAST(value AS REAL) FROM extractions e WHERE e.document_id = documents.id AND e.field = 'total' AND e.superseded_by IS NULL) AS total_num
+        `SELECT documents.*, (SELECT CAST(value AS REAL) FROM current_fields c WHERE c.document_id = documents.id AND c.field = 'total') AS total_num
          FROM documents ${w} ORDER BY ${sortCol} ${dir}, id ${dir} LIMIT @limit OFFSET @offset`,
       )
       .all({ ...params, limit: q.limit, offset: q.offset });
-    return { items: rows.map((r) => this.toSummary(r)), total };
+    return { items: rows.map((r) => this.toSummary(toStored(r))), total };
   }
 }

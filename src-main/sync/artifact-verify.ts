@@ -2,7 +2,7 @@ import { artifactContentProblem } from '../../src-shared/config/artifact-content
 import { signedArtifactFields } from '../../src-shared/config/signed-artifact.ts';
 import type { Artifact } from '../../src-shared/contract/hub.ts';
 import { sha256OfJson, verifyJson } from '../../src-common/signing/ed25519.ts';
-import type { StoredArtifact } from './artifact-repo.ts';
+import type { StoredArtifact } from '../store/artifact-repo.ts';
 
 export type ArtifactRefusalReason = 'no_hub_key' | 'unsigned' | 'bad_hash' | 'bad_signature' | 'invalid_content';
 export interface ArtifactRefusal {

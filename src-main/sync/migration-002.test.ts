@@ -3,7 +3,7 @@ import { migration001 } from '../store/migrations/001-initial.ts';
 import { migration002 } from '../store/migrations/002-sync.ts';
 import { migrations } from '../store/migrations/index.ts';
 import { migrate, openDatabase, schemaVersion } from '../store/database.ts';
-import { Outbox } from './outbox.ts';
+import { Outbox } from '../store/outbox-repo.ts';
 
 describe('migration 002 (sync)', () => {
   it('upgrades a version-1 database in place and is listed after 001', () => {

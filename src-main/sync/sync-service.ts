@@ -17,19 +17,25 @@ import { canonicalJson } from '../../src-common/audit-chain/canonical-json.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { GENESIS_HASH } from '../../src-common/audit-chain/entry-hash.ts';
 import type { Db } from '../store/database.ts';
+import { WriteDoor, type RecordAudit } from '../store/mutate.ts';
+import { Outbox } from '../store/outbox-repo.ts';
+import { SyncRepo } from '../store/sync-repo.ts';
 import { compareHeldAudit, type HubAuditComparison } from './audit-compare.ts';
 import { backoffDelay } from './backoff.ts';
 import { generateDeviceKey, loadDeviceKey, signBytes, type DeviceKey, type DeviceSecretVault } from './device-identity.ts';
 import { activeVersionsOrNull } from '../config/engine-config.ts';
 import { applyArtifact } from './apply-artifact.ts';
-import { ArtifactRepo } from './artifact-repo.ts';
-import { Outbox } from './outbox.ts';
+import { ArtifactRepo } from '../store/artifact-repo.ts';
 import { documentSecretsFrom, ResidencyFilter, secretsInTextFrom, siteResidency } from './residency.ts';
 import { uploadMetrics, type MetricsSource } from './metrics-upload.ts';
 
 export interface SyncServiceOptions {
   db: Db;
   audit: AuditLog;
+  /** The engine's write door; one over `db` and `audit` when not given. */
+  door?: WriteDoor;
+  /** Who connecting to a hub and sharing a document are recorded as (the local user). */
+  actor?: string;
   vault: DeviceSecretVault;
   /** The site key (HMAC-SHA256) that hashes values the site policy keeps on site; it never leaves the device. */
   siteKey: Buffer | (() => Promise<Buffer>);
@@ -54,8 +60,6 @@ export interface SyncReport {
   pulled: number;
 }
 
-type HubTaskRow = { hub_task_id: number; task_json: string; status: string; local_decision: 'approve' | 'correct' | 'reject' | null; local_mutation_id: number | null; result_status: string | null; acked_at: string | null };
-
 const DECISION_EVENT = { approve: 'hub_task.approved', correct: 'hub_task.corrected', reject: 'hub_task.rejected' } as const;
 
 /**
@@ -66,7 +70,7 @@ const DECISION_EVENT = { approve: 'hub_task.approved', correct: 'hub_task.correc
  */
 /** Whether this data directory's device has enrolled with a hub (no keychain access needed to tell). */
 export function isEnrolled(db: Db): boolean {
-  return db.prepare<[], { value: string }>(`SELECT value FROM sync_state WHERE key = 'device_id'`).get() !== undefined;
+  return new SyncRepo(db).state('device_id') !== null;
 }
 
 /**
@@ -93,6 +97,8 @@ export class SyncService {
   readonly outbox: Outbox;
   readonly handlers: HandlersOf<DeviceSyncContract>;
   private readonly clock: () => Date;
+  private readonly door: WriteDoor;
+  private readonly repo: SyncRepo;
   private secrets: { credential: string; key: DeviceKey } | null = null;
   private inFlight: Promise<SyncReport> | null = null;
   private failures = 0;
@@ -103,6 +109,8 @@ export class SyncService {
 
   constructor(private readonly o: SyncServiceOptions) {
     this.clock = o.clock ?? (() => new Date());
+    this.door = o.door ?? new WriteDoor(o.db, o.audit);
+    this.repo = new SyncRepo(o.db);
     this.outbox = new Outbox(o.db, this.clock);
     this.handlers = {
       'sync.connect': async (a) => (await this.connect(a), this.status()),
@@ -118,22 +126,21 @@ export class SyncService {
   }
 
   private getState(key: string): string | null {
-    return this.o.db.prepare<[string], { value: string }>('SELECT value FROM sync_state WHERE key = ?').get(key)?.value ?? null;
+    return this.repo.state(key);
   }
 
   private setState(key: string, value: string | number | null): void {
-    if (value === null) this.o.db.prepare('DELETE FROM sync_state WHERE key = ?').run(key);
-    else this.o.db.prepare('INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, String(value));
+    this.repo.setState(key, value);
   }
 
   private num(key: string): number {
     return Number(this.getState(key) ?? 0);
   }
 
-  private hubClient(credential: string | null) {
-    const url = this.getState('hub_url');
+  private hubClient(credential: string | null, hub?: { url: string; insecure: boolean }) {
+    const url = hub?.url ?? this.getState('hub_url');
     if (!url) throw new ApiError('not_connected', 'This device is not connected to a hub');
-    checkHubUrl(url, this.getState('hub_insecure') === '1');
+    checkHubUrl(url, hub?.insecure ?? this.getState('hub_insecure') === '1');
     return createClient<HubContract>(hubHttpTransport(url, () => credential, this.o.fetch ?? fetch));
   }
 
@@ -146,19 +153,19 @@ export class SyncService {
     return this.secrets;
   }
 
-  /** Enrolls with a one-time code: a fresh Ed25519 key, the credential into the keychain. */
+  /** Enrolls with a one-time code: a fresh Ed25519 key, the credential into the keychain; the enrollment is audited. */
   async connect(a: { hubUrl: string; enrollmentCode: string; deviceName: string; allowInsecure?: boolean | undefined }): Promise<void> {
     checkHubUrl(a.hubUrl, a.allowInsecure ?? false);
     const { key, privateKeyB64 } = generateDeviceKey();
-    this.setState('hub_url', a.hubUrl);
-    this.setState('hub_insecure', a.allowInsecure ? 1 : null);
-    const client = this.hubClient(a.enrollmentCode);
+    const client = this.hubClient(a.enrollmentCode, { url: a.hubUrl, insecure: a.allowInsecure ?? false });
     const r = await client.call('device.enroll', { name: a.deviceName, publicKey: key.publicKey });
     // Pinned now: every artifact pulled from here on must be signed with it.
     this.setState('hub_public_key', r.hubPublicKey);
     await this.o.vault.save({ credential: r.credential, privateKey: privateKeyB64 });
     this.secrets = { credential: r.credential, key };
-    this.o.db.transaction(() => {
+    this.door.mutate('sync.connect', (audit) => {
+      this.setState('hub_url', a.hubUrl);
+      this.setState('hub_insecure', a.allowInsecure ? 1 : null);
       this.setState('device_id', r.deviceId);
       this.setState('site_id', r.siteId);
       this.setState('client_id', randomUUID());
@@ -167,33 +174,34 @@ export class SyncService {
       this.setState('audit_ack_seq', 0);
       this.setState('last_error', null);
       this.setState('pulled_once', null);
-      this.o.db.prepare('DELETE FROM audit_outbound').run();
-    })();
+      this.repo.forgetOutbound();
+      audit({ actor: this.o.actor ?? 'device', event: 'hub.connected', data: { hubUrl: a.hubUrl, deviceName: a.deviceName, deviceId: r.deviceId, siteId: r.siteId, insecure: a.allowInsecure ?? false } });
+    });
   }
 
   /** Decide a hub task here, online or not: one transaction writes the audit entry and the outbox row. */
   decideHubTask(a: { taskId: number; action: 'approve' | 'correct' | 'reject'; actor: string; reason?: string | undefined; corrections?: Record<string, string> | undefined; timeSpentMs?: number | undefined }): number {
     if (a.action === 'reject' && !a.reason) throw new ApiError('invalid_argument', 'A rejection needs a reason');
     if (a.action === 'correct' && !Object.keys(a.corrections ?? {}).length) throw new ApiError('invalid_argument', 'A correction needs at least one corrected field');
-    return this.o.db.transaction(() => {
-      const row = this.o.db.prepare<[number], { task_json: string; status: string; local_decision: string | null }>('SELECT task_json, status, local_decision FROM sync_hub_tasks WHERE hub_task_id = ?').get(a.taskId);
+    return this.door.mutate('sync.decideHubTask', (audit) => {
+      const row = this.repo.hubTask(a.taskId);
       if (!row) throw new ApiError('not_found', `No hub task ${a.taskId} on this device (pull first)`);
-      const task = JSON.parse(row.task_json) as HubTask;
-      if (row.local_decision) throw new ApiError('already_decided', `Hub task ${a.taskId} was already decided on this device (${row.local_decision})`);
+      const task = row.task;
+      if (row.localDecision) throw new ApiError('already_decided', `Hub task ${a.taskId} was already decided on this device (${row.localDecision})`);
       if (row.status !== 'open') throw new ApiError('already_decided', `Hub task ${a.taskId} was already decided${task.decision ? ` by ${task.decision.user}` : ''}`);
       const decidedAt = this.clock().toISOString();
       const args = { taskId: a.taskId, action: a.action, actor: a.actor, decidedAt, ...(a.reason ? { reason: a.reason } : {}), ...(a.corrections ? { corrections: a.corrections } : {}), ...(a.timeSpentMs !== undefined ? { timeSpentMs: a.timeSpentMs } : {}) };
       const mutationId = this.outbox.enqueue({ name: 'task.decide', args });
-      this.o.audit.append({
+      audit({
         actor: a.actor,
         event: DECISION_EVENT[a.action],
         documentSha256: task.docSha256,
         data: { hubTaskId: a.taskId, mutationId, reason: a.reason, corrections: a.corrections, timeSpentMs: a.timeSpentMs },
         policyVersion: null,
       });
-      this.o.db.prepare('UPDATE sync_hub_tasks SET local_decision = ?, local_mutation_id = ? WHERE hub_task_id = ?').run(a.action, mutationId, a.taskId);
+      this.repo.setLocalDecision(a.taskId, a.action, mutationId);
       return mutationId;
-    })();
+    });
   }
 
   /**
@@ -201,24 +209,23 @@ export class SyncService {
    * extracted fields only (the hub refuses fields the site policy keeps on the device). Online only.
    */
   async shareDocument(a: { documentId: number; queueId: number; fields: string[]; priority: number }): Promise<HubTask> {
-    const doc = this.o.db.prepare<[number], { sha256: string | null; doc_type: string | null }>('SELECT sha256, doc_type FROM documents WHERE id = ?').get(a.documentId);
+    const doc = this.repo.documentToShare(a.documentId, a.fields);
     if (!doc?.sha256) throw new ApiError('not_found', `No processed document ${a.documentId}`);
     const residency = siteResidency(this.o.db);
     const kept = a.fields.filter((f) => !residency.exportableFields.includes(f));
     // Refused here, before anything is sent: the hub refusing it would be too late.
     if (kept.length) throw new ApiError('field_not_exportable', `The site policy keeps ${kept.join(', ')} on site; fields that may leave: ${residency.exportableFields.join(', ')}`);
-    const fields: Record<string, string> = {};
-    for (const f of a.fields) {
-      const v = this.o.db
-        .prepare<[number, string], { value: string }>('SELECT value FROM extractions WHERE document_id = ? AND field = ? AND superseded_by IS NULL ORDER BY id DESC LIMIT 1')
-        .get(a.documentId, f);
-      if (v) fields[f] = v.value;
-    }
+    const { sha256, fields } = doc;
     const { credential } = await this.loadSecrets();
     const r = await this.hubClient(credential).call('tasks.create', {
-      tasks: [{ queueId: a.queueId, docRef: `device-${this.getState('device_id')}/document-${a.documentId}`, docSha256: doc.sha256, docType: (doc.doc_type ?? 'other') as HubTask['docType'], fields, priority: a.priority, dueAt: null }],
+      tasks: [{ queueId: a.queueId, docRef: `device-${this.getState('device_id')}/document-${a.documentId}`, docSha256: sha256, docType: (doc.docType ?? 'other') as HubTask['docType'], fields, priority: a.priority, dueAt: null }],
     });
-    return r.items[0]!;
+    const shared = r.items[0]!;
+    // What left the device, by field name (the values went to the hub, which records them itself).
+    this.door.mutate('sync.shareDocument', (audit) =>
+      audit({ actor: this.o.actor ?? 'device', event: 'document.shared', documentSha256: sha256, data: { documentId: a.documentId, queueId: a.queueId, hubTaskId: shared.id, fields: a.fields } }),
+    );
+    return shared;
   }
 
   /** One round: push the outbox, upload the audit trail, pull changes. One at a time. */
@@ -241,15 +248,15 @@ export class SyncService {
         await uploadMetrics({ call: (u) => hub.call('metrics.upload', u), metrics: this.o.metrics, filter, getState: (k) => this.getState(k), setState: (k, v) => this.setState(k, v), now: this.clock() });
       }
       await this.pull(hub, report);
-      this.o.db.transaction(() => {
+      this.door.track('sync.finished', () => {
         this.setState('last_sync_at', this.clock().toISOString());
         this.setState('last_error', null);
-      })();
+      });
       return report;
     } catch (err) {
       const e = err as { code?: string; message?: string; cause?: { code?: string } };
       const message = err instanceof ApiError ? `${e.code}: ${e.message}` : `hub unreachable: ${e.cause?.code ?? e.message}`;
-      this.setState('last_error', message);
+      this.door.track('sync.failed', () => this.setState('last_error', message));
       throw err;
     }
   }
@@ -260,13 +267,9 @@ export class SyncService {
       const pending = this.outbox.pending(this.o.pushBatch ?? 200);
       if (!pending.length) return;
       const filter = await this.residencyFilter();
-      const taskDoc = this.o.db.prepare<[number], { task_json: string }>('SELECT task_json FROM sync_hub_tasks WHERE hub_task_id = ?');
-      const docOf = (m: (typeof pending)[number]) => {
-        const t = taskDoc.get(m.args.taskId);
-        return t ? (JSON.parse(t.task_json) as HubTask).docSha256 : null;
-      };
+      const docOf = (m: (typeof pending)[number]) => this.repo.hubTask(m.args.taskId)?.task.docSha256 ?? null;
       const r = await hub.call('sync.push', { clientId, mutations: pending.map((m) => filter.mutation(m, docOf(m))) });
-      this.o.db.transaction(() => this.outbox.acknowledge(r.results))();
+      this.door.track('sync.push', () => this.outbox.acknowledge(r.results));
       for (const x of r.results) {
         if (x.status === 'applied') report.pushed += 1;
         else if (x.status === 'superseded') report.superseded += 1;
@@ -291,14 +294,14 @@ export class SyncService {
       const signature = signBytes(key, Buffer.from(canonicalJson(batch), 'utf8'));
       try {
         const r = await hub.call('audit.upload', { batch, signature });
-        this.setState('audit_ack_seq', r.ackSeq);
+        this.door.track('sync.auditUploaded', () => this.setState('audit_ack_seq', r.ackSeq));
         report.auditUploaded += r.stored;
       } catch (err) {
         // The hub holds less than we thought (restored from a backup): start again from its head.
         if (err instanceof ApiError && err.code === 'audit_gap') {
           const head = await hub.call('audit.head', { deviceId });
           if (head.ackSeq < from - 1) {
-            this.setState('audit_ack_seq', head.ackSeq);
+            this.door.track('sync.auditRewound', () => this.setState('audit_ack_seq', head.ackSeq));
             continue;
           }
         }
@@ -324,10 +327,9 @@ export class SyncService {
       return { status: 'not_done', hubUrl, reason: (err as Error).message };
     }
     const ackSeq = this.num('audit_ack_seq');
-    const maxOutbound = (this.o.db.prepare('SELECT max(seq) AS s FROM audit_outbound').get() as { s: number | null }).s ?? 0;
-    const outbound = this.o.db.prepare<[number, number], { entry_json: string }>('SELECT entry_json FROM audit_outbound WHERE seq BETWEEN ? AND ? ORDER BY seq');
+    const maxOutbound = this.repo.lastOutboundSeq();
     const sentRange = (from: number, to: number): AuditEntry[] => {
-      const kept = new Map(outbound.all(from, to).map((r) => JSON.parse(r.entry_json) as AuditEntry).map((e) => [e.seq, e]));
+      const kept = new Map(this.repo.outboundRange(from, to).map((e) => [e.seq, e]));
       const out: AuditEntry[] = [];
       // An acknowledged entry with no projection kept went out before filtering existed: as it is.
       for (const raw of this.o.audit.iterate(from)) {
@@ -368,21 +370,19 @@ export class SyncService {
    * an entry sent before filtering existed (no projection kept) was sent as it is, so its own hash.
    */
   private async outbound(local: AuditEntry[]): Promise<AuditEntry[]> {
-    const get = this.o.db.prepare<[number], { entry_json: string }>('SELECT entry_json FROM audit_outbound WHERE seq = ?');
-    const put = this.o.db.prepare('INSERT INTO audit_outbound (seq, entry_json) VALUES (?, ?)');
     let filter: ResidencyFilter | null = null;
     const out: AuditEntry[] = [];
     for (const e of local) {
-      const kept = get.get(e.seq);
+      const kept = this.repo.outboundEntry(e.seq);
       if (kept) {
-        out.push(JSON.parse(kept.entry_json) as AuditEntry);
+        out.push(kept);
         continue;
       }
       filter ??= await this.residencyFilter();
-      const prev = out.at(-1) ?? (e.seq > 1 ? (get.get(e.seq - 1) ? (JSON.parse(get.get(e.seq - 1)!.entry_json) as AuditEntry) : null) : null);
+      const prev = out.at(-1) ?? (e.seq > 1 ? this.repo.outboundEntry(e.seq - 1) : null);
       const prevHash = e.seq === 1 ? GENESIS_HASH : (prev?.hash ?? e.prevHash);
       const projected = filter.auditEntry(e, prevHash);
-      put.run(e.seq, canonicalJson(projected));
+      this.door.track('sync.auditProjected', () => this.repo.saveOutboundEntry(e.seq, canonicalJson(projected)));
       out.push(projected);
     }
     return out;
@@ -391,67 +391,44 @@ export class SyncService {
   private async pull(hub: ReturnType<SyncService['hubClient']>, report: SyncReport): Promise<void> {
     for (;;) {
       const r = await hub.call('sync.pull', { cursor: this.getState('cursor') ?? '0.0', limit: this.o.pullLimit ?? 500 });
-      this.o.db.transaction(() => {
-        for (const c of r.changes) this.applyChange(c as Change);
+      const apply = (audit?: RecordAudit) => {
+        for (const c of r.changes) this.applyChange(c as Change, audit);
         this.setState('cursor', r.cursor);
         if (!r.hasMore) this.setState('pulled_once', 1);
-      })();
+      };
+      // A policy, rule set, template or model assignment changes what the device does: audited. Hub
+      // tasks are a mirror of the hub's queue (audited there) and the cursor is bookkeeping.
+      // Each artifact leaves its own entry: config.received, or config.refused with the reason.
+      if (r.changes.some((c) => c.type === 'artifact')) this.door.mutate('sync.pull', (audit) => apply(audit));
+      else this.door.track('sync.pull', () => apply());
       report.pulled += r.changes.length;
       if (!r.hasMore) return;
     }
   }
 
-  private applyChange(c: Change): void {
+  private applyChange(c: Change, audit?: RecordAudit): void {
     const now = this.clock().toISOString();
-    if (c.type === 'task') {
-      this.o.db
-        .prepare(
-          `INSERT INTO sync_hub_tasks (hub_task_id, task_json, status, priority, updated_at) VALUES (?, ?, ?, ?, ?)
-           ON CONFLICT(hub_task_id) DO UPDATE SET task_json = excluded.task_json, status = excluded.status, priority = excluded.priority, updated_at = excluded.updated_at`,
-        )
-        .run(c.task.id, JSON.stringify(c.task), c.task.status, c.task.priority, now);
-    } else {
-      const refused = applyArtifact({ repo: new ArtifactRepo(this.o.db), audit: this.o.audit, hubPublicKey: this.getState('hub_public_key') }, c.artifact, c.seq, now);
+    if (c.type === 'task') this.repo.saveHubTask(c.task, now);
+    else {
+      // Verified (hash, pinned hub key, schema) before it is stored; a refusal is audited and kept for the status.
+      if (!audit) throw new Error('an artifact is applied inside the door');
+      const refused = applyArtifact({ repo: new ArtifactRepo(this.o.db), audit, hubPublicKey: this.getState('hub_public_key') }, c.artifact, c.seq, now);
       if (refused) this.setState('last_config_refusal', refused);
     }
   }
 
   /** The policy, rule set, template or model assignment the hub assigned to this site, if any. */
   artifact(kind: Artifact['kind'], name: string): { version: number; sha256: string; content: Record<string, unknown> } | null {
-    const r = this.o.db.prepare<[string, string], { version: number; sha256: string; content_json: string }>('SELECT version, sha256, content_json FROM sync_artifacts WHERE kind = ? AND name = ?').get(kind, name);
-    return r ? { version: r.version, sha256: r.sha256, content: JSON.parse(r.content_json) as Record<string, unknown> } : null;
+    return this.repo.artifact(kind, name);
   }
 
   hubTasks(q: { status?: string | undefined; taskIds?: number[] | undefined; offset: number; limit: number }) {
-    const conds: string[] = [];
-    const params: (string | number)[] = [];
-    if (q.status) {
-      conds.push('h.status = ?');
-      params.push(q.status);
-    }
-    if (q.taskIds) {
-      conds.push(`h.hub_task_id IN (${q.taskIds.map(() => '?').join(',') || 'NULL'})`);
-      params.push(...q.taskIds);
-    }
-    const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
-    const total = (this.o.db.prepare(`SELECT count(*) AS n FROM sync_hub_tasks h ${where}`).get(...params) as { n: number }).n;
-    const rows = this.o.db
-      .prepare<unknown[], HubTaskRow>(
-        `SELECT h.*, o.result_status, o.acked_at FROM sync_hub_tasks h LEFT JOIN sync_outbox o ON o.mutation_id = h.local_mutation_id ${where}
-         ORDER BY h.priority DESC, h.hub_task_id LIMIT ? OFFSET ?`,
-      )
-      .all(...params, q.limit, q.offset);
-    const items = rows.map((r) => ({
-      ...(JSON.parse(r.task_json) as HubTask),
-      localDecision: r.local_decision,
-      pushState: (r.local_mutation_id === null ? 'none' : r.acked_at === null ? 'pending' : r.result_status === 'duplicate' ? 'applied' : r.result_status) as 'none' | 'pending' | 'applied' | 'superseded' | 'rejected',
-    }));
-    return { items, total };
+    return this.repo.hubTasks(q);
   }
 
   status(): SyncStatus {
     const ack = this.num('audit_ack_seq');
-    const head = (this.o.db.prepare('SELECT max(seq) AS s FROM audit').get() as { s: number | null }).s ?? 0;
+    const head = this.repo.lastAuditSeq();
     const deviceId = this.getState('device_id');
     return {
       connected: deviceId !== null,

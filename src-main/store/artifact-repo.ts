@@ -1,5 +1,5 @@
 import type { Artifact } from '../../src-shared/contract/hub.ts';
-import type { Db } from '../store/database.ts';
+import type { Db } from './database.ts';
 
 export interface StoredArtifact {
   kind: Artifact['kind'];

@@ -1,5 +1,5 @@
 import type { Mutation, MutationResult } from '../../src-shared/contract/hub.ts';
-import type { Db } from '../store/database.ts';
+import type { Db } from './database.ts';
 
 type Row = { mutation_id: number; name: string; args_json: string };
 
