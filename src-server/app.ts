@@ -4,6 +4,7 @@ import { hubContract, type HubPrincipalRole } from '../src-shared/contract/hub.t
 import { authenticate, AuthRateLimiter } from './auth.ts';
 import { HubService } from './hub-service.ts';
 import { buildOpenApi } from './openapi.ts';
+import { LocalDiskBlobStore } from './blob-store.ts';
 import type { HubDatabase } from './store/database.ts';
 
 export const HUB_VERSION = '0.1.0';
@@ -25,6 +26,7 @@ const STATUS: Record<string, number> = {
   audit_fork: 409,
   audit_bad_hash: 400,
   bad_signature: 400,
+  not_configured: 503,
   rate_limited: 429,
   shutting_down: 503,
   internal: 500,
@@ -38,12 +40,14 @@ export interface HubAppOptions {
   authFailuresPerMinute?: number;
   /** Addresses of reverse proxies whose X-Forwarded-For names the client (for the rate limit). */
   trustProxy?: string;
+  /** Where model package files are kept (local disk); without it the model calls answer `not_configured`. */
+  blobDir?: string;
 }
 
 /** The hub over HTTP: `POST /v1/<call>` for each contract entry; auth and role checks before dispatch. */
 export function buildHubApp(opts: HubAppOptions): FastifyInstance & { draining: () => void } {
   const clock = opts.clock ?? (() => new Date());
-  const service = new HubService(opts.db, clock);
+  const service = new HubService(opts.db, clock, opts.blobDir ? new LocalDiskBlobStore(opts.blobDir) : undefined);
   const limiter = new AuthRateLimiter(opts.authFailuresPerMinute ?? 20);
   const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 16 * 1024 * 1024, ...(opts.trustProxy ? { trustProxy: opts.trustProxy } : {}) });
   const openapi = buildOpenApi(HUB_VERSION);

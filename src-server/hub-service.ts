@@ -4,6 +4,7 @@ import type { Principal } from './auth.ts';
 import type { HubContext } from './handlers/context.ts';
 import { bindHandlers, hubHandlers } from './handlers/index.ts';
 import type { HubDatabase } from './store/database.ts';
+import type { HubBlobStore } from './blob-store.ts';
 
 export { auditBatchBytes } from './handlers/audit.ts';
 export { DEFAULT_EXPORTABLE_FIELDS } from './handlers/artifacts.ts';
@@ -17,8 +18,8 @@ const SYSTEM: Principal = { kind: 'user', role: 'admin', userId: 0, userName: 's
  */
 export class HubService {
   readonly context: HubContext;
-  constructor(store: HubDatabase, clock: () => Date = () => new Date()) {
-    this.context = { store, clock };
+  constructor(store: HubDatabase, clock: () => Date = () => new Date(), blobs?: HubBlobStore) {
+    this.context = { store, clock, ...(blobs ? { blobs } : {}) };
   }
 
   bind(p: Principal) {

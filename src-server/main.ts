@@ -26,7 +26,7 @@ export async function main(argv: string[]): Promise<void> {
     ...(opts.poolSize ? { poolSize: opts.poolSize } : {}),
   });
   await migrateHub(db);
-  const app = buildHubApp({ db, logger: opts.log, ...(opts.trustProxy ? { trustProxy: opts.trustProxy } : {}) });
+  const app = buildHubApp({ db, logger: opts.log, blobDir: path.join(path.resolve(opts.dataDir), 'model-blobs'), ...(opts.trustProxy ? { trustProxy: opts.trustProxy } : {}) });
   const address = await app.listen({ port: opts.port, host: opts.host });
   process.stdout.write(`hub listening on ${address} (${db.dialect})\n`);
   let stopping = false;

@@ -5,11 +5,14 @@ import type { HubCallName, HubContract, HubTask } from '../../src-shared/contrac
 import type { Principal } from '../auth.ts';
 import type { HubDatabase, HubKysely } from '../store/database.ts';
 import type { HubSchema } from '../store/schema.ts';
+import type { HubBlobStore } from '../blob-store.ts';
 
 /** What every handler gets besides its argument: the database, the hub clock and the caller. */
 export interface HubContext {
   store: HubDatabase;
   clock: () => Date;
+  /** Model package files (issue 12); absent, the model calls answer `not_configured`. */
+  blobs?: HubBlobStore;
 }
 export interface Call {
   hub: HubContext;

@@ -4,6 +4,7 @@ import { artifacts } from './artifacts.ts';
 import { auditHandlers } from './audit.ts';
 import type { HubContext, HubHandlerMap } from './context.ts';
 import { devices } from './devices.ts';
+import { models } from './models.ts';
 import { sitesAndUsers } from './sites-users.ts';
 import { syncHandlers } from './sync.ts';
 import { queuesAndTasks } from './tasks.ts';
@@ -16,6 +17,7 @@ export const hubHandlers = {
   ...queuesAndTasks,
   ...syncHandlers,
   ...auditHandlers,
+  ...models,
 } satisfies HubHandlerMap;
 
 /** The handlers for one request, bound to its caller (what `dispatch` calls). Roles were checked already. */

@@ -3,6 +3,7 @@ import { DocTypeSchema } from '../document-model.ts';
 import { AuditEntrySchema } from './audit.ts';
 import { mutation, query, type CallSpec, type ContractMap, type HandlersOf } from './define.ts';
 import { DecisionActionSchema } from './tasks.ts';
+import { modelsHubContract } from './models-hub.ts';
 
 /**
  * The hub's API, declared once like the engine's: every call is `POST /v1/<name>` with one JSON
@@ -320,6 +321,7 @@ export const hubContract = {
     ),
     ['admin', 'auditor'],
   ),
+  ...modelsHubContract,
 } satisfies ContractMap;
 
 export type HubContract = typeof hubContract;

@@ -4,6 +4,7 @@ import { migration003 } from './003-page-alternate.ts';
 import { migration004 } from './004-page-ocr-model.ts';
 import { migration005 } from './005-einvoices.ts';
 import { migration006 } from './006-residency-store.ts';
+import { migration009 } from './009-model-packages.ts';
 
 export interface Migration {
   version: number;
@@ -12,4 +13,4 @@ export interface Migration {
 }
 
 /** Numbered, append-only: never edit a shipped migration, add the next one. */
-export const migrations: Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006];
+export const migrations: Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration009];
