@@ -10,7 +10,7 @@ import { BlobStore } from '../blob/blob-store.ts';
 import { resolveBlobKey, resolveDataKey, type KeyStorage, type SecretStore } from '../blob/key-provider.ts';
 import type { OcrEngine } from '../ocr/ocr-engine.ts';
 import { ocrEngineSetting, plannedEngineName, startOcrEngine, type OcrEngineChoice } from '../ocr/choose-engine.ts';
-import { candidateProviders, executionProviderSetting, type ExecutionProviderChoice } from '../ml/execution-providers.ts';
+import { candidateProviders, executionProviderSetting, type ExecutionProvider, type ExecutionProviderChoice } from '../ml/execution-providers.ts';
 import { CachedOcrEngine } from '../ocr/cached-ocr.ts';
 import type { Db } from '../store/database.ts';
 import { openDataDirDatabase } from '../store/secure-store.ts';
@@ -26,6 +26,7 @@ import { defaultConcurrency, Pipeline } from './pipeline.ts';
 import { TaskService } from './task-service.ts';
 import { DeviceSecretVault } from '../sync/device-identity.ts';
 import { SyncService } from '../sync/sync-service.ts';
+import { ModelService } from '../models/model-service.ts';
 
 export const ENGINE_VERSION = '0.1.0';
 
@@ -57,6 +58,9 @@ export interface EngineOptions {
 export class Engine {
   readonly handlers: EngineHandlers;
   private understandingPromise: Promise<Understanding> | null = null;
+  private modelService: ModelService | null = null;
+  private modelGeneration = 0;
+  private retired: Promise<Understanding>[] = [];
   private syncService: Promise<SyncService> | null = null;
   private siteKeyPromise: Promise<Buffer> | null = null;
   private keyOptions: { prefer?: KeyStorage; secretStore?: SecretStore | null } = {};
@@ -104,8 +108,10 @@ export class Engine {
       });
     const u = opts.understanding;
     const executionProviders = candidateProviders(opts.executionProvider ?? executionProviderSetting());
-    const loadUnderstanding = u === null ? null : typeof u === 'function' ? u : u === undefined ? () => loadBundledUnderstanding({ executionProviders }) : async () => u;
     const holder: { engine?: Engine } = {};
+    // Without an understanding given, the model the hub's rollout (or an install) made active, else the bundled one.
+    const loadUnderstanding =
+      u === null ? null : typeof u === 'function' ? u : u === undefined ? async () => loadBundledUnderstanding({ executionProviders, classifier: await holder.engine!.activeClassifier(executionProviders) }) : async () => u;
     const pipeline = new Pipeline({
       db,
       docs,
@@ -126,6 +132,11 @@ export class Engine {
   /** The model, rules and policy, loaded once on first need (a failed load is retried next time). */
   understanding(): Promise<Understanding> {
     if (!this.loadUnderstanding) return Promise.reject(new Error('This engine runs text only'));
+    // A model switched since it was loaded (atomically, in the database): the next document gets the new one.
+    if (this.understandingPromise && this.models().generation() !== this.modelGeneration) {
+      this.retired.push(this.understandingPromise);
+      this.understandingPromise = null;
+    }
     this.understandingPromise ??= this.loadUnderstanding().catch((err: unknown) => {
       this.understandingPromise = null;
       throw err;
@@ -137,11 +148,23 @@ export class Engine {
     return this.pipeline.processPaths(paths, actor, onResult);
   }
 
+  /** Model packages of this data directory: trusted keys, installed packages, the active model per task. */
+  models(): ModelService {
+    this.modelService ??= new ModelService({ db: this.db, audit: this.audit, modelsDir: ModelService.modelsDirOf(this.dataDir), appVersion: ENGINE_VERSION });
+    return this.modelService;
+  }
+
+  private async activeClassifier(executionProviders: ExecutionProvider[]) {
+    const { classifier, generation } = await this.models().loadClassifier({ executionProviders });
+    this.modelGeneration = generation;
+    return classifier;
+  }
+
   /** Hub sync for this data directory, opened on first use (it probes the keychain). */
   sync(): Promise<SyncService> {
     this.syncService ??= DeviceSecretVault.open(this.dataDir, this.keyOptions.secretStore).then((vault) => {
       if (vault.warning) process.stderr.write(`warning: ${vault.warning}\n`);
-      return new SyncService({ db: this.db, audit: this.audit, vault, siteKey: () => this.siteKey() });
+      return new SyncService({ db: this.db, audit: this.audit, vault, siteKey: () => this.siteKey(), afterSync: async (hub, device) => void (await this.models().syncWithHub(hub, device)) });
     });
     return this.syncService;
   }
@@ -175,8 +198,7 @@ export class Engine {
   async close(): Promise<void> {
     if (this.syncService) await (await this.syncService.catch(() => null))?.stop();
     await this.ocr.close();
-    const u = this.understandingPromise ? await this.understandingPromise.catch(() => null) : null;
-    await u?.close();
+    for (const p of [...this.retired, ...(this.understandingPromise ? [this.understandingPromise] : [])]) await (await p.catch(() => null))?.close();
     this.db.close();
   }
 

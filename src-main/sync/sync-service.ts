@@ -37,6 +37,8 @@ export interface SyncServiceOptions {
   /** Between successful syncs in the background loop. */
   intervalMs?: number;
   backoff?: { baseMs?: number; capMs?: number };
+  /** After each successful round, with the hub client: model packages (models/model-service.ts) apply what was pulled. */
+  afterSync?: (hub: ReturnType<typeof createClient<HubContract>>, device: { deviceId: number; hubUrl: string; assignments: unknown[] }) => Promise<void>;
 }
 
 export interface SyncReport {
@@ -228,6 +230,10 @@ export class SyncService {
       await this.push(hub, report);
       await this.uploadAudit(hub, key, report);
       await this.pull(hub, report);
+      if (this.o.afterSync) {
+        const assignments = this.o.db.prepare<[], { content_json: string }>(`SELECT content_json FROM sync_artifacts WHERE kind = 'modelAssignment' ORDER BY name`).all();
+        await this.o.afterSync(hub, { deviceId: this.num('device_id'), hubUrl: this.getState('hub_url')!, assignments: assignments.map((a) => JSON.parse(a.content_json) as unknown) });
+      }
       this.o.db.transaction(() => {
         this.setState('last_sync_at', this.clock().toISOString());
         this.setState('last_error', null);
