@@ -60,6 +60,8 @@ export class Engine {
   private understandingPromise: Promise<Understanding> | null = null;
   private modelService: ModelService | null = null;
   private modelGeneration = 0;
+  /** The engine loads the active model package itself (no understanding was given to it). */
+  private followsModels = false;
   private retired: Promise<Understanding>[] = [];
   private syncService: Promise<SyncService> | null = null;
   private siteKeyPromise: Promise<Buffer> | null = null;
@@ -126,6 +128,7 @@ export class Engine {
     });
     holder.engine = new Engine(dataDir, db, audit, docs, tasks, blobs, pipeline, ocr, key.storage, loadUnderstanding);
     holder.engine.keyOptions = keyOptions;
+    holder.engine.followsModels = u === undefined;
     return holder.engine;
   }
 
@@ -133,7 +136,7 @@ export class Engine {
   understanding(): Promise<Understanding> {
     if (!this.loadUnderstanding) return Promise.reject(new Error('This engine runs text only'));
     // A model switched since it was loaded (atomically, in the database): the next document gets the new one.
-    if (this.understandingPromise && this.models().generation() !== this.modelGeneration) {
+    if (this.followsModels && this.understandingPromise && this.models().generation() !== this.modelGeneration) {
       this.retired.push(this.understandingPromise);
       this.understandingPromise = null;
     }
