@@ -91,7 +91,7 @@ describe('model packages on the device', () => {
     const { dir } = pkg('1.3.0');
     const f = path.join(dir, 'onnx/model_quantized.onnx');
     const bytes = fs.readFileSync(f);
-    bytes[bytes.length - 10] ^= 0xff;
+    bytes[bytes.length - 10] = bytes[bytes.length - 10]! ^ 0xff;
     fs.writeFileSync(f, bytes);
     expect(await refusal(d.models.install(new FolderPackageSource(dir), { actor: 'admin' }))).toBe('tampered');
     expect(d.refusals()[0]!.message).toMatch(/onnx\/model_quantized\.onnx has SHA-256 [0-9a-f]{64}, the signed manifest says/);
