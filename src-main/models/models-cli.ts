@@ -7,7 +7,7 @@ import { exportDataset } from './dataset-export.ts';
 import { ModelPackageError } from './install-package.ts';
 import { FolderPackageSource } from './package-source.ts';
 
-const print = (v: unknown) => process.stdout.write(`${JSON.stringify(v, null, 2)}\n`);
+const print = (v: unknown): void => void process.stdout.write(`${JSON.stringify(v, null, 2)}\n`);
 const taskOf = (t: string): ModelTask => ModelTaskSchema.parse(t);
 
 async function withEngine<T>(dataDir: string | undefined, fn: (e: Engine) => Promise<T>): Promise<T> {
@@ -29,7 +29,7 @@ export function registerModelCommands(program: Command, state: { exitCode: numbe
     .action(async (o: { dataDir?: string }) =>
       withEngine(o.dataDir, async (e) => {
         const m = e.models();
-        const brief = (x: { id: number; name: string; version: string } | null) => (x ? { id: x.id, name: x.name, version: x.version } : 'bundled');
+        const brief = (x: { id: number; name: string; version: string } | null) => (x ? { id: x.id, name: x.name, version: x.version } : { id: null, name: 'bundled', version: 'bundled' });
         print({
           tasks: (['doc-classifier', 'ocr'] as const).map((t) => {
             const s = m.slot(t);
