@@ -33,12 +33,12 @@ export function rollbackReason(m: RolloutMetrics, margin: number, minDecisions: 
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   const d = m.candidateDisagreement;
   const s = m.stableDisagreement;
-  if (d.n >= minDecisions && d.rate !== null && s.rate !== null && d.rate - s.rate > margin) {
+  if (d.n >= minDecisions && d.rate !== null && s.rate !== null && d.rate - s.rate > margin + 1e-9) {
     return `The candidate disagreed with reviewers on ${pct(d.rate)} of ${d.n} reviewed documents, the stable model on ${pct(s.rate)}: more than the ${pct(margin)} margin`;
   }
   const o = m.candidateOverride;
   const so = m.stableOverride;
-  if (o.n >= minDecisions && o.rate !== null && so.rate !== null && o.rate - so.rate > margin) {
+  if (o.n >= minDecisions && o.rate !== null && so.rate !== null && o.rate - so.rate > margin + 1e-9) {
     return `Reviewers overrode the candidate on ${pct(o.rate)} of the ${o.n} documents it routed, the stable model on ${pct(so.rate)}: more than the ${pct(margin)} margin`;
   }
   return null;
