@@ -94,6 +94,7 @@ export class Engine {
     const docs = new DocumentRepo(db);
     const tasks = new TaskService(db, audit);
     const blobs = new BlobStore(path.join(dataDir, 'blobs'), key.key);
+    const holder: { engine?: Engine } = {};
     const workers = opts.ocrWorkers ?? defaultConcurrency();
     const ocrChoice = opts.ocrEngine ?? ocrEngineSetting();
     const ocr =
@@ -105,12 +106,13 @@ export class Engine {
           secondReading: opts.ocrSecondReading ?? true,
           onWarning: warn,
           ...(opts.executionProvider ? { executionProvider: opts.executionProvider } : {}),
+          // An OCR model package made active on this device (models/model-service.ts), else the bundled reader.
+          ...(holder.engine?.models().activeOcrDir() ? { modelDir: holder.engine.models().activeOcrDir()! } : {}),
         });
         return opts.ocrCacheDir ? new CachedOcrEngine(started, opts.ocrCacheDir) : started;
       });
     const u = opts.understanding;
     const executionProviders = candidateProviders(opts.executionProvider ?? executionProviderSetting());
-    const holder: { engine?: Engine } = {};
     // Without an understanding given, the model the hub's rollout (or an install) made active, else the bundled one.
     const loadUnderstanding =
       u === null ? null : typeof u === 'function' ? u : u === undefined ? async () => loadBundledUnderstanding({ executionProviders, classifier: await holder.engine!.activeClassifier(executionProviders) }) : async () => u;
