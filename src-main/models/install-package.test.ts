@@ -11,6 +11,7 @@ import { packFolder } from './pack-package.ts';
 import { createAdminKey, signManifest } from './package-signature.ts';
 import { FolderPackageSource, type PackageSource } from './package-source.ts';
 import { copyClassifier } from './testing.ts';
+import { BUNDLED_PPOCR_DIR } from '../ocr/onnx/ppocr-model.ts';
 
 const admin = createAdminKey();
 const stranger = createAdminKey();
@@ -124,5 +125,19 @@ describe('model packages on the device', () => {
     const { dir } = pkg('2.0.0', '0.2.0');
     expect(await refusal(d.models.install(new FolderPackageSource(dir), { actor: 'admin' }))).toBe('too_new');
     expect(d.refusals()[0]!.message).toBe('Model package countersign-doc-classifier 2.0.0 needs app version 0.2.0 or later; this is 0.1.0');
+  });
+
+  it('carries the OCR reader the same way: the manifest says ocr, it is warmed up, and becomes the active OCR model', async () => {
+    const d = device();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-ocr-pkg-'));
+    dirs.push(dir);
+    fs.cpSync(BUNDLED_PPOCR_DIR, dir, { recursive: true });
+    const signed = packFolder(dir, admin, { minAppVersion: '0.1.0', version: '4.0.1' });
+    expect(signed.manifest).toMatchObject({ task: 'ocr', name: 'PP-OCRv4 (ch, mobile)', version: '4.0.1', labels: [] });
+    const m = await d.models.install(new FolderPackageSource(dir), { actor: 'admin' });
+    expect(d.models.activeOcrDir()).toBeNull();
+    d.models.activate('ocr', m.id, 'admin');
+    expect(d.models.activeOcrDir()).toBe(m.dir);
+    expect(fs.existsSync(path.join(m.dir, 'ch_PP-OCRv4_det_infer.onnx'))).toBe(true);
   });
 });
