@@ -170,11 +170,14 @@ export const models = {
   'models.reportOutcomes': async ({ outcomes }, { hub, p }) =>
     writeTx(hub, async (t, feed) => {
       const now = nowIso(hub);
-      const stored = await insertOutcomes(t, p.deviceId!, outcomes, now);
+      // An outcome names a rollout of the device's own site, or none: another site's metrics are not the device's to move.
+      const ours = new Set<number>();
+      for (const id of new Set(outcomes.map((o) => o.rolloutId).filter((x): x is number => x !== null))) if ((await rolloutRow(t, id))?.site_id === p.siteId) ours.add(id);
+      const stored = await insertOutcomes(t, p.deviceId!, outcomes.filter((o) => o.rolloutId === null || ours.has(o.rolloutId)), now);
       const rolledBack: number[] = [];
-      for (const id of new Set(outcomes.map((o) => o.rolloutId).filter((x): x is number => x !== null))) {
-        const r = await rolloutRow(t, id);
-        if (!r || r.site_id !== p.siteId || (r.stage !== 'shadow' && r.stage !== 'canary')) continue;
+      for (const id of ours) {
+        const r = (await rolloutRow(t, id))!;
+        if (r.stage !== 'shadow' && r.stage !== 'canary') continue;
         const reason = rollbackReason(rolloutMetrics(await outcomeCounts(t, r.id)), Number(r.margin), Number(r.min_decisions));
         if (!reason) continue;
         await t.updateTable('hub_model_rollouts').set({ stage: 'rolled_back', reason: `automatic: ${reason}`, updated_at: now }).where('id', '=', r.id).execute();
