@@ -31,14 +31,14 @@ export function toTrainingExample(d: ReviewedDocument, sensitive: readonly strin
   }
   const ordered = [...secrets.keys()].sort((a, b) => b.length - a.length);
   const scrub = (text: string) => ordered.reduce((t, s) => t.replace(new RegExp(escapeRegExp(s), 'g'), secrets.get(s)!), text);
-  // A word that is part of a secret (an IBAN split into groups) is masked whole.
+  // A word that is part of a secret (an IBAN split into groups) is masked whole: its last four characters would be all of it.
   const pieceOfSecret = (w: string) => w.length >= 3 && ordered.some((s) => s.includes(w) && /\d/.test(w));
   return {
     id: `document-${d.documentId}`,
     label: d.docType,
     source: d.source,
     text: scrub(d.pages.map((p) => p.text).join('\n')),
-    tokens: d.words.map((w) => ({ page: w.pageNo, text: pieceOfSecret(w.text) ? maskValue(w.text) : scrub(w.text), box: w.box })),
+    tokens: d.words.map((w) => ({ page: w.pageNo, text: pieceOfSecret(w.text) ? '•'.repeat(w.text.length) : scrub(w.text), box: w.box })),
     fields: Object.fromEntries(d.fields.map((f) => [f.field, sensitive.includes(f.field) ? maskValue(f.value) : f.value])),
     model: d.model,
     policyVersion: d.policyVersion,
