@@ -11,25 +11,28 @@ import { createAdminKey } from '../../src-main/models/package-signature.ts';
 import { copyClassifier } from '../../src-main/models/testing.ts';
 import { openDatabase } from '../../src-main/store/database.ts';
 import { uploadAndPublish } from '../admin/models-commands.ts';
-import { errorCode, hubClient, seedHub, sqliteBackend, startHub, type RunningHub } from '../testing/hub-fixture.ts';
+import { BACKENDS, errorCode, hubClient, seedHub, startHub, type RunningHub } from '../testing/hub-fixture.ts';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-hub-models-'));
 const key = createAdminKey();
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-describe('model packages on the hub', () => {
+for (const { backend, skip, label } of BACKENDS) describe.skipIf(skip)(`model packages on the hub (${label})`, () => {
   let hub: RunningHub;
+  let drop: () => Promise<void>;
   let seed: Awaited<ReturnType<typeof seedHub>>;
   let deviceToken: string;
   beforeAll(async () => {
-    const opened = await sqliteBackend.open();
-    hub = await startHub(opened.db, { blobDir: path.join(tmp, 'blobs') });
+    const opened = await backend.open();
+    drop = opened.drop;
+    hub = await startHub(opened.db, { blobDir: path.join(tmp, `blobs-${label}`) });
     seed = await seedHub(hub, 'models');
     deviceToken = (await hubClient(hub.url, await seed.code(seed.reviewer.user.id)).call('device.enroll', { name: 'laptop', publicKey: key.publicKey })).credential;
   });
   afterAll(async () => {
     await hub?.close();
     await hub?.db.close();
-    fs.rmSync(tmp, { recursive: true, force: true });
+    await drop?.();
   });
   const admin = () => hubClient(hub.url, seed.admin.token);
 
@@ -65,12 +68,12 @@ describe('model packages on the hub', () => {
     const pkg = await uploadAndPublish(admin(), dir, signed);
     await admin().call('models.rollout', { siteId: seed.site.id, packageId: pkg.id, stage: 'shadow', canaryPercent: 10, deviceIds: null, margin: 0.05, minDecisions: 50 });
     const f = signed.manifest.files.find((x) => x.path === 'vocab.txt')!;
-    const blob = path.join(tmp, 'blobs', f.sha256.slice(0, 2), f.sha256);
+    const blob = path.join(tmp, `blobs-${label}`, f.sha256.slice(0, 2), f.sha256);
     fs.writeFileSync(blob, fs.readFileSync(blob, 'utf8').replace('[UNK]', '[XXX]'));
 
     const db = openDatabase(':memory:');
     const audit = new AuditLog(db);
-    const models = new ModelService({ db, audit, modelsDir: path.join(tmp, 'device-models'), appVersion: '0.1.0' });
+    const models = new ModelService({ db, audit, modelsDir: path.join(tmp, `device-models-${label}`), appVersion: '0.1.0' });
     models.trustKey(key.publicKey, 'enrollment', 'test');
     const source = new HubPackageSource(hubClient(hub.url, deviceToken), pkg.id, hub.url);
     await expect(models.install(source, { actor: 'system:models', hubPackageId: pkg.id })).rejects.toThrow(ModelPackageError);

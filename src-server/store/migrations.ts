@@ -100,6 +100,7 @@ const authorization = (d: Dialect): string[] => {
 /** Issue 12: signed model packages (files in the blob store), admin keys, rollouts per site and the outcomes devices report. */
 const modelPackages = (d: Dialect): string[] => {
   const { pk, ref } = words(d);
+  const real = d === 'postgres' ? 'DOUBLE PRECISION' : 'REAL';
   return [
     `CREATE TABLE hub_model_keys (key_id TEXT PRIMARY KEY, public_key TEXT NOT NULL, created_at TEXT NOT NULL)`,
     `CREATE TABLE hub_model_packages (
@@ -109,8 +110,8 @@ const modelPackages = (d: Dialect): string[] => {
     `CREATE TABLE hub_model_rollouts (
       id ${pk}, site_id ${ref} NOT NULL REFERENCES hub_sites(id), task TEXT NOT NULL, package_id ${ref} NOT NULL REFERENCES hub_model_packages(id),
       baseline_package_id ${ref} REFERENCES hub_model_packages(id),
-      stage TEXT NOT NULL CHECK (stage IN ('shadow','canary','stable','rolled_back')), canary_percent REAL NOT NULL, device_ids_json TEXT,
-      margin REAL NOT NULL, min_decisions INTEGER NOT NULL, reason TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)`,
+      stage TEXT NOT NULL CHECK (stage IN ('shadow','canary','stable','rolled_back')), canary_percent ${real} NOT NULL, device_ids_json TEXT,
+      margin ${real} NOT NULL, min_decisions INTEGER NOT NULL, reason TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)`,
     `CREATE INDEX hub_model_rollouts_site ON hub_model_rollouts (site_id, task)`,
     `CREATE TABLE hub_model_outcomes (
       device_id ${ref} NOT NULL REFERENCES hub_devices(id), outcome_id ${ref} NOT NULL, task TEXT NOT NULL, rollout_id ${ref},
