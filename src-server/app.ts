@@ -7,6 +7,7 @@ import { buildOpenApi } from './openapi.ts';
 import { registerMetricsRoute } from './metrics/prometheus.ts';
 import type { SigningKey } from '../src-common/signing/ed25519.ts';
 import { registerInsightsPage } from './insights-page/insights-page.ts';
+import { LocalDiskBlobStore } from './blob-store.ts';
 import type { HubDatabase } from './store/database.ts';
 
 export const HUB_VERSION = '0.1.0';
@@ -28,6 +29,7 @@ const STATUS: Record<string, number> = {
   audit_fork: 409,
   audit_bad_hash: 400,
   bad_signature: 400,
+  not_configured: 503,
   rate_limited: 429,
   shutting_down: 503,
   internal: 500,
@@ -43,12 +45,14 @@ export interface HubAppOptions {
   trustProxy?: string;
   /** The artifact signing key (main.ts: the one in the data directory); tests get one per database. */
   signingKey?: SigningKey;
+  /** Where model package files are kept (local disk); without it the model calls answer `not_configured`. */
+  blobDir?: string;
 }
 
 /** The hub over HTTP: `POST /v1/<call>` for each contract entry; auth and role checks before dispatch. */
 export function buildHubApp(opts: HubAppOptions): FastifyInstance & { draining: () => void } {
   const clock = opts.clock ?? (() => new Date());
-  const service = new HubService(opts.db, clock, opts.signingKey);
+  const service = new HubService(opts.db, clock, opts.signingKey, opts.blobDir ? new LocalDiskBlobStore(opts.blobDir) : undefined);
   const limiter = new AuthRateLimiter(opts.authFailuresPerMinute ?? 20);
   const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 16 * 1024 * 1024, ...(opts.trustProxy ? { trustProxy: opts.trustProxy } : {}) });
   const openapi = buildOpenApi(HUB_VERSION);

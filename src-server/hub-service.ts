@@ -6,6 +6,7 @@ import { bindHandlers, hubHandlers } from './handlers/index.ts';
 import type { SigningKey } from '../src-common/signing/ed25519.ts';
 import { ephemeralHubSigningKey } from './hub-signing-key.ts';
 import type { HubDatabase } from './store/database.ts';
+import type { HubBlobStore } from './blob-store.ts';
 
 export { DEFAULT_EXPORTABLE_FIELDS } from './handlers/artifacts.ts';
 
@@ -18,8 +19,8 @@ const SYSTEM: Principal = { kind: 'user', role: 'admin', userId: 0, userName: 's
  */
 export class HubService {
   readonly context: HubContext;
-  constructor(store: HubDatabase, clock: () => Date = () => new Date(), signingKey: SigningKey = ephemeralHubSigningKey(store)) {
-    this.context = { store, clock, signingKey };
+  constructor(store: HubDatabase, clock: () => Date = () => new Date(), signingKey: SigningKey = ephemeralHubSigningKey(store), blobs?: HubBlobStore) {
+    this.context = { store, clock, signingKey, ...(blobs ? { blobs } : {}) };
   }
 
   bind(p: Principal) {

@@ -28,7 +28,7 @@ export async function main(argv: string[]): Promise<void> {
   });
   await migrateHub(db);
   const signingKey = loadOrCreateHubSigningKey(path.resolve(opts.dataDir));
-  const app = buildHubApp({ db, logger: opts.log, signingKey, ...(opts.trustProxy ? { trustProxy: opts.trustProxy } : {}) });
+  const app = buildHubApp({ db, logger: opts.log, signingKey, blobDir: path.join(path.resolve(opts.dataDir), 'model-blobs'), ...(opts.trustProxy ? { trustProxy: opts.trustProxy } : {}) });
   const address = await app.listen({ port: opts.port, host: opts.host });
   process.stdout.write(`hub listening on ${address} (${db.dialect})\n`);
   let stopping = false;

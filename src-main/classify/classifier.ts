@@ -19,6 +19,8 @@ export interface DocClassifier {
   /** The model, with the execution provider the latest prediction ran on. */
   readonly model: ModelInfo;
   classify(texts: string[]): Promise<Classification[]>;
+  /** One document's label and the model that gave it, where more than one model may serve (a rollout; models/rollout-classifier.ts). */
+  classifyDocument?(text: string, doc: { documentId: number; sha256: string }): Promise<{ classification: Classification; model: ModelInfo }>;
   close(): Promise<void>;
 }
 

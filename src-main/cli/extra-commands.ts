@@ -9,12 +9,14 @@ import type { CorpusHalf } from '../eval/run-eval.ts';
 import { runProcess } from './main.ts';
 import { registerServeCommand, startApp } from './serve-command.ts';
 import { registerStatusCommand } from './status-command.ts';
+import { registerModelCommands } from '../models/models-cli.ts';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const SAMPLES_DIR = path.join(REPO_ROOT, 'resources', 'samples');
 
 /** Commands beyond the core: the newcomer's demo, and (as they land) evaluation, policy replay, serving. */
 export function registerExtraCommands(program: Command, state: { exitCode: number }, dataDirOption: () => Option): void {
+  registerModelCommands(program, state, dataDirOption);
   program
     .command('eval')
     .description('Score the engine on a labelled corpus folder (laid out like ../shared/corpus): types, fields, calibration, routing')

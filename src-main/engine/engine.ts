@@ -8,7 +8,7 @@ import { BlobStore } from '../blob/blob-store.ts';
 import { resolveBlobKey, resolveDataKey, type KeyStorage, type SecretStore } from '../blob/key-provider.ts';
 import type { OcrEngine } from '../ocr/ocr-engine.ts';
 import { ocrEngineSetting, plannedEngineName, startOcrEngine, type OcrEngineChoice } from '../ocr/choose-engine.ts';
-import { candidateProviders, executionProviderSetting, type ExecutionProviderChoice } from '../ml/execution-providers.ts';
+import { candidateProviders, executionProviderSetting, type ExecutionProvider, type ExecutionProviderChoice } from '../ml/execution-providers.ts';
 import { CachedOcrEngine } from '../ocr/cached-ocr.ts';
 import type { Db } from '../store/database.ts';
 import { openDataDirDatabase } from '../store/secure-store.ts';
@@ -28,8 +28,10 @@ import { TaskService } from './task-service.ts';
 import { DeviceSecretVault } from '../sync/device-identity.ts';
 import { SyncService } from '../sync/sync-service.ts';
 import { DeviceInsights } from '../insights/device-insights.ts';
+import { ModelService } from '../models/model-service.ts';
 
 export { ENGINE_VERSION } from './version.ts';
+import { ENGINE_VERSION } from './version.ts';
 
 export interface EngineOptions {
   dataDir: string;
@@ -61,6 +63,11 @@ export class Engine {
   /** The counts `system.stats` reports. */
   readonly stats: StatsRepo;
   private understandingPromise: Promise<Understanding> | null = null;
+  private modelService: ModelService | null = null;
+  private modelGeneration = 0;
+  /** The engine loads the active model package itself (no understanding was given to it). */
+  private followsModels = false;
+  private retired: Promise<Understanding>[] = [];
   private syncService: Promise<SyncService> | null = null;
   private siteKeyPromise: Promise<Buffer> | null = null;
   private keyOptions: { prefer?: KeyStorage; secretStore?: SecretStore | null } = {};
@@ -96,6 +103,7 @@ export class Engine {
     const docs = new DocumentRepo(db);
     const tasks = new TaskService(new TaskRepo(db), door);
     const blobs = new BlobStore(path.join(dataDir, 'blobs'), key.key);
+    const holder: { engine?: Engine } = {};
     const workers = opts.ocrWorkers ?? defaultConcurrency();
     const ocrChoice = opts.ocrEngine ?? ocrEngineSetting();
     const ocr =
@@ -107,13 +115,23 @@ export class Engine {
           secondReading: opts.ocrSecondReading ?? true,
           onWarning: warn,
           ...(opts.executionProvider ? { executionProvider: opts.executionProvider } : {}),
+          // An OCR model package made active on this device (models/model-service.ts), else the bundled reader.
+          ...(holder.engine?.models().activeOcrDir() ? { modelDir: holder.engine.models().activeOcrDir()! } : {}),
         });
         return opts.ocrCacheDir ? new CachedOcrEngine(started, opts.ocrCacheDir) : started;
       });
     const u = opts.understanding;
     const executionProviders = candidateProviders(opts.executionProvider ?? executionProviderSetting());
-    const loadUnderstanding = u === null ? null : typeof u === 'function' ? u : u === undefined ? () => loadBundledUnderstanding({ executionProviders, routingConfig: (bundled) => activeRouting(db, bundled) }) : async () => u;
-    const holder: { engine?: Engine } = {};
+    // Without an understanding given, the model the hub's rollout (or an install) made active, else the bundled one;
+    // routed by what the hub assigned, else the bundled policy and rules.
+    const loadUnderstanding =
+      u === null
+        ? null
+        : typeof u === 'function'
+          ? u
+          : u === undefined
+            ? async () => loadBundledUnderstanding({ executionProviders, routingConfig: (bundled) => activeRouting(db, bundled), classifier: await holder.engine!.activeClassifier(executionProviders) })
+            : async () => u;
     const pipeline = new Pipeline({
       db,
       door,
@@ -129,12 +147,18 @@ export class Engine {
     holder.engine = new Engine(dataDir, db, door, audit, docs, tasks, blobs, pipeline, ocr, key.storage, loadUnderstanding);
     holder.engine.keyOptions = keyOptions;
     holder.engine.primary = { executionProvider: executionProviders[0] ?? 'cpu', ocrEngine: opts.ocr?.name ?? plannedEngineName(ocrChoice) };
+    holder.engine.followsModels = u === undefined;
     return holder.engine;
   }
 
   /** The model, rules and policy, loaded once on first need (a failed load is retried next time). */
   understanding(): Promise<Understanding> {
     if (!this.loadUnderstanding) return Promise.reject(new Error('This engine runs text only'));
+    // A model switched since it was loaded (atomically, in the database): the next document gets the new one.
+    if (this.followsModels && this.understandingPromise && this.models().generation() !== this.modelGeneration) {
+      this.retired.push(this.understandingPromise);
+      this.understandingPromise = null;
+    }
     this.understandingPromise ??= this.loadUnderstanding().catch((err: unknown) => {
       this.understandingPromise = null;
       throw err;
@@ -146,11 +170,23 @@ export class Engine {
     return this.pipeline.processPaths(paths, actor, onResult);
   }
 
+  /** Model packages of this data directory: trusted keys, installed packages, the active model per task. */
+  models(): ModelService {
+    this.modelService ??= new ModelService({ db: this.db, audit: this.audit, modelsDir: ModelService.modelsDirOf(this.dataDir), appVersion: ENGINE_VERSION });
+    return this.modelService;
+  }
+
+  private async activeClassifier(executionProviders: ExecutionProvider[]) {
+    const { classifier, generation } = await this.models().loadClassifier({ executionProviders });
+    this.modelGeneration = generation;
+    return classifier;
+  }
+
   /** Hub sync for this data directory, opened on first use (it probes the keychain). */
   sync(): Promise<SyncService> {
     this.syncService ??= DeviceSecretVault.open(this.dataDir, this.keyOptions.secretStore).then((vault) => {
       if (vault.warning) process.stderr.write(`warning: ${vault.warning}\n`);
-      return new SyncService({ db: this.db, audit: this.audit, door: this.door, actor: defaultActor(), vault, siteKey: () => this.siteKey(), metrics: (range, vendorKey) => this.insights().upload(range, vendorKey) });
+      return new SyncService({ db: this.db, audit: this.audit, door: this.door, actor: defaultActor(), vault, siteKey: () => this.siteKey(), metrics: (range, vendorKey) => this.insights().upload(range, vendorKey), afterSync: async (hub, device) => void (await this.models().syncWithHub(hub, device)) });
     });
     return this.syncService;
   }
@@ -190,8 +226,7 @@ export class Engine {
   async close(): Promise<void> {
     if (this.syncService) await (await this.syncService.catch(() => null))?.stop();
     await this.ocr.close();
-    const u = this.understandingPromise ? await this.understandingPromise.catch(() => null) : null;
-    await u?.close();
+    for (const p of [...this.retired, ...(this.understandingPromise ? [this.understandingPromise] : [])]) await (await p.catch(() => null))?.close();
     this.db.close();
   }
 

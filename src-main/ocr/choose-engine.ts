@@ -29,6 +29,8 @@ export interface StartOcrOptions {
   /** tesseract.js only: read each page twice (automatic layout and one block). */
   secondReading?: boolean;
   onWarning?: (message: string) => void;
+  /** ONNX only: the PP-OCR model folder (an installed model package); default the bundled one. */
+  modelDir?: string;
 }
 
 /** The name a page records before the engine has started (LazyOcrEngine shows the real one after). */
@@ -40,7 +42,7 @@ export async function startOcrEngine(opts: StartOcrOptions): Promise<OcrEngine> 
   const tesseract = () => createTesseractEngine({ workers: opts.workers, secondReading: opts.secondReading ?? false });
   if (opts.engine === 'tesseract') return tesseract();
   const onnx = () =>
-    createOnnxOcrEngine({ workers: opts.workers, ...(opts.executionProvider ? { executionProvider: opts.executionProvider } : {}), ...(opts.onWarning ? { onWarning: opts.onWarning } : {}) });
+    createOnnxOcrEngine({ workers: opts.workers, ...(opts.modelDir ? { modelDir: opts.modelDir } : {}), ...(opts.executionProvider ? { executionProvider: opts.executionProvider } : {}), ...(opts.onWarning ? { onWarning: opts.onWarning } : {}) });
   if (opts.engine === 'onnx') return onnx();
   try {
     return await onnx();

@@ -63,4 +63,12 @@ export class ArtifactRepo {
   versions(kind: Artifact['kind']): { name: string; version: number; receivedAt: string }[] {
     return this.db.prepare<[string], { name: string; version: number; receivedAt: string }>(`SELECT name, version, received_at AS receivedAt FROM config_versions WHERE kind = ? ORDER BY received_at DESC, name, version DESC`).all(kind);
   }
+
+  /** The content of every verified artifact of a kind assigned now (model assignments, for the model service). */
+  contentsOfKind(kind: Artifact['kind']): Record<string, unknown>[] {
+    return this.db
+      .prepare<[string], { content_json: string }>(`SELECT content_json FROM sync_artifacts WHERE kind = ? AND signature IS NOT NULL ORDER BY name`)
+      .all(kind)
+      .map((r) => JSON.parse(r.content_json) as Record<string, unknown>);
+  }
 }

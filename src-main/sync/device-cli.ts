@@ -7,7 +7,9 @@ import { replaceSiteKey, resolveDataKey, type KeyStorage, type SecretStore } fro
 import { resolveDataDir } from '../config/data-dir.ts';
 import { openDataDirDatabase } from '../store/secure-store.ts';
 import { DeviceSecretVault } from './device-identity.ts';
-import { SyncService } from './sync-service.ts';
+import { SyncService, type SyncServiceOptions } from './sync-service.ts';
+import { ModelService } from '../models/model-service.ts';
+import { ENGINE_VERSION } from '../engine/engine.ts';
 
 type Out = (value: unknown) => void;
 
@@ -30,7 +32,11 @@ export async function main(argv: string[], opts: { out?: Out; secretStore?: Secr
         if (k.warning) process.stderr.write(`warning: ${k.warning}\n`);
         return k.key;
       };
-      out(await fn(new SyncService({ db, audit: new AuditLog(db), vault, siteKey, ...tuning, ...(opts.fetch ? { fetch: opts.fetch } : {}) })));
+      const audit = new AuditLog(db);
+      // A sync also applies the site's model assignment (download, verify, warm up, switch) and reports outcomes.
+      const models = new ModelService({ db, audit, modelsDir: ModelService.modelsDirOf(dataDir), appVersion: ENGINE_VERSION });
+      const afterSync: SyncServiceOptions['afterSync'] = async (hub, device) => void (await models.syncWithHub(hub, device));
+      out(await fn(new SyncService({ db, audit, vault, siteKey, afterSync, ...tuning, ...(opts.fetch ? { fetch: opts.fetch } : {}) })));
     } finally {
       db.close();
     }

@@ -50,6 +50,8 @@ export interface SyncServiceOptions {
   backoff?: { baseMs?: number; capMs?: number };
   /** The device's metrics aggregates, uploaded after the audit trail (none when absent). */
   metrics?: MetricsSource;
+  /** After each successful round, with the hub client: model packages (models/model-service.ts) apply what was pulled. */
+  afterSync?: (hub: ReturnType<typeof createClient<HubContract>>, device: { deviceId: number; hubUrl: string; assignments: unknown[] }) => Promise<void>;
 }
 
 export interface SyncReport {
@@ -248,6 +250,10 @@ export class SyncService {
         await uploadMetrics({ call: (u) => hub.call('metrics.upload', u), metrics: this.o.metrics, filter, getState: (k) => this.getState(k), setState: (k, v) => this.setState(k, v), now: this.clock() });
       }
       await this.pull(hub, report);
+      if (this.o.afterSync) {
+        const assignments = new ArtifactRepo(this.o.db).contentsOfKind('modelAssignment');
+        await this.o.afterSync(hub, { deviceId: this.num('device_id'), hubUrl: this.getState('hub_url')!, assignments });
+      }
       this.door.track('sync.finished', () => {
         this.setState('last_sync_at', this.clock().toISOString());
         this.setState('last_error', null);

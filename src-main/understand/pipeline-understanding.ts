@@ -29,6 +29,8 @@ export interface UnderstandingConfig {
   calibration?: Calibration | null;
   /** What routes each document, given the files above (the engine: what the hub assigned, else these). */
   routingConfig?: (bundled: RoutingConfig) => () => RoutingConfig;
+  /** A classifier already loaded (an installed model package, or a rollout of two); otherwise loaded from modelDir. */
+  classifier?: DocClassifier;
 }
 
 /** Classify → extract → rules → route, with the model, rule set, templates and policy loaded once. */
@@ -57,6 +59,7 @@ export class PipelineUnderstanding implements Understanding {
     const einvoice = record?.invoice ? understandEInvoice({ ...record, invoice: record.invoice }, pages, c.templates) : null;
     if (einvoice) timings.extract = performance.now() - t;
     let cls: { label: DocType; score: number; scores: Record<string, number> };
+    let servedModel = this.classifier.model;
     if (einvoice) {
       cls = einvoice.docType;
     } else {
@@ -64,7 +67,11 @@ export class PipelineUnderstanding implements Understanding {
         .slice(0, this.classifyPages)
         .map((p) => p.text)
         .join('\n');
-      const [raw] = await this.classifier.classify([text]);
+      const served = this.classifier.classifyDocument
+        ? await this.classifier.classifyDocument(text, { documentId: ctx.documentId, sha256: ctx.sha256 })
+        : { classification: (await this.classifier.classify([text]))[0]!, model: this.classifier.model };
+      servedModel = served.model;
+      const raw = served.classification;
       // A credit-note title outranks the model's "invoice" (see credit-note-title.ts); the note is not part of the result.
       const { note: _titled, ...reconciled } = reconcileCreditNote(raw!, text);
       cls = reconciled;
@@ -112,7 +119,7 @@ export class PipelineUnderstanding implements Understanding {
     }
     return {
       docType: cls,
-      model: this.classifier.model,
+      model: servedModel,
       fields,
       lineItems: extraction.lineItems,
       rules: rules.map((r) => ({ id: r.id, passed: r.passed, detail: r.detail, severity: r.severity })),
@@ -134,6 +141,7 @@ export function defaultExecutionProviders(): ExecutionProvider[] {
 
 export async function loadUnderstanding(config: UnderstandingConfig): Promise<PipelineUnderstanding> {
   const [classifier, templates] = await Promise.all([
+    config.classifier ??
     loadClassifier(config.modelDir, {
       quantized: config.quantized ?? true,
       executionProviders: config.executionProviders ?? defaultExecutionProviders(),

@@ -6,6 +6,7 @@ import { ApiError, createClient } from '../../src-shared/contract/dispatch.ts';
 import { ArtifactKindSchema, HubRoleSchema, hubHttpTransport, type HubContract } from '../../src-shared/contract/hub.ts';
 import { HubService } from '../hub-service.ts';
 import { registerHubAuditReport } from './audit-report-commands.ts';
+import { addModelCommands } from './models-commands.ts';
 import { migrateHub } from '../store/migrations.ts';
 import { HubDatabase } from '../store/database.ts';
 
@@ -126,6 +127,8 @@ export async function main(argv: string[], out: Out = (v) => process.stdout.writ
     .command('list')
     .option('--site <id>', 'site', int)
     .action(async (o: { site?: number }) => out(await hub().call('artifacts.list', o.site ? { siteId: o.site } : {})));
+
+  addModelCommands(program, hub, out);
 
   const queues = program.command('queues').description('Review queues and their tasks');
   queues

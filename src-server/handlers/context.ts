@@ -6,6 +6,7 @@ import type { Principal } from '../auth.ts';
 import type { SigningKey } from '../../src-common/signing/ed25519.ts';
 import type { HubDatabase, HubKysely } from '../store/database.ts';
 import type { HubSchema } from '../store/schema.ts';
+import type { HubBlobStore } from '../blob-store.ts';
 
 /** What every handler gets besides its argument: the database, the hub clock and the caller. */
 export interface HubContext {
@@ -13,6 +14,8 @@ export interface HubContext {
   clock: () => Date;
   /** Signs every artifact devices pull; its public key is handed out at enrollment. */
   signingKey: SigningKey;
+  /** Model package files (issue 12); absent, the model calls answer `not_configured`. */
+  blobs?: HubBlobStore;
 }
 export interface Call {
   hub: HubContext;

@@ -7,6 +7,7 @@ import { auditReportHandlers } from './audit-reports.ts';
 import type { HubContext, HubHandlerMap } from './context.ts';
 import { devices } from './devices.ts';
 import { metricsHandlers } from './metrics.ts';
+import { models } from './models.ts';
 import { sitesAndUsers } from './sites-users.ts';
 import { syncHandlers } from './sync.ts';
 import { queuesAndTasks } from './tasks.ts';
@@ -22,6 +23,7 @@ export const hubHandlers = {
   ...auditHandlers,
   ...auditReportHandlers,
   ...metricsHandlers,
+  ...models,
 } satisfies HubHandlerMap;
 
 /** The handlers for one request, bound to its caller (what `dispatch` calls). Roles were checked already. */

@@ -115,6 +115,31 @@ const metrics = (d: Dialect): string[] => {
   ];
 };
 
+/** Issue 12: signed model packages (files in the blob store), admin keys, rollouts per site and the outcomes devices report. */
+const modelPackages = (d: Dialect): string[] => {
+  const { pk, ref } = words(d);
+  const real = d === 'postgres' ? 'DOUBLE PRECISION' : 'REAL';
+  return [
+    `CREATE TABLE hub_model_keys (key_id TEXT PRIMARY KEY, public_key TEXT NOT NULL, created_at TEXT NOT NULL)`,
+    `CREATE TABLE hub_model_packages (
+      id ${pk}, name TEXT NOT NULL, version TEXT NOT NULL, task TEXT NOT NULL, manifest_json TEXT NOT NULL,
+      manifest_sha256 TEXT NOT NULL UNIQUE, signature TEXT NOT NULL, key_id TEXT NOT NULL REFERENCES hub_model_keys(key_id), size ${ref} NOT NULL,
+      created_at TEXT NOT NULL, UNIQUE (name, version))`,
+    `CREATE TABLE hub_model_rollouts (
+      id ${pk}, site_id ${ref} NOT NULL REFERENCES hub_sites(id), task TEXT NOT NULL, package_id ${ref} NOT NULL REFERENCES hub_model_packages(id),
+      baseline_package_id ${ref} REFERENCES hub_model_packages(id),
+      stage TEXT NOT NULL CHECK (stage IN ('shadow','canary','stable','rolled_back')), canary_percent ${real} NOT NULL, device_ids_json TEXT,
+      margin ${real} NOT NULL, min_decisions INTEGER NOT NULL, reason TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)`,
+    `CREATE INDEX hub_model_rollouts_site ON hub_model_rollouts (site_id, task)`,
+    `CREATE TABLE hub_model_outcomes (
+      device_id ${ref} NOT NULL REFERENCES hub_devices(id), outcome_id ${ref} NOT NULL, task TEXT NOT NULL, rollout_id ${ref},
+      served_by TEXT NOT NULL, stable_version TEXT, candidate_version TEXT, stable_label TEXT, candidate_label TEXT, reviewed_label TEXT NOT NULL,
+      overridden INTEGER NOT NULL, received_at TEXT NOT NULL,
+      PRIMARY KEY (device_id, task, outcome_id))`,
+    `CREATE INDEX hub_model_outcomes_rollout ON hub_model_outcomes (rollout_id)`,
+  ];
+};
+
 const statements = (list: (d: Dialect) => string[], d: Dialect, skipIf?: (db: Kysely<unknown>) => Promise<boolean>): Migration => ({
   async up(db) {
     if (skipIf && (await skipIf(db))) return;
@@ -138,6 +163,7 @@ export const hubMigrations = (d: Dialect): Record<string, Migration> => ({
   '0001_hub': statements(hub, d, madeByEarlierBuild(d)),
   '0002_authorization': statements(authorization, d),
   '0003_signed_artifacts': statements(signedArtifacts, d),
+  '0004_model_packages': statements(modelPackages, d),
   '0005_metrics': statements(metrics, d),
 });
 

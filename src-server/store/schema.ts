@@ -49,5 +49,36 @@ export interface HubSchema {
   hub_audit: AuditRow & { device_id: number; received_at: string };
   hub_metric_hours: { device_id: number; site_id: number; hour: string; model_version: string; policy_version: string; hour_json: string; received_at: string };
   hub_metric_current: { device_id: number; site_id: number; current_json: string; received_at: string };
+  hub_model_keys: { key_id: string; public_key: string; created_at: string };
+  hub_model_packages: { id: Generated<number>; name: string; version: string; task: string; manifest_json: string; manifest_sha256: string; signature: string; key_id: string; size: number; created_at: string };
+  hub_model_rollouts: {
+    id: Generated<number>;
+    site_id: number;
+    task: string;
+    package_id: number;
+    baseline_package_id: number | null;
+    stage: 'shadow' | 'canary' | 'stable' | 'rolled_back';
+    canary_percent: number;
+    device_ids_json: string | null;
+    margin: number;
+    min_decisions: number;
+    reason: string | null;
+    created_at: string;
+    updated_at: string;
+  };
+  hub_model_outcomes: {
+    device_id: number;
+    outcome_id: number;
+    task: string;
+    rollout_id: number | null;
+    served_by: string;
+    stable_version: string | null;
+    candidate_version: string | null;
+    stable_label: string | null;
+    candidate_label: string | null;
+    reviewed_label: string;
+    overridden: number;
+    received_at: string;
+  };
   hub_audit_batches: { id: Generated<number>; device_id: number; first_seq: number; last_seq: number; signed_bytes: string; signature: string; received_at: string };
 }

@@ -82,9 +82,9 @@ export interface RunningHub {
 }
 
 /** The hub in this process on a free loopback port. */
-export async function startHub(db: HubDatabase, opts: { clock?: () => Date; port?: number; authFailuresPerMinute?: number } = {}): Promise<RunningHub> {
+export async function startHub(db: HubDatabase, opts: { clock?: () => Date; port?: number; authFailuresPerMinute?: number; blobDir?: string } = {}): Promise<RunningHub> {
   // Tests authenticate wrongly on purpose many times over: no rate limit unless asked (authorization.test.ts checks it).
-  const app = buildHubApp({ db, authFailuresPerMinute: opts.authFailuresPerMinute ?? 1_000_000, ...(opts.clock ? { clock: opts.clock } : {}) });
+  const app = buildHubApp({ db, authFailuresPerMinute: opts.authFailuresPerMinute ?? 1_000_000, ...(opts.clock ? { clock: opts.clock } : {}), ...(opts.blobDir ? { blobDir: opts.blobDir } : {}) });
   await app.listen({ port: opts.port ?? 0, host: '127.0.0.1' });
   const port = (app.server.address() as AddressInfo).port;
   return { url: `http://127.0.0.1:${port}`, db, service: new HubService(db, opts.clock), close: () => app.close() };

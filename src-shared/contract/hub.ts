@@ -5,6 +5,7 @@ import { auditReportHubCalls } from './audit-report.ts';
 import { mutation, query, type CallSpec, type ContractMap, type HandlersOf } from './define.ts';
 import { DecisionActionSchema } from './tasks.ts';
 import { hubMetricsContract } from './hub-metrics.ts';
+import { modelsHubContract } from './models-hub.ts';
 
 /**
  * The hub's API, declared once like the engine's: every call is `POST /v1/<name>` with one JSON
@@ -334,6 +335,7 @@ export const hubContract = {
   ),
   ...auditReportHubCalls,
   ...hubMetricsContract,
+  ...modelsHubContract,
 } satisfies ContractMap;
 
 export type HubContract = typeof hubContract;

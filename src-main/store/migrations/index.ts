@@ -6,6 +6,7 @@ import { migration005 } from './005-einvoices.ts';
 import { migration006 } from './006-residency-store.ts';
 import { migration007 } from './007-current-fields.ts';
 import { migration008 } from './008-hub-config.ts';
+import { migration009 } from './009-model-packages.ts';
 import { migration010 } from './010-metrics.ts';
 
 export interface Migration {
@@ -15,4 +16,4 @@ export interface Migration {
 }
 
 /** Numbered, append-only: never edit a shipped migration, add the next one. */
-export const migrations: Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration010];
+export const migrations: Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009, migration010];
