@@ -2,7 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
 import { candidateProviders, ResilientSession, type ExecutionProviderChoice, type ProviderAttempt } from '../../ml/execution-providers.ts';
 import { loadPpOcrModel } from './ppocr-model.ts';
-import { PpOcrReader, READER_DEFAULTS, type PageReading, type ReaderOptions } from './ppocr-reader.ts';
+import { PpOcrReader, READER_DEFAULTS, READER_REVISION, type PageReading, type ReaderOptions } from './ppocr-reader.ts';
 
 /** What the engine hands each worker at start. */
 export interface OcrWorkerData {
@@ -55,8 +55,12 @@ async function start(): Promise<PpOcrReader> {
   const det = await open(model.det, { x: pattern(3, 64, 64) });
   const cls = await open(model.cls, { x: pattern(3, 48, 192) });
   const rec = await open(model.rec, { x: pattern(3, 48, 64) });
-  post({ type: 'ready', name: model.name, version: model.version, sha256: model.sha256, providers: { det: det.provider, cls: cls.provider, rec: rec.provider }, attempts });
-  return new PpOcrReader({ det, cls, rec, charset: model.charset }, { ...READER_DEFAULTS, ...config.reader });
+  const options = { ...READER_DEFAULTS, ...config.reader };
+  // Settings other than the defaults read pages differently: the version says so (the OCR cache keys on it).
+  const changed = Object.entries(config.reader ?? {}).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(READER_DEFAULTS[k as keyof ReaderOptions]));
+  const version = `${model.version}/reader-${READER_REVISION}${changed.length ? `+${JSON.stringify(Object.fromEntries(changed))}` : ''}`;
+  post({ type: 'ready', name: model.name, version, sha256: model.sha256, providers: { det: det.provider, cls: cls.provider, rec: rec.provider }, attempts });
+  return new PpOcrReader({ det, cls, rec, charset: model.charset }, options);
 }
 
 start().then(
