@@ -3,6 +3,7 @@ import * as ort from 'onnxruntime-node';
 import { candidateProviders, ResilientSession, type ExecutionProviderChoice, type ProviderAttempt } from '../../ml/execution-providers.ts';
 import { loadPpOcrModel } from './ppocr-model.ts';
 import { PpOcrReader, READER_DEFAULTS, READER_REVISION, type PageReading, type ReaderOptions } from './ppocr-reader.ts';
+import { planFor, type ReadingPlan } from './reading-plan.ts';
 
 /** What the engine hands each worker at start. */
 export interface OcrWorkerData {
@@ -34,7 +35,7 @@ const port = parentPort!;
 const config = workerData as OcrWorkerData;
 const post = (m: OcrWorkerMessage) => port.postMessage(m);
 
-async function start(): Promise<PpOcrReader> {
+async function start(): Promise<(plan: ReadingPlan) => PpOcrReader> {
   const model = await loadPpOcrModel(config.modelDir);
   const providers = candidateProviders(config.executionProvider);
   // A GPU provider that cannot load prints a native error before we fall back; our warning says it once.
@@ -60,13 +61,20 @@ async function start(): Promise<PpOcrReader> {
   const changed = Object.entries(config.reader ?? {}).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(READER_DEFAULTS[k as keyof ReaderOptions]));
   const version = `${model.version}/reader-${READER_REVISION}${changed.length ? `+${JSON.stringify(Object.fromEntries(changed))}` : ''}`;
   post({ type: 'ready', name: model.name, version, sha256: model.sha256, providers: { det: det.provider, cls: cls.provider, rec: rec.provider }, attempts });
-  return new PpOcrReader({ det, cls, rec, charset: model.charset }, options);
+  const sessions = { det, cls, rec, charset: model.charset };
+  const readers = new Map<string, PpOcrReader>();
+  // A plan's settings apply over the defaults; settings the engine was given apply over both.
+  return (plan) => {
+    let r = readers.get(plan.name);
+    if (!r) readers.set(plan.name, (r = new PpOcrReader(sessions, { ...options, ...plan.reader, ...config.reader })));
+    return r;
+  };
 }
 
 start().then(
-  (reader) => {
+  (readerFor) => {
     port.on('message', (job: OcrWorkerJob) => {
-      reader.read({ data: job.data, width: job.width, height: job.height }).then(
+      readerFor(planFor(job.width, job.height)).read({ data: job.data, width: job.width, height: job.height }).then(
         (reading) => post({ type: 'result', id: job.id, reading }),
         (err: unknown) => post({ type: 'error', id: job.id, message: err instanceof Error ? err.message : String(err) }),
       );

@@ -7,6 +7,7 @@ import type { OcrEngine, OcrImage, OcrResult } from '../ocr-engine.ts';
 import type { OcrWorkerData, OcrWorkerJob, OcrWorkerMessage, OcrWorkerReady } from './ocr-worker.ts';
 import { BUNDLED_PPOCR_DIR } from './ppocr-model.ts';
 import type { PageReading, ReaderOptions } from './ppocr-reader.ts';
+import { planFor } from './reading-plan.ts';
 
 export interface OnnxOcrEngineOptions {
   /** Pages read at once, each in its own worker thread (detection of one page overlaps recognition of another). Default 2. */
@@ -144,6 +145,12 @@ export async function createOnnxOcrEngine(opts: OnnxOcrEngineOptions = {}): Prom
   return {
     name: `${ONNX_ENGINE_PREFIX}-${ort.env.versions.common}`,
     version: ready.version,
+    readingKey(image) {
+      // Settings forced on the engine override every plan (and are part of its version already).
+      if (opts.reader && Object.keys(opts.reader).length > 0) return '';
+      const plan = planFor(image.width, image.height);
+      return plan.name === 'default' ? '' : plan.name;
+    },
     async recognize(image: OcrImage, recognizeOpts?: { signal?: AbortSignal }): Promise<OcrResult> {
       if (closed) throw new PipelineError('ocr_failed', 'The OCR engine is closed');
       const signal = recognizeOpts?.signal;

@@ -21,6 +21,8 @@ export interface ReaderOptions {
   recBucketRatio: number;
   /** Longest recognition strip, in pixels at height 48; longer lines are squeezed. */
   recMaxWidth: number;
+  /** Each line's strip is this many times wider than its aspect ratio gives (more CTC steps a character). */
+  recStretch: number;
   /** Space probability in a gap between characters at which a space is read (see ctcGreedy). */
   spaceThreshold: number;
   /** How many lines (the widest) the angle classifier reads to find an upside-down page. */
@@ -42,6 +44,7 @@ export const READER_DEFAULTS: ReaderOptions = {
   recBatch: 16,
   recBucketRatio: 1.5,
   recMaxWidth: 1600,
+  recStretch: 1,
   spaceThreshold: 0.05,
   clsLines: 12,
   verifyTurns: true,
@@ -239,7 +242,7 @@ export class PpOcrReader {
   private async recognize(img: GreyImage, lines: Line[], providers: Set<string>): Promise<{ words: ReturnType<typeof splitWords>; score: number }[]> {
     const widths = lines.map((l) => {
       const { width, height } = quadSize(l.quad);
-      return Math.max(8, Math.min(this.opts.recMaxWidth, Math.ceil((REC_HEIGHT * width) / Math.max(1, height))));
+      return Math.max(8, Math.min(this.opts.recMaxWidth, Math.ceil((this.opts.recStretch * REC_HEIGHT * width) / Math.max(1, height))));
     });
     const order = lines.map((_, i) => i).sort((a, b) => widths[a]! - widths[b]!);
     const results: { words: ReturnType<typeof splitWords>; score: number }[] = new Array(lines.length);
