@@ -19,6 +19,7 @@ import {
 import { checkIban, checkTaxId, compactId } from './identifiers.ts';
 import { confidenceFrom, toField } from './extract-amounts.ts';
 import type { TextRow } from './page-layout.ts';
+import { currencyFromCountry } from './currency-from-country.ts';
 
 function dateFinder(order: DateOrder): ValueFinder {
   return (text) => findDates(text, order).map((d) => ({ value: d.iso, raw: d.raw, start: d.start, end: d.end, note: d.note }));
@@ -263,7 +264,7 @@ export function extractCurrency(rows: TextRow[]): ExtractedField | undefined {
   }
   const ranked = [...votes.entries()].sort((a, b) => b[1] - a[1]);
   const top = ranked[0];
-  if (!top) return undefined;
+  if (!top) return currencyFromCountry(text);
   const second = ranked[1]?.[1] ?? 0;
   const confidence = Math.round(Math.min(0.95, 0.5 + 0.1 * top[1]) * (top[1] / (top[1] + second)) * 100) / 100;
   return { value: top[0], confidence, source: 'generic', note: `currency marks in the text (${ranked.map(([c, n]) => `${c}: ${n}`).join(', ')})` };

@@ -57,4 +57,17 @@ describe('CachedOcrEngine', () => {
     expect((await new CachedOcrEngine(inner, dir).recognize(image(3))).text).toBe('X');
     expect(inner.calls).toBe(2);
   });
+
+  it('a new way of reading one kind of page reads only those pages afresh', async () => {
+    const dir = tempDir();
+    const receipt: OcrImage = { format: 'grey', data: new Uint8Array(2 * 5).fill(7), width: 2, height: 5 };
+    const page: OcrImage = { format: 'grey', data: new Uint8Array(10 * 14).fill(7), width: 10, height: 14 };
+    const before = countingEngine('onnx', 'old');
+    await new CachedOcrEngine(before, dir).recognize(receipt);
+    await new CachedOcrEngine(before, dir).recognize(page);
+    const after = { ...countingEngine('onnx', 'new'), readingKey: (i: Pick<OcrImage, 'width' | 'height'>) => (i.height / i.width < 2 ? 'page' : '') };
+    expect((await new CachedOcrEngine(after, dir).recognize(receipt)).text).toBe('old');
+    expect((await new CachedOcrEngine(after, dir).recognize(page)).text).toBe('new');
+    expect(after.calls).toBe(1);
+  });
 });

@@ -1,6 +1,6 @@
 /**
  * An OCR engine that remembers what it read: results are kept in a folder, one JSON file per image,
- * keyed by the image's pixels and the inner engine's name and version. Evaluation and calibration
+ * keyed by the image's pixels, the inner engine's name and version, and how it reads that image. Evaluation and calibration
  * rerun the whole corpus after every change to extraction or policy; with this they OCR each page
  * once. A changed OCR engine (another name or version) reads every page afresh.
  */
@@ -12,9 +12,11 @@ import type { OcrEngine, OcrImage, OcrResult } from './ocr-engine.ts';
 /** Bump when the stored shape changes, so old entries are ignored rather than misread. */
 const CACHE_FORMAT = 1;
 
-export function ocrCacheKey(engine: { name: string; version: string }, image: OcrImage): string {
+export function ocrCacheKey(engine: Pick<OcrEngine, 'name' | 'version' | 'readingKey'>, image: OcrImage): string {
   const h = createHash('sha256');
-  h.update(JSON.stringify([CACHE_FORMAT, engine.name, engine.version, image.format, image.width, image.height, image.dpi ?? null]));
+  // Only an image read another way than usual adds its reading: a change to one kind of page keeps the others' entries.
+  const reading = engine.readingKey?.(image) ?? '';
+  h.update(JSON.stringify([CACHE_FORMAT, engine.name, engine.version, image.format, image.width, image.height, image.dpi ?? null, ...(reading ? [reading] : [])]));
   h.update(image.data);
   return h.digest('hex');
 }

@@ -35,6 +35,8 @@ export interface OcrEngine {
   /** Engines with a model: the provider its sessions run on ("cpu", "cuda", …) and the model's SHA-256. */
   readonly executionProvider?: string;
   readonly modelSha256?: string;
+  /** How this image will be read beyond name and version ('' for the usual way), e.g. a page-shaped scan's own settings. */
+  readingKey?(image: Pick<OcrImage, 'width' | 'height'>): string;
   recognize(image: OcrImage, opts?: { signal?: AbortSignal }): Promise<OcrResult>;
   close(): Promise<void>;
 }

@@ -3,7 +3,8 @@ import * as ort from 'onnxruntime-node';
 import { candidateProviders, ResilientSession, type ExecutionProviderChoice, type ProviderAttempt } from '../../ml/execution-providers.ts';
 import type { OcrModelVariant } from './ocr-model-variant.ts';
 import { loadPpOcrModel } from './ppocr-model.ts';
-import { PpOcrReader, READER_DEFAULTS, type PageReading, type ReaderOptions } from './ppocr-reader.ts';
+import { PpOcrReader, READER_DEFAULTS, READER_REVISION, type PageReading, type ReaderOptions } from './ppocr-reader.ts';
+import { planFor, type ReadingPlan } from './reading-plan.ts';
 
 /** What the engine hands each worker at start. */
 export interface OcrWorkerData {
@@ -37,7 +38,7 @@ const port = parentPort!;
 const config = workerData as OcrWorkerData;
 const post = (m: OcrWorkerMessage) => port.postMessage(m);
 
-async function start(): Promise<PpOcrReader> {
+async function start(): Promise<(plan: ReadingPlan) => PpOcrReader> {
   const model = await loadPpOcrModel(config.modelDir, config.modelVariant);
   const providers = candidateProviders(config.executionProvider);
   // A GPU provider that cannot load prints a native error before we fall back; our warning says it once.
@@ -58,14 +59,25 @@ async function start(): Promise<PpOcrReader> {
   const det = await open(model.det, { x: pattern(3, 64, 64) });
   const cls = await open(model.cls, { x: pattern(3, 48, 192) });
   const rec = await open(model.rec, { x: pattern(3, 48, 64) });
-  post({ type: 'ready', name: model.name, version: model.version, variant: model.variant, sha256: model.sha256, providers: { det: det.provider, cls: cls.provider, rec: rec.provider }, attempts });
-  return new PpOcrReader({ det, cls, rec, charset: model.charset }, { ...READER_DEFAULTS, ...config.reader });
+  const options = { ...READER_DEFAULTS, ...config.reader };
+  // Settings other than the defaults read pages differently: the version says so (the OCR cache keys on it).
+  const changed = Object.entries(config.reader ?? {}).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(READER_DEFAULTS[k as keyof ReaderOptions]));
+  const version = `${model.version}/reader-${READER_REVISION}${changed.length ? `+${JSON.stringify(Object.fromEntries(changed))}` : ''}`;
+  post({ type: 'ready', name: model.name, version, variant: model.variant, sha256: model.sha256, providers: { det: det.provider, cls: cls.provider, rec: rec.provider }, attempts });
+  const sessions = { det, cls, rec, charset: model.charset };
+  const readers = new Map<string, PpOcrReader>();
+  // A plan's settings apply over the defaults; settings the engine was given apply over both.
+  return (plan) => {
+    let r = readers.get(plan.name);
+    if (!r) readers.set(plan.name, (r = new PpOcrReader(sessions, { ...options, ...plan.reader, ...config.reader })));
+    return r;
+  };
 }
 
 start().then(
-  (reader) => {
+  (readerFor) => {
     port.on('message', (job: OcrWorkerJob) => {
-      reader.read({ data: job.data, width: job.width, height: job.height }).then(
+      readerFor(planFor(job.width, job.height)).read({ data: job.data, width: job.width, height: job.height }).then(
         (reading) => post({ type: 'result', id: job.id, reading }),
         (err: unknown) => post({ type: 'error', id: job.id, message: err instanceof Error ? err.message : String(err) }),
       );

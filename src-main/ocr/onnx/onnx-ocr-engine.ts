@@ -9,6 +9,7 @@ import type { OcrWorkerData, OcrWorkerJob, OcrWorkerMessage, OcrWorkerReady } fr
 import { BUNDLED_PPOCR_DIR } from './ppocr-model.ts';
 import { ocrModelSetting, type OcrModelVariant } from './ocr-model-variant.ts';
 import type { PageReading, ReaderOptions } from './ppocr-reader.ts';
+import { planFor } from './reading-plan.ts';
 
 export interface OnnxOcrEngineOptions {
   /** Pages read at once, each in its own worker thread (detection of one page overlaps recognition of another). Default 2. */
@@ -150,6 +151,12 @@ export async function createOnnxOcrEngine(opts: OnnxOcrEngineOptions = {}): Prom
     // A variant other than the published fp32 models shows in the engine name each page records.
     name: `${ONNX_ENGINE_PREFIX}-${ort.env.versions.common}${ready.variant === 'fp32' ? '' : `+${ready.variant}`}`,
     version: ready.version,
+    readingKey(image) {
+      // Settings forced on the engine override every plan (and are part of its version already).
+      if (opts.reader && Object.keys(opts.reader).length > 0) return '';
+      const plan = planFor(image.width, image.height);
+      return plan.name === 'default' ? '' : plan.name;
+    },
     async recognize(image: OcrImage, recognizeOpts?: { signal?: AbortSignal }): Promise<OcrResult> {
       if (closed) throw new PipelineError('ocr_failed', 'The OCR engine is closed');
       const signal = recognizeOpts?.signal;

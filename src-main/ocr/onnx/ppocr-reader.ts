@@ -21,11 +21,21 @@ export interface ReaderOptions {
   recBucketRatio: number;
   /** Longest recognition strip, in pixels at height 48; longer lines are squeezed. */
   recMaxWidth: number;
+  /** Each line's strip is this many times wider than its aspect ratio gives (more CTC steps a character). */
+  recStretch: number;
   /** Space probability in a gap between characters at which a space is read (see ctcGreedy). */
   spaceThreshold: number;
   /** How many lines (the widest) the angle classifier reads to find an upside-down page. */
   clsLines: number;
+  /** Turn a line (or the page) only where the recogniser reads it turned more surely than as found. */
+  verifyTurns: boolean;
 }
+
+/**
+ * Bumped whenever the same model reads a page differently (it is part of the engine's version, so
+ * the OCR cache reads pages afresh). 2: a line is turned only where the recogniser agrees.
+ */
+export const READER_REVISION = 2;
 
 export const READER_DEFAULTS: ReaderOptions = {
   detMaxSide: 960,
@@ -34,8 +44,10 @@ export const READER_DEFAULTS: ReaderOptions = {
   recBatch: 16,
   recBucketRatio: 1.5,
   recMaxWidth: 1600,
+  recStretch: 1,
   spaceThreshold: 0.05,
   clsLines: 12,
+  verifyTurns: true,
 };
 
 export interface ReaderSessions {
@@ -116,20 +128,37 @@ export class PpOcrReader {
     }
     const t1 = performance.now();
     let lines = found.lines;
-    const upsideDown = await this.classify(img, lines, providers);
+    const { upsideDown, asked } = await this.classify(img, lines, providers);
     const flipped = upsideDown.filter(Boolean).length;
+    // The classifier squeezes a long line into 192 px and then often calls it upside down: its word
+    // alone turns nothing. A turn is kept only where the recogniser reads the turned line more surely.
+    let pageTurned = false;
     if (lines.length > 0 && flipped > Math.min(lines.length, this.opts.clsLines) / 2) {
+      const sample = this.opts.verifyTurns ? asked.map((i) => lines[i]!) : [];
+      const upright = await this.recognize(img, sample, providers);
+      const turnedRead = await this.recognize(img, sample.map(turnLine), providers);
+      pageTurned = !this.opts.verifyTurns || meanScore(turnedRead) > meanScore(upright);
+    }
+    if (pageTurned) {
       // Most lines read upside down: the page is, so turn the frame half round.
       const turned = frameFor(((frame.rotation + 180) % 360) as PageRotation, img.width, img.height);
       lines = lines.map((l) => ({ quad: l.quad, frameQuad: rotateQuad(l.quad.map((p) => turned.fromSource(p)) as Quad, 2) }));
       frame = turned;
       // Every line turns with the page (only a sample was classified).
-      lines = lines.map((l) => ({ ...l, quad: rotateQuad(l.quad, 2) }));
-    } else {
-      lines = lines.map((l, i) => (upsideDown[i] ? { ...l, quad: rotateQuad(l.quad, 2) } : l));
+      lines = lines.map(turnLine);
     }
     const t2 = performance.now();
     const read = await this.recognize(img, lines, providers);
+    if (!pageTurned) {
+      const doubted = upsideDown.flatMap((up, i) => (up ? [i] : []));
+      const turnedRead = await this.recognize(img, doubted.map((i) => turnLine(lines[i]!)), providers);
+      doubted.forEach((i, k) => {
+        if (!this.opts.verifyTurns || turnedRead[k]!.score > read[i]!.score) {
+          lines[i] = turnLine(lines[i]!);
+          read[i] = turnedRead[k]!;
+        }
+      });
+    }
     const t3 = performance.now();
     const page = assemble(lines, read, img, this.opts.minLineScore);
     return {
@@ -183,7 +212,7 @@ export class PpOcrReader {
    * `clsLines` lines are asked: they settle the page's orientation, and a single line upside down
    * on an upright page is rare enough not to pay for classifying every line.
    */
-  private async classify(img: GreyImage, lines: Line[], providers: Set<string>): Promise<boolean[]> {
+  private async classify(img: GreyImage, lines: Line[], providers: Set<string>): Promise<{ upsideDown: boolean[]; asked: number[] }> {
     const result: boolean[] = lines.map(() => false);
     const asked = lines
       .map((l, i) => ({ i, width: quadSize(l.quad).width }))
@@ -206,14 +235,14 @@ export class PpOcrReader {
       const p = outputs[this.s.cls.outputNames[0]!]!.data as Float32Array;
       ids.forEach((id, b) => (result[id] = p[b * 2 + 1]! > CLS_THRESHOLD));
     }
-    return result;
+    return { upsideDown: result, asked };
   }
 
   /** Each line's words, recognised in batches of similar width (sorted, so padding stays small). */
   private async recognize(img: GreyImage, lines: Line[], providers: Set<string>): Promise<{ words: ReturnType<typeof splitWords>; score: number }[]> {
     const widths = lines.map((l) => {
       const { width, height } = quadSize(l.quad);
-      return Math.max(8, Math.min(this.opts.recMaxWidth, Math.ceil((REC_HEIGHT * width) / Math.max(1, height))));
+      return Math.max(8, Math.min(this.opts.recMaxWidth, Math.ceil((this.opts.recStretch * REC_HEIGHT * width) / Math.max(1, height))));
     });
     const order = lines.map((_, i) => i).sort((a, b) => widths[a]! - widths[b]!);
     const results: { words: ReturnType<typeof splitWords>; score: number }[] = new Array(lines.length);
@@ -241,6 +270,15 @@ export class PpOcrReader {
     }
     return results;
   }
+}
+
+/** The line read from its other end (turned half round in place). */
+function turnLine(l: Line): Line {
+  return { ...l, quad: rotateQuad(l.quad, 2) };
+}
+
+function meanScore(read: { score: number }[]): number {
+  return read.length ? read.reduce((s, r) => s + r.score, 0) / read.length : 0;
 }
 
 /**
