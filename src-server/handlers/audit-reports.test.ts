@@ -89,7 +89,7 @@ describe('hub audit reports', () => {
     expect(report.entries.map((e) => e.event)).toEqual(['task.rejected']);
     expect(report.header.source).toMatchObject({ kind: 'device', deviceId, hubUrl: hub.url });
     expect(report.header.verification.signatures.status).toBe('checked');
-    expect(report.header.verification.signatures.detail).toMatch(/holds 3 entries in 1 batches signed with this device's key/);
+    expect(report.header.verification.signatures.detail).toMatch(/holds 4 entries in 1 batches signed with this device's key/) // hub.connected, then the three of the work;
     expect(report.decisions).toEqual([expect.objectContaining({ actor: 'sam', outcome: 'rejected', policyVersion: '2026.1' })]);
   });
 
