@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AuditLog } from '../audit/audit-log.ts';
 import { openDatabase } from '../store/database.ts';
+import { WriteDoor } from '../store/mutate.ts';
 import { SIGNED_MANIFEST_FILE } from '../../src-common/model-package/build-manifest.ts';
 import { ModelPackageError } from './install-package.ts';
 import { ModelService } from './model-service.ts';
@@ -23,7 +24,7 @@ function device(appVersion = '0.1.0') {
   const audit = new AuditLog(db);
   const modelsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-models-'));
   dirs.push(modelsDir);
-  const models = new ModelService({ db, audit, modelsDir, appVersion, chunkBytes: 256 * 1024 });
+  const models = new ModelService({ db, door: new WriteDoor(db, audit), modelsDir, appVersion, chunkBytes: 256 * 1024 });
   models.trustKey(admin.publicKey, 'manual', 'test');
   const refusals = () => audit.list({ offset: 0, limit: 100 }).items.filter((e) => e.event === 'model.refused').map((e) => e.data as { code: string; message: string });
   return { db, audit, models, modelsDir, refusals };

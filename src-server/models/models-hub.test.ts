@@ -10,6 +10,7 @@ import { packFolder } from '../../src-common/model-package/pack-package.ts';
 import { createAdminKey } from '../../src-common/model-package/package-signature.ts';
 import { copyClassifier } from '../../src-main/models/testing.ts';
 import { openDatabase } from '../../src-main/store/database.ts';
+import { WriteDoor } from '../../src-main/store/mutate.ts';
 import { uploadAndPublish } from '../admin/models-commands.ts';
 import { BACKENDS, errorCode, hubClient, seedHub, startHub, type RunningHub } from '../testing/hub-fixture.ts';
 
@@ -73,7 +74,7 @@ for (const { backend, skip, label } of BACKENDS) describe.skipIf(skip)(`model pa
 
     const db = openDatabase(':memory:');
     const audit = new AuditLog(db);
-    const models = new ModelService({ db, audit, modelsDir: path.join(tmp, `device-models-${label}`), appVersion: '0.1.0' });
+    const models = new ModelService({ db, door: new WriteDoor(db, audit), modelsDir: path.join(tmp, `device-models-${label}`), appVersion: '0.1.0' });
     models.trustKey(key.publicKey, 'enrollment', 'test');
     const source = new HubPackageSource(hubClient(hub.url, deviceToken), pkg.id, hub.url);
     await expect(models.install(source, { actor: 'system:models', hubPackageId: pkg.id })).rejects.toThrow(ModelPackageError);
