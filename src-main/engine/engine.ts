@@ -172,7 +172,7 @@ export class Engine {
 
   /** Model packages of this data directory: trusted keys, installed packages, the active model per task. */
   models(): ModelService {
-    this.modelService ??= new ModelService({ db: this.db, audit: this.audit, modelsDir: ModelService.modelsDirOf(this.dataDir), appVersion: ENGINE_VERSION });
+    this.modelService ??= new ModelService({ db: this.db, door: this.door, modelsDir: ModelService.modelsDirOf(this.dataDir), appVersion: ENGINE_VERSION });
     return this.modelService;
   }
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AuditLog } from '../audit/audit-log.ts';
 import { openDatabase } from '../store/database.ts';
+import { WriteDoor } from '../store/mutate.ts';
 import { SIGNED_MANIFEST_FILE } from '../../src-common/model-package/build-manifest.ts';
 import { ModelPackageError } from './install-package.ts';
 import { ModelService } from './model-service.ts';
@@ -23,10 +24,11 @@ function device(appVersion = '0.1.0') {
   const audit = new AuditLog(db);
   const modelsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-models-'));
   dirs.push(modelsDir);
-  const models = new ModelService({ db, audit, modelsDir, appVersion, chunkBytes: 256 * 1024 });
+  const door = new WriteDoor(db, audit);
+  const models = new ModelService({ db, door, modelsDir, appVersion, chunkBytes: 256 * 1024 });
   models.trustKey(admin.publicKey, 'manual', 'test');
   const refusals = () => audit.list({ offset: 0, limit: 100 }).items.filter((e) => e.event === 'model.refused').map((e) => e.data as { code: string; message: string });
-  return { db, audit, models, modelsDir, refusals };
+  return { db, audit, door, models, modelsDir, refusals };
 }
 
 function pkg(version: string, minAppVersion = '0.1.0') {
@@ -62,6 +64,24 @@ describe('model packages on the device', () => {
     await classifier.close();
     expect(d.models.rollback('doc-classifier', 'admin').active).toBeNull();
     expect(d.audit.list({ offset: 0, limit: 100 }).items.map((e) => e.event)).toEqual(expect.arrayContaining(['model.installed', 'model.activated', 'model.rolled_back']));
+  });
+
+  it('audits each real change through the write door, and leaves no entry for one that changes nothing', async () => {
+    const d = device();
+    const { dir } = pkg('1.2.3');
+    const changes: string[] = [];
+    d.door.onChange((c) => changes.push(c.name));
+    const events = () => d.audit.list({ offset: 0, limit: 100 }).items.map((e) => e.event);
+    const m = await d.models.install(new FolderPackageSource(dir), { actor: 'admin' });
+    d.models.activate('doc-classifier', m.id, 'admin');
+    const before = events();
+    // Again: the key is trusted, the package installed, the package active.
+    expect(d.models.trustKey(admin.publicKey, 'manual', 'test')).toEqual({ keyId: admin.keyId, added: false });
+    expect((await d.models.install(new FolderPackageSource(dir), { actor: 'admin' })).id).toBe(m.id);
+    expect(d.models.activate('doc-classifier', m.id, 'admin').active?.id).toBe(m.id);
+    expect(events()).toEqual(before);
+    expect(changes).toEqual(['models.install', 'models.activate']);
+    expect(before.filter((e) => e.startsWith('model.')).sort()).toEqual(['model.activated', 'model.installed', 'model.key_trusted']);
   });
 
   it('resumes an interrupted download where it stopped', async () => {

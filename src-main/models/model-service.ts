@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { ModelAssignmentSchema, type ModelAssignment, type ModelOutcome, type ModelTask, type PackageRef } from '../../src-shared/model-package.ts';
-import type { AuditLog } from '../audit/audit-log.ts';
 import { loadClassifier, type DocClassifier } from '../classify/classifier.ts';
 import type { ExecutionProvider } from '../ml/execution-providers.ts';
 import type { Db } from '../store/database.ts';
+import type { WriteDoor } from '../store/mutate.ts';
 import { BUNDLED } from '../understand/pipeline-understanding.ts';
 import { HubPackageSource, type HubClient } from './hub-package-source.ts';
 import { installPackage, ModelPackageError, type InstalledPackage } from './install-package.ts';
@@ -18,7 +18,8 @@ const TASKS: ModelTask[] = ['doc-classifier', 'ocr'];
 
 export interface ModelServiceOptions {
   db: Db;
-  audit: AuditLog;
+  /** The engine's write door: every change here is made and audited through it. */
+  door: WriteDoor;
   /** <dataDir>/models: installed packages, one folder each. */
   modelsDir: string;
   appVersion: string;
@@ -55,16 +56,14 @@ export class ModelService {
 
   private now = () => this.clock().toISOString();
 
-  private write<T>(fn: () => T): T {
-    return this.o.db.transaction(fn)();
-  }
-
   trustKey(publicKey: string, source: 'enrollment' | 'manual', actor: string): { keyId: string; added: boolean } {
     if (!isEd25519PublicKey(publicKey)) throw new ModelPackageError('invalid_manifest', 'Not an Ed25519 public key (SPKI DER, base64)');
     const keyId = keyIdOf(publicKey);
-    return this.write(() => {
+    // Already trusted: nothing changes, so the door stays shut.
+    if (this.repo.trustedKeys().has(keyId)) return { keyId, added: false };
+    return this.o.door.mutate('models.trustKey', (audit) => {
       const added = this.repo.trustKey(keyId, publicKey, source, this.now());
-      if (added) this.o.audit.append({ actor, event: 'model.key_trusted', data: { keyId, source } });
+      audit({ actor, event: 'model.key_trusted', data: { keyId, source } });
       return { keyId, added };
     });
   }
@@ -84,25 +83,27 @@ export class ModelService {
       });
     } catch (err) {
       const e = err instanceof ModelPackageError ? err : new ModelPackageError('download_failed', (err as Error).message);
-      this.write(() => this.o.audit.append({ actor: o.actor, event: 'model.refused', data: { code: e.code, message: e.message, source: source.where, hubPackageId: o.hubPackageId ?? null } }));
+      this.o.door.mutate('models.refused', (audit) => audit({ actor: o.actor, event: 'model.refused', data: { code: e.code, message: e.message, source: source.where, hubPackageId: o.hubPackageId ?? null } }));
       throw e;
     }
-    return this.write(() => {
-      const known = this.repo.packageBySha(p.manifestSha256);
+    // A package already installed changes nothing, unless this install is the first to name its hub package.
+    const known = this.repo.packageBySha(p.manifestSha256);
+    const hubPackageId = o.hubPackageId ?? null;
+    if (known && (hubPackageId === null || known.hubPackageId !== null)) return known;
+    return this.o.door.mutate(known ? 'models.linkHubPackage' : 'models.install', (audit) => {
       const model = this.repo.addPackage({
         task: p.manifest.task,
         name: p.manifest.name,
         version: p.manifest.version,
         manifestSha256: p.manifestSha256,
-        hubPackageId: o.hubPackageId ?? null,
+        hubPackageId,
         dir: p.dir,
         keyId: p.keyId,
         manifest: p.manifest,
         installedAt: this.now(),
       });
-      if (!known) {
-        this.o.audit.append({ actor: o.actor, event: 'model.installed', data: { task: model.task, name: model.name, version: model.version, manifestSha256: model.manifestSha256, keyId: model.keyId, metrics: model.manifest.metrics } });
-      }
+      if (known) audit({ actor: o.actor, event: 'model.hub_package_linked', data: { task: model.task, name: model.name, version: model.version, manifestSha256: model.manifestSha256, hubPackageId } });
+      else audit({ actor: o.actor, event: 'model.installed', data: { task: model.task, name: model.name, version: model.version, manifestSha256: model.manifestSha256, keyId: model.keyId, metrics: model.manifest.metrics } });
       return model;
     });
   }
@@ -113,24 +114,25 @@ export class ModelService {
 
   /** Switches a task to an installed package (null: the bundled model) in one transaction; the one it replaces is kept as previous. */
   activate(task: ModelTask, packageId: number | null, actor: string): ModelSlot {
-    return this.write(() => {
-      const s = this.repo.slot(task);
-      const next = packageId === null ? null : this.repo.packageById(packageId);
-      if (packageId !== null && (!next || next.task !== task)) throw new ModelPackageError('invalid_manifest', `No installed ${task} package ${packageId}`);
-      if ((s.active?.id ?? null) === (next?.id ?? null)) return s;
+    const s = this.repo.slot(task);
+    const next = packageId === null ? null : this.repo.packageById(packageId);
+    if (packageId !== null && (!next || next.task !== task)) throw new ModelPackageError('invalid_manifest', `No installed ${task} package ${packageId}`);
+    // Already serving: nothing to switch, so the door stays shut.
+    if ((s.active?.id ?? null) === (next?.id ?? null)) return s;
+    return this.o.door.mutate('models.activate', (audit) => {
       this.repo.saveSlot({ ...s, active: next, previous: s.active, switchedAt: this.now() });
-      this.o.audit.append({ actor, event: 'model.activated', data: { task, version: next?.version ?? 'bundled', name: next?.name ?? 'bundled', previous: s.active?.version ?? 'bundled' } });
+      audit({ actor, event: 'model.activated', data: { task, version: next?.version ?? 'bundled', name: next?.name ?? 'bundled', previous: s.active?.version ?? 'bundled' } });
       return this.repo.slot(task);
     });
   }
 
   /** Instant rollback: the previous package (kept on disk) serves again; the candidate is dropped. */
   rollback(task: ModelTask, actor: string): ModelSlot {
-    return this.write(() => {
-      const s = this.repo.slot(task);
-      if (!s.active && !s.previous) throw new ModelPackageError('invalid_manifest', `The ${task} runs the bundled model and has nothing to roll back to`);
+    const s = this.repo.slot(task);
+    if (!s.active && !s.previous) throw new ModelPackageError('invalid_manifest', `The ${task} runs the bundled model and has nothing to roll back to`);
+    return this.o.door.mutate('models.rollback', (audit) => {
       this.repo.saveSlot({ ...s, active: s.previous, previous: s.active, candidate: null, candidateStage: null, canaryPercent: 0, switchedAt: this.now() });
-      this.o.audit.append({ actor, event: 'model.rolled_back', data: { task, from: s.active?.version ?? 'bundled', to: s.previous?.version ?? 'bundled' } });
+      audit({ actor, event: 'model.rolled_back', data: { task, from: s.active?.version ?? 'bundled', to: s.previous?.version ?? 'bundled' } });
       return this.repo.slot(task);
     });
   }
@@ -154,26 +156,26 @@ export class ModelService {
     const stable = a.stable ? await this.ensureInstalled(a.stable, hub, hubUrl, report) : null;
     const mine = a.candidate && (a.candidate.deviceIds === null || a.candidate.deviceIds.includes(deviceId)) ? a.candidate : null;
     const candidate = mine ? await this.ensureInstalled(mine, hub, hubUrl, report) : null;
-    this.write(() => {
-      const s = this.repo.slot(a.task);
-      const active = a.stable ? (stable ?? s.active) : null;
-      const changedActive = (active?.id ?? null) !== (s.active?.id ?? null);
-      const next: Omit<ModelSlot, 'generation'> = {
-        ...s,
-        active,
-        previous: changedActive ? s.active : s.previous,
-        candidate: candidate && mine ? candidate : null,
-        candidateStage: candidate && mine ? mine.stage : null,
-        canaryPercent: candidate && mine ? mine.canaryPercent : 0,
-        rolloutId: a.rolloutId,
-        switchedAt: this.now(),
-      };
-      const same =
-        !changedActive && (next.candidate?.id ?? null) === (s.candidate?.id ?? null) && next.candidateStage === s.candidateStage && next.canaryPercent === s.canaryPercent && next.rolloutId === s.rolloutId;
-      if (same) return;
+    const s = this.repo.slot(a.task);
+    const active = a.stable ? (stable ?? s.active) : null;
+    const changedActive = (active?.id ?? null) !== (s.active?.id ?? null);
+    const next: Omit<ModelSlot, 'generation'> = {
+      ...s,
+      active,
+      previous: changedActive ? s.active : s.previous,
+      candidate: candidate && mine ? candidate : null,
+      candidateStage: candidate && mine ? mine.stage : null,
+      canaryPercent: candidate && mine ? mine.canaryPercent : 0,
+      rolloutId: a.rolloutId,
+      switchedAt: this.now(),
+    };
+    const same =
+      !changedActive && (next.candidate?.id ?? null) === (s.candidate?.id ?? null) && next.candidateStage === s.candidateStage && next.canaryPercent === s.canaryPercent && next.rolloutId === s.rolloutId;
+    // The slot already is what the hub assigned: nothing changes, so the door stays shut.
+    if (same) return;
+    this.o.door.mutate('models.applyAssignment', (audit) => {
       this.repo.saveSlot(next);
-      if (changedActive) report.activated.push(`${a.task} ${active?.version ?? 'bundled'}`);
-      this.o.audit.append({
+      audit({
         actor: SYSTEM_ACTOR,
         event: 'model.assignment_applied',
         data: {
@@ -185,6 +187,7 @@ export class ModelService {
         },
       });
     });
+    if (changedActive) report.activated.push(`${a.task} ${active?.version ?? 'bundled'}`);
   }
 
   /** Outcomes of reviewed documents not yet reported, as the hub takes them (labels and versions only). */
@@ -218,7 +221,8 @@ export class ModelService {
       const outcomes = this.pendingOutcomes();
       if (!outcomes.length) break;
       const r = await hub.call('models.reportOutcomes', { outcomes });
-      this.write(() => {
+      // Which outcomes the hub has taken is sync bookkeeping (the outcomes themselves were audited as they ran).
+      this.o.door.track('models.outcomesReported', () => {
         for (const task of TASKS) this.repo.markReported(outcomes.filter((x) => x.task === task).map((x) => x.outcomeId), task, this.now());
       });
       report.outcomesReported += outcomes.length;
@@ -235,10 +239,10 @@ export class ModelService {
     if (!s.candidate || !s.candidateStage) return { classifier: stable, generation: s.generation };
     const candidate = await load(s.candidate.dir);
     const record = (run: Parameters<ModelRepo['recordRun']>[0]) =>
-      this.write(() => {
+      this.o.door.mutate('models.candidateRan', (audit) => {
         this.repo.recordRun(run, this.now());
         const agree = run.stableLabel === run.candidateLabel;
-        this.o.audit.append({ actor: SYSTEM_ACTOR, event: 'model.candidate_ran', data: { documentId: run.documentId, rolloutId: run.rolloutId, servedBy: run.servedBy, stable: run.stableLabel, candidate: run.candidateLabel, agree } });
+        audit({ actor: SYSTEM_ACTOR, event: 'model.candidate_ran', data: { documentId: run.documentId, rolloutId: run.rolloutId, servedBy: run.servedBy, stable: run.stableLabel, candidate: run.candidateLabel, agree } });
       });
     const classifier = new RolloutClassifier(stable, candidate, { rolloutId: s.rolloutId, stage: s.candidateStage, canaryPercent: s.canaryPercent }, record);
     return { classifier, generation: s.generation };

@@ -93,7 +93,7 @@ export function registerModelCommands(program: Command, state: { exitCode: numbe
       withEngine(o.dataDir, async (e) => {
         const sensitive = e.sensitiveFields();
         const r = exportDataset(e.db, o.out, sensitive);
-        e.db.transaction(() => e.audit.append({ actor: o.actor, event: 'dataset.exported', data: { file: o.out, ...r, maskedFields: sensitive } }))();
+        e.door.mutate('dataset.exported', (audit) => audit({ actor: o.actor, event: 'dataset.exported', data: { file: o.out, ...r, maskedFields: sensitive } }));
         print({ file: o.out, bytes: fs.statSync(o.out).size, ...r, maskedFields: sensitive });
       }),
     );

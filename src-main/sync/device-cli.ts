@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import { replaceSiteKey, resolveDataKey, type KeyStorage, type SecretStore } from '../blob/key-provider.ts';
 import { resolveDataDir } from '../config/data-dir.ts';
 import { openDataDirDatabase } from '../store/secure-store.ts';
+import { WriteDoor } from '../store/mutate.ts';
 import { DeviceSecretVault } from './device-identity.ts';
 import { SyncService, type SyncServiceOptions } from './sync-service.ts';
 import { ModelService } from '../models/model-service.ts';
@@ -33,10 +34,11 @@ export async function main(argv: string[], opts: { out?: Out; secretStore?: Secr
         return k.key;
       };
       const audit = new AuditLog(db);
+      const door = new WriteDoor(db, audit);
       // A sync also applies the site's model assignment (download, verify, warm up, switch) and reports outcomes.
-      const models = new ModelService({ db, audit, modelsDir: ModelService.modelsDirOf(dataDir), appVersion: ENGINE_VERSION });
+      const models = new ModelService({ db, door, modelsDir: ModelService.modelsDirOf(dataDir), appVersion: ENGINE_VERSION });
       const afterSync: SyncServiceOptions['afterSync'] = async (hub, device) => void (await models.syncWithHub(hub, device));
-      out(await fn(new SyncService({ db, audit, vault, siteKey, afterSync, ...tuning, ...(opts.fetch ? { fetch: opts.fetch } : {}) })));
+      out(await fn(new SyncService({ db, audit, door, vault, siteKey, afterSync, ...tuning, ...(opts.fetch ? { fetch: opts.fetch } : {}) })));
     } finally {
       db.close();
     }

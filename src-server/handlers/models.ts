@@ -122,7 +122,7 @@ export const models = {
         })
         .returning('id')
         .executeTakeFirstOrThrow();
-      await publishAssignment(t, feed, a.siteId, task, now);
+      await publishAssignment(t, feed, hub.signingKey, a.siteId, task, now);
       return toRollout(t, (await rolloutRow(t, Number(inserted.id)))!);
     }),
 
@@ -142,7 +142,7 @@ export const models = {
         })
         .where('id', '=', r.id)
         .execute();
-      await publishAssignment(t, feed, r.site_id, r.task as ModelTask, now);
+      await publishAssignment(t, feed, hub.signingKey, r.site_id, r.task as ModelTask, now);
       return toRollout(t, (await rolloutRow(t, r.id))!);
     }),
 
@@ -153,7 +153,7 @@ export const models = {
       if (r.stage === 'rolled_back') return toRollout(t, r);
       const now = nowIso(hub);
       await t.updateTable('hub_model_rollouts').set({ stage: 'rolled_back', reason: a.reason, updated_at: now }).where('id', '=', r.id).execute();
-      await publishAssignment(t, feed, r.site_id, r.task as ModelTask, now);
+      await publishAssignment(t, feed, hub.signingKey, r.site_id, r.task as ModelTask, now);
       return toRollout(t, (await rolloutRow(t, r.id))!);
     }),
 
@@ -181,7 +181,7 @@ export const models = {
         const reason = rollbackReason(rolloutMetrics(await outcomeCounts(t, r.id)), Number(r.margin), Number(r.min_decisions));
         if (!reason) continue;
         await t.updateTable('hub_model_rollouts').set({ stage: 'rolled_back', reason: `automatic: ${reason}`, updated_at: now }).where('id', '=', r.id).execute();
-        await publishAssignment(t, feed, r.site_id, r.task as ModelTask, now);
+        await publishAssignment(t, feed, hub.signingKey, r.site_id, r.task as ModelTask, now);
         rolledBack.push(r.id);
       }
       return { stored, rolledBack };

@@ -1,8 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import type { ModelPackage, Rollout } from '../../src-shared/contract/models-hub.ts';
 import type { ModelAssignment, ModelManifest, ModelOutcome, ModelTask, PackageRef, SignedManifest } from '../../src-shared/model-package.ts';
 import { canonicalJson } from '../../src-common/audit-chain/canonical-json.ts';
+import { sha256OfJson, signJson, type SigningKey } from '../../src-common/signing/ed25519.ts';
+import { signedArtifactFields } from '../../src-shared/config/signed-artifact.ts';
 import type { FeedEntry } from '../handlers/context.ts';
 import type { HubKysely } from '../store/database.ts';
 import type { HubSchema } from '../store/schema.ts';
@@ -129,9 +130,10 @@ const ref = (p: PackageRow): PackageRef => ({ packageId: p.id, name: p.name, ver
 /**
  * Publishes what the site's devices should run for a task as the next version of the `modelAssignment`
  * artifact named after the task, assigns it to the site and puts it on the change feed (in the caller's
- * transaction). Devices verify each package's admin signature themselves.
+ * transaction), signed with the hub's key as every artifact is (devices refuse unsigned ones). Devices
+ * verify each package's admin signature themselves.
  */
-export async function publishAssignment(t: HubKysely, feed: FeedEntry[], siteId: number, task: ModelTask, now: string): Promise<ModelAssignment> {
+export async function publishAssignment(t: HubKysely, feed: FeedEntry[], signingKey: SigningKey, siteId: number, task: ModelTask, now: string): Promise<ModelAssignment> {
   const stable = await stableRollout(t, siteId, task);
   const live = await liveRollout(t, siteId, task);
   const stablePkg = stable ? await packageRow(t, stable.package_id) : undefined;
@@ -146,15 +148,16 @@ export async function publishAssignment(t: HubKysely, feed: FeedEntry[], siteId:
         : null,
   };
   const json = canonicalJson(content);
-  const sha256 = createHash('sha256').update(json).digest('hex');
+  const sha256 = sha256OfJson(content);
   const last = await t.selectFrom('hub_artifacts').select((e) => e.fn.max('version').as('v')).where('kind', '=', 'modelAssignment').where('name', '=', task).executeTakeFirst();
   const version = Number(last?.v ?? 0) + 1;
-  await t.insertInto('hub_artifacts').values({ kind: 'modelAssignment', name: task, version, sha256, content_json: json, created_at: now }).execute();
+  const signature = signJson(signingKey, signedArtifactFields({ kind: 'modelAssignment', name: task, version, sha256 }));
+  await t.insertInto('hub_artifacts').values({ kind: 'modelAssignment', name: task, version, sha256, content_json: json, created_at: now, signature, signed_by: signingKey.publicKey }).execute();
   await t
     .insertInto('hub_assignments')
     .values({ site_id: siteId, kind: 'modelAssignment', name: task, version, assigned_at: now })
     .onConflict((oc) => oc.columns(['site_id', 'kind', 'name']).doUpdateSet((eb) => ({ version: eb.ref('excluded.version'), assigned_at: eb.ref('excluded.assigned_at') })))
     .execute();
-  feed.push({ siteId, type: 'artifact', payload: { artifact: { kind: 'modelAssignment', name: task, version, sha256, content, createdAt: now } } });
+  feed.push({ siteId, type: 'artifact', payload: { artifact: { kind: 'modelAssignment', name: task, version, sha256, content: JSON.parse(json) as Record<string, unknown>, createdAt: now, signature } } });
   return content;
 }

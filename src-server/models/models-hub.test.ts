@@ -6,10 +6,12 @@ import { AuditLog } from '../../src-main/audit/audit-log.ts';
 import { HubPackageSource } from '../../src-main/models/hub-package-source.ts';
 import { ModelPackageError } from '../../src-main/models/install-package.ts';
 import { ModelService } from '../../src-main/models/model-service.ts';
+import { verifyArtifact } from '../../src-main/sync/artifact-verify.ts';
 import { packFolder } from '../../src-common/model-package/pack-package.ts';
 import { createAdminKey } from '../../src-common/model-package/package-signature.ts';
 import { copyClassifier } from '../../src-main/models/testing.ts';
 import { openDatabase } from '../../src-main/store/database.ts';
+import { WriteDoor } from '../../src-main/store/mutate.ts';
 import { uploadAndPublish } from '../admin/models-commands.ts';
 import { BACKENDS, errorCode, hubClient, seedHub, startHub, type RunningHub } from '../testing/hub-fixture.ts';
 
@@ -22,12 +24,15 @@ for (const { backend, skip, label } of BACKENDS) describe.skipIf(skip)(`model pa
   let drop: () => Promise<void>;
   let seed: Awaited<ReturnType<typeof seedHub>>;
   let deviceToken: string;
+  let hubPublicKey: string;
   beforeAll(async () => {
     const opened = await backend.open();
     drop = opened.drop;
     hub = await startHub(opened.db, { blobDir: path.join(tmp, `blobs-${label}`) });
     seed = await seedHub(hub, 'models');
-    deviceToken = (await hubClient(hub.url, await seed.code(seed.reviewer.user.id)).call('device.enroll', { name: 'laptop', publicKey: key.publicKey })).credential;
+    const enrolled = await hubClient(hub.url, await seed.code(seed.reviewer.user.id)).call('device.enroll', { name: 'laptop', publicKey: key.publicKey });
+    deviceToken = enrolled.credential;
+    hubPublicKey = enrolled.hubPublicKey;
   });
   afterAll(async () => {
     await hub?.close();
@@ -73,12 +78,26 @@ for (const { backend, skip, label } of BACKENDS) describe.skipIf(skip)(`model pa
 
     const db = openDatabase(':memory:');
     const audit = new AuditLog(db);
-    const models = new ModelService({ db, audit, modelsDir: path.join(tmp, `device-models-${label}`), appVersion: '0.1.0' });
+    const models = new ModelService({ db, door: new WriteDoor(db, audit), modelsDir: path.join(tmp, `device-models-${label}`), appVersion: '0.1.0' });
     models.trustKey(key.publicKey, 'enrollment', 'test');
     const source = new HubPackageSource(hubClient(hub.url, deviceToken), pkg.id, hub.url);
     await expect(models.install(source, { actor: 'system:models', hubPackageId: pkg.id })).rejects.toThrow(ModelPackageError);
     const [refused] = audit.list({ offset: 0, limit: 10 }).items.filter((e) => e.event === 'model.refused');
     expect(refused!.data).toMatchObject({ code: 'tampered', hubPackageId: pkg.id, message: expect.stringMatching(/vocab\.txt has SHA-256 [0-9a-f]{64}, the signed manifest says/) });
     expect(models.repo.packages()).toEqual([]);
+  });
+
+  it('publishes each model assignment signed by the hub, so the enrolled device accepts it and refuses an altered one', async () => {
+    // The rollout of the test before put the site's doc-classifier assignment on the feed.
+    const { changes } = await hubClient(hub.url, deviceToken).call('sync.pull', { cursor: '0.0', limit: 1000 });
+    const assignments = changes.flatMap((c) => (c.type === 'artifact' && c.artifact.kind === 'modelAssignment' ? [c.artifact] : []));
+    expect(assignments.length).toBeGreaterThan(0);
+    for (const a of assignments) expect(verifyArtifact(a, hubPublicKey)).toMatchObject({ ok: true, artifact: { kind: 'modelAssignment', name: 'doc-classifier', content: { task: 'doc-classifier' } } });
+    const a = assignments.at(-1)!;
+    expect(verifyArtifact({ ...a, content: { ...a.content, candidate: null } }, hubPublicKey)).toMatchObject({ ok: false, refusal: { reason: 'bad_hash' } });
+    expect(verifyArtifact({ ...a, signature: '' }, hubPublicKey)).toMatchObject({ ok: false, refusal: { reason: 'unsigned' } });
+    const listed = (await admin().call('artifacts.list', { siteId: seed.site.id })).items.filter((x) => x.kind === 'modelAssignment');
+    expect(listed.length).toBeGreaterThan(0);
+    for (const x of listed) expect(x.signature).toMatch(/^[A-Za-z0-9+/]{40,}={0,2}$/);
   });
 });

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { ModelAssignmentSchema } from '../model-package.ts';
 import { describeIssue } from './describe-issue.ts';
 import { PolicySchema } from './policy-schema.ts';
 import { RuleSetSchema } from './rule-set-schema.ts';
@@ -9,11 +10,12 @@ const SCHEMAS: Record<string, z.ZodType | undefined> = {
   policy: PolicySchema,
   ruleSet: RuleSetSchema,
   template: VendorTemplateSchema,
+  modelAssignment: ModelAssignmentSchema,
 };
 
 /**
- * Why an artifact's content would not load on a device, or null when it would. Kinds without an
- * engine schema (model assignments) are checked where they are used.
+ * Why an artifact's content would not load on a device, or null when it would (model assignments
+ * load with the model service's schema).
  */
 export function artifactContentProblem(kind: string, name: string, content: unknown): string | null {
   const schema = SCHEMAS[kind];
