@@ -18,8 +18,10 @@ export function formatInsights(s: InsightsSnapshot): string {
   if (s.slowestStage) out.push(`Slowest stage (P95): ${s.slowestStage}`);
   if (s.failures.length) out.push('', 'Failures: ' + s.failures.map((f) => `${f.stage}/${f.code} ${f.count}`).join(', '));
   if (s.byOcrEngine.length) {
-    out.push('', `${pad('text engine', 24)} ${pad('pages', 6)} ${pad('failed', 7)} ${pad('P50', 9)} ${pad('P95', 9)} P99`);
-    for (const e of s.byOcrEngine) out.push(`${pad(e.engine, 24)} ${pad(String(e.pages), 6)} ${pad(String(e.failed), 7)} ${lat(e)}`);
+    // Engine names carry their version and model variant: the column is as wide as the longest.
+    const w = Math.max(12, ...s.byOcrEngine.map((e) => e.engine.length)) + 1;
+    out.push('', `${pad('text engine', w)} ${pad('pages', 6)} ${pad('failed', 7)} ${pad('P50', 9)} ${pad('P95', 9)} P99`);
+    for (const e of s.byOcrEngine) out.push(`${pad(e.engine, w)} ${pad(String(e.pages), 6)} ${pad(String(e.failed), 7)} ${lat(e)}`);
   }
   if (s.byExecutionProvider.length) out.push('Execution providers: ' + s.byExecutionProvider.map((p) => `${p.provider} ${p.predictions} predictions, ${p.ocrPages} OCR pages`).join('; '));
   const r = s.review;
