@@ -131,6 +131,8 @@ describe('no document content leaves the device (real hub, every request recorde
       fetch: recorder.fetch,
       // The metrics upload rides along: aggregates only, vendor names as the residency policy says.
       metrics: (range, vendorKey) => engine.insights().upload(range, vendorKey),
+      // So does the model service's round (admin keys, assignments, reviewed outcomes), as Engine.sync() wires it.
+      afterSync: async (h, device) => void (await engine.models().syncWithHub(h, device)),
     });
     await sync.connect({ hubUrl: hub.url, enrollmentCode: await seed.code(seed.clerk.user.id), deviceName: 'clerk-pc' });
     await sync.syncOnce();
@@ -177,6 +179,7 @@ describe('no document content leaves the device (real hub, every request recorde
     const sent = recorder.requests.map((r) => `${r.url}\n${r.body}`).join('\n');
     expect(recorder.requests.length).toBeGreaterThan(8);
     expect(recorder.requests.filter((r) => r.url.endsWith('/v1/metrics.upload')).length).toBeGreaterThanOrEqual(3);
+    expect(recorder.requests.some((r) => r.url.endsWith('/v1/models.keys'))).toBe(true);
     expect(recorder.requests.every((r) => r.url.startsWith(hub.url))).toBe(true);
     const leaks = [...forbidden].filter((f) => f.length >= 4).flatMap((f) => encodings(f).filter((e) => sent.includes(e)).map((e) => `${JSON.stringify(f.slice(0, 50))} as ${JSON.stringify(e.slice(0, 50))}`));
     expect(leaks).toEqual([]);
