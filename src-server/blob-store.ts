@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { readRange } from '../src-common/read-range.ts';
 
 /**
  * Where the hub keeps large immutable files (model package files), addressed by SHA-256. Written in
@@ -64,13 +65,6 @@ export class LocalDiskBlobStore implements HubBlobStore {
   }
 
   async read(sha256: string, offset: number, length: number): Promise<Buffer> {
-    const fd = fs.openSync(this.file(sha256, false), 'r');
-    try {
-      const buf = Buffer.alloc(length);
-      const n = fs.readSync(fd, buf, 0, length, offset);
-      return buf.subarray(0, n);
-    } finally {
-      fs.closeSync(fd);
-    }
+    return readRange(this.file(sha256, false), offset, length);
   }
 }

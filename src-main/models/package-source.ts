@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { SignedManifestSchema, type SignedManifest } from '../../src-shared/model-package.ts';
 import { SIGNED_MANIFEST_FILE } from '../../src-common/model-package/build-manifest.ts';
+import { readRange } from '../../src-common/read-range.ts';
 
 /** Where a package's signed manifest and file bytes come from: the hub (in chunks) or a folder (an offline install). */
 export interface PackageSource {
@@ -27,13 +28,6 @@ export class FolderPackageSource implements PackageSource {
   }
 
   async chunk(file: string, offset: number, length: number): Promise<Buffer> {
-    const fd = fs.openSync(path.join(this.dir, file), 'r');
-    try {
-      const buf = Buffer.alloc(length);
-      const n = fs.readSync(fd, buf, 0, length, offset);
-      return buf.subarray(0, n);
-    } finally {
-      fs.closeSync(fd);
-    }
+    return readRange(path.join(this.dir, file), offset, length);
   }
 }

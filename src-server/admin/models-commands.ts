@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import fs from 'node:fs';
 import path from 'node:path';
 import type { createClient } from '../../src-shared/contract/dispatch.ts';
 import type { HubContract } from '../../src-shared/contract/hub.ts';
@@ -7,6 +6,7 @@ import { MAX_CHUNK_BYTES } from '../../src-shared/contract/models-hub.ts';
 import type { SignedManifest } from '../../src-shared/model-package.ts';
 import { packFolder } from '../../src-common/model-package/pack-package.ts';
 import { createAdminKey, readAdminKey, writeAdminKey } from '../../src-common/model-package/package-signature.ts';
+import { readRange } from '../../src-common/read-range.ts';
 
 type Hub = () => ReturnType<typeof createClient<HubContract>>;
 type Out = (value: unknown) => void;
@@ -25,15 +25,9 @@ const num = (v: string) => {
 export async function uploadAndPublish(hub: ReturnType<Hub>, dir: string, signed: SignedManifest, chunkBytes = MAX_CHUNK_BYTES) {
   for (const f of signed.manifest.files) {
     let { have, sealed } = await hub.call('models.fileStatus', { sha256: f.sha256 });
-    const fd = fs.openSync(path.join(dir, f.path), 'r');
-    try {
-      while (!sealed) {
-        const buf = Buffer.alloc(Math.min(chunkBytes, f.size - have));
-        const n = fs.readSync(fd, buf, 0, buf.length, have);
-        ({ have, sealed } = await hub.call('models.uploadFile', { sha256: f.sha256, size: f.size, offset: have, dataBase64: buf.subarray(0, n).toString('base64') }));
-      }
-    } finally {
-      fs.closeSync(fd);
+    while (!sealed) {
+      const chunk = readRange(path.join(dir, f.path), have, Math.min(chunkBytes, f.size - have));
+      ({ have, sealed } = await hub.call('models.uploadFile', { sha256: f.sha256, size: f.size, offset: have, dataBase64: chunk.toString('base64') }));
     }
   }
   return hub.call('models.publish', signed);
