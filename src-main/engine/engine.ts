@@ -195,7 +195,12 @@ export class Engine {
   private insightsService: DeviceInsights | null = null;
   /** Metrics of this data directory, computed from the store when asked (nothing extra is written per document). */
   insights(): DeviceInsights {
-    this.insightsService ??= new DeviceInsights({ db: this.db, modelDir: BUNDLED.modelDir, policyFile: BUNDLED.policyFile, primary: this.primary });
+    this.insightsService ??= new DeviceInsights({
+      db: this.db,
+      modelDir: () => this.models().slot('doc-classifier').active?.dir ?? BUNDLED.modelDir,
+      policy: () => activePolicy(this.db),
+      primary: this.primary,
+    });
     return this.insightsService;
   }
 

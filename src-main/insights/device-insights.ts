@@ -1,5 +1,5 @@
 import type { InsightsSnapshot, MetricsUpload } from '../../src-shared/insights.ts';
-import { loadPolicy, type Policy } from '../route/policy.ts';
+import type { Policy } from '../route/policy.ts';
 import type { Db } from '../store/database.ts';
 import { MetricsRepo, type TimeRange } from '../store/metrics-repo.ts';
 import { computeInsights, type InsightsInputs } from './compute-insights.ts';
@@ -8,10 +8,10 @@ import { loadModelReference } from './model-reference.ts';
 
 export interface DeviceInsightsOptions {
   db: Db;
-  /** The classifier's folder, where its reference distribution is kept. */
-  modelDir: string;
-  /** The policy whose `drift` thresholds apply. */
-  policyFile: string;
+  /** The active classifier's folder, where its reference distribution is kept (asked each time: a rollout may switch it). */
+  modelDir: () => string;
+  /** The policy in use, whose `drift` thresholds apply (asked each time: the hub may assign another). */
+  policy: () => Policy;
   primary: InsightsInputs['primary'];
   clock?: () => Date;
   onWarning?: (message: string) => void;
@@ -21,7 +21,6 @@ export interface DeviceInsightsOptions {
 export class DeviceInsights {
   readonly repo: MetricsRepo;
   private readonly clock: () => Date;
-  private policy: Policy | null = null;
   private warned = new Set<string>();
 
   constructor(private readonly o: DeviceInsightsOptions) {
@@ -30,15 +29,15 @@ export class DeviceInsights {
   }
 
   private inputs(window: string, now: Date): InsightsInputs {
-    this.policy ??= loadPolicy(this.o.policyFile);
+    const policy = this.o.policy();
     const latest = this.repo.latestModel();
     const model = latest ? { name: latest.name, version: latest.version, sha256: latest.sha256 } : null;
-    const { reference, problem } = loadModelReference(this.o.modelDir, model);
+    const { reference, problem } = loadModelReference(this.o.modelDir(), model);
     if (problem && model && !this.warned.has(problem)) {
       this.warned.add(problem);
       this.o.onWarning?.(`no drift reference: ${problem}`);
     }
-    return { repo: this.repo, window, now, model, policyVersion: latest?.policyVersion ?? this.policy.version, reference, drift: this.policy.drift, primary: this.o.primary };
+    return { repo: this.repo, window, now, model, policyVersion: latest?.policyVersion ?? policy.version, reference, drift: policy.drift, primary: this.o.primary };
   }
 
   snapshot(window: string, now = this.clock()): InsightsSnapshot {

@@ -40,7 +40,7 @@ async function processed(paths: string[]): Promise<Engine> {
 const sroie = present ? fs.readdirSync(path.join(CORPUS_DIR, 'sroie', 'text')).map((f) => f.replace(/\.txt$/, '')).sort() : [];
 let referenceDir = '';
 let policyFile = '';
-const insightsOf = (e: Engine) => new DeviceInsights({ db: e.db, modelDir: referenceDir, policyFile, primary: { executionProvider: 'cpu', ocrEngine: 'ppocr-v4/onnxruntime' } }).snapshot('24h');
+const insightsOf = (e: Engine) => new DeviceInsights({ db: e.db, modelDir: () => referenceDir, policy: () => loadPolicy(policyFile), primary: { executionProvider: 'cpu', ocrEngine: 'ppocr-v4/onnxruntime' } }).snapshot('24h');
 
 describe.runIf(present)('drift alerts: a shift in what the model sees fires, the same mix does not', () => {
   beforeAll(async () => {

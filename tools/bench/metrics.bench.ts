@@ -9,6 +9,7 @@ import { DeviceInsights } from '../../src-main/insights/device-insights.ts';
 import { openDatabase, type Db } from '../../src-main/store/database.ts';
 import { migrations } from '../../src-main/store/migrations/index.ts';
 import { BUNDLED } from '../../src-main/understand/pipeline-understanding.ts';
+import { loadPolicy } from '../../src-main/route/policy.ts';
 
 const DOCS = Number(process.env.METRICS_BENCH_DOCS ?? 2000);
 const FIELDS = ['vendor', 'documentNumber', 'issueDate', 'total', 'subtotal', 'tax', 'currency', 'iban'];
@@ -78,7 +79,8 @@ export default async function metricsBench(): Promise<string> {
       }
     }
   }
-  insights = new DeviceInsights({ db: kept!.db, modelDir: BUNDLED.modelDir, policyFile: BUNDLED.policyFile, primary: { executionProvider: 'cpu', ocrEngine: 'ppocr-v4/onnxruntime' } });
+  const bundledPolicy = loadPolicy(BUNDLED.policyFile);
+  insights = new DeviceInsights({ db: kept!.db, modelDir: () => BUNDLED.modelDir, policy: () => bundledPolicy, primary: { executionProvider: 'cpu', ocrEngine: 'ppocr-v4/onnxruntime' } });
   const time = (fn: () => unknown) => {
     const t0 = performance.now();
     fn();
