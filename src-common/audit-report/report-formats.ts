@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
 import type { AuditReport } from './audit-report.ts';
 
@@ -77,4 +78,14 @@ ${r.entries.map((e) => `<tr><td>${e.seq}</td><td>${esc(e.ts)}</td><td>${esc(e.ac
 </tbody></table>
 </body></html>
 `;
+}
+
+/** Writes a report in one of the formats (0600: it holds decisions and names); PDF through Chromium. */
+export async function writeReport(report: AuditReport, format: ReportFormat, out: string): Promise<void> {
+  if (format === 'pdf') {
+    const { htmlToPdf } = await import('./report-pdf.ts');
+    await htmlToPdf(reportToHtml(report), out);
+    return;
+  }
+  fs.writeFileSync(out, format === 'csv' ? reportToCsv(report) : reportToJsonLines(report), { mode: 0o600 });
 }

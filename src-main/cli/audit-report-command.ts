@@ -5,7 +5,7 @@ import { resolveDataDir } from '../config/data-dir.ts';
 import { Engine } from '../engine/engine.ts';
 import { isEnrolled } from '../sync/sync-service.ts';
 import { buildAuditReport, periodBound, type AuditReport } from '../../src-common/audit-report/audit-report.ts';
-import { reportToCsv, reportToHtml, reportToJsonLines, type ReportFormat } from '../../src-common/audit-report/report-formats.ts';
+import { writeReport, type ReportFormat } from '../../src-common/audit-report/report-formats.ts';
 import { compareExport, parseExport } from '../../src-common/audit-report/verify-export.ts';
 import { EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE } from './exit-codes.ts';
 
@@ -46,15 +46,6 @@ export async function deviceAuditReport(engine: Engine, filters: AuditReportFilt
 }
 
 /** Writes the report in the asked format; a PDF is printed by Chromium. */
-export async function writeReport(report: AuditReport, format: ReportFormat, out: string): Promise<void> {
-  if (format === 'pdf') {
-    const { htmlToPdf } = await import('../../src-common/audit-report/report-pdf.ts');
-    await htmlToPdf(reportToHtml(report), out);
-    return;
-  }
-  fs.writeFileSync(out, format === 'csv' ? reportToCsv(report) : reportToJsonLines(report), { mode: 0o600 });
-}
-
 /** `countersign audit verify --export F`: the export against this device's recorded chain. */
 export function verifyExportFile(engine: Engine, file: string, opts: { json?: boolean; out?: (line: string) => void } = {}): number {
   const out = opts.out ?? ((line: string) => process.stdout.write(`${line}\n`));

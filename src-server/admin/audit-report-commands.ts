@@ -4,7 +4,7 @@ import type { createClient } from '../../src-shared/contract/dispatch.ts';
 import type { AuditEntry } from '../../src-shared/contract/audit.ts';
 import type { HubContract } from '../../src-shared/contract/hub.ts';
 import { decisionsOf, periodBound } from '../../src-common/audit-report/audit-report.ts';
-import { reportToCsv, reportToHtml, reportToJsonLines, type ReportFormat } from '../../src-common/audit-report/report-formats.ts';
+import { writeReport, type ReportFormat } from '../../src-common/audit-report/report-formats.ts';
 import { parseExport } from '../../src-common/audit-report/verify-export.ts';
 
 type HubClient = ReturnType<typeof createClient<HubContract>>;
@@ -35,10 +35,7 @@ export function registerHubAuditReport(audit: Command, hub: () => HubClient, out
         entries.push(...page.entries);
       }
       const report = { header, entries, decisions: decisionsOf(entries) };
-      if (o.format === 'pdf') {
-        const { htmlToPdf } = await import('../../src-common/audit-report/report-pdf.ts');
-        await htmlToPdf(reportToHtml(report), o.out);
-      } else fs.writeFileSync(o.out, o.format === 'csv' ? reportToCsv(report) : reportToJsonLines(report), { mode: 0o600 });
+      await writeReport(report, o.format, o.out);
       out({ out: o.out, entries: header.entries, decisions: report.decisions.length, verification: header.verification });
     });
   audit
