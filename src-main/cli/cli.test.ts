@@ -56,4 +56,13 @@ describe('countersign CLI', () => {
     expect(r.stdout).toMatch(/--- page 1 \(PDF text/);
     expect(r.stdout.toLowerCase()).toContain('coolblue');
   });
+
+  it('prints the text of several files as JSON lines, naming a file it cannot read', () => {
+    const r = cli(['text', '--jsonl', path.join(ROOT, 'resources', 'samples', 'coolblue1.pdf'), path.join(ROOT, 'no-such-file.pdf')]);
+    expect(r.status).toBe(1);
+    const [read, missing] = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(read.pages[0]).toMatchObject({ pageNo: 1, source: 'pdf_text' });
+    expect(read.pages[0].text.toLowerCase()).toContain('coolblue');
+    expect(missing).toMatchObject({ file: expect.stringContaining('no-such-file.pdf'), error: { code: 'file_missing' } });
+  });
 });

@@ -100,16 +100,21 @@ export function buildProgram(state: { exitCode: number }): Command {
 
   program
     .command('text')
-    .description('Print the text Countersign reads from a file (PDF text layer or OCR), to check it by eye')
-    .argument('<file>')
+    .description('Print the text Countersign reads from files (PDF text layer, e-invoice XML or OCR), to check it by eye')
+    .argument('<files...>')
     .option('--workers <n>', 'OCR workers', (v) => positiveInt(v, '--workers'), 1)
+    .option('--jsonl', 'one JSON object a line per file: its pages with source, engine, model and text (for scripts)')
     .addOption(ocrEngineOption())
     .addOption(executionProviderOption())
     .addOption(ocrModelOption())
-    .action(async (file: string, o: { workers: number; ocrEngine?: OcrEngineChoice; executionProvider?: ExecutionProviderChoice; ocrModel?: OcrModelVariant }) => {
+    .action(async (files: string[], o: { workers: number; jsonl?: boolean; ocrEngine?: OcrEngineChoice; executionProvider?: ExecutionProviderChoice; ocrModel?: OcrModelVariant }) => {
       applyOcrModel(o.ocrModel);
       const { printText } = await import('./text-command.ts');
-      state.exitCode = await printText(file, o.workers, { ...(o.ocrEngine ? { engine: o.ocrEngine } : {}), ...(o.executionProvider ? { executionProvider: o.executionProvider } : {}) });
+      state.exitCode = await printText(files, o.workers, {
+        ...(o.ocrEngine ? { engine: o.ocrEngine } : {}),
+        ...(o.executionProvider ? { executionProvider: o.executionProvider } : {}),
+        format: o.jsonl ? 'jsonl' : 'text',
+      });
     });
 
   const audit = program.command('audit').description('The tamper-evident audit log');

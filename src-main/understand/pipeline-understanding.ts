@@ -3,7 +3,7 @@ import { calibrateFields, loadPolicyCalibration, textSourceOf, type Calibration 
 import { loadClassifier, type DocClassifier } from '../classify/classifier.ts';
 import { candidateProviders, executionProviderSetting, type ExecutionProvider } from '../ml/execution-providers.ts';
 import { understandEInvoice } from '../einvoice/understand-einvoice.ts';
-import { reconcileCreditNote } from '../classify/credit-note-title.ts';
+import { reconcileDocType } from '../classify/reconcile-doc-type.ts';
 import { loadTemplates } from '../extract/extract-document.ts';
 import { extractWithReadings } from '../extract/merge-readings.ts';
 import { evaluateRules, loadRuleSet } from '../rules/evaluate-rules.ts';
@@ -72,8 +72,8 @@ export class PipelineUnderstanding implements Understanding {
         : { classification: (await this.classifier.classify([text]))[0]!, model: this.classifier.model };
       servedModel = served.model;
       const raw = served.classification;
-      // A credit-note title outranks the model's "invoice" (see credit-note-title.ts); the note is not part of the result.
-      const { note: _titled, ...reconciled } = reconcileCreditNote(raw!, text);
+      // The page's own words outrank the model where they contradict it plainly (reconcile-doc-type.ts); the note is not part of the result.
+      const { note: _why, ...reconciled } = reconcileDocType(raw!, text);
       cls = reconciled;
       timings.classify = performance.now() - t;
     }

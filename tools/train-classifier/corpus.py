@@ -1,8 +1,10 @@
 """The real corpus (../shared/corpus): which documents train, which are held out, and their text.
 
-Text is what the pipeline would see: SROIE transcripts, `pdftotext -layout` for digital PDFs, and
-tesseract OCR (page 1, 150 dpi) for scans and for odd files without a text layer. OCR output is
-cached under /tmp so a rerun does not repeat it; tesseract 5 is deterministic for the same input.
+Text is what the pipeline would see: SROIE transcripts, `pdftotext -layout` for digital PDFs, and OCR
+for scans and for odd files without a text layer. OCR is the app's own reader by default (`countersign
+text --jsonl`: PP-OCRv4 on ONNX Runtime, the first two pages as the classifier reads them), or tesseract
+(page 1, 150 dpi) with READER = "tesseract". OCR output is cached under /tmp, keyed on the reader's code
+and model files, so a rerun does not repeat it; both readers are deterministic for the same input.
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ import tempfile
 from pathlib import Path
 
 CACHE = Path(tempfile.gettempdir()) / "countersign-train-classifier-cache"
+REPO = Path(__file__).resolve().parents[2]
+# "countersign": the app's reader (what the classifier sees in use); "tesseract": the native CLI.
+READER = "countersign"
 
 # Chosen for diversity of language and layout: a German layout-heavy invoice, a Dutch webshop invoice and
 # an Indian hotel "payment receipt" that the source labels as an invoice. The other four are held out.
@@ -55,6 +60,13 @@ def pdf_text(path: Path, layout: bool = True) -> str:
 
 
 def ocr(path: Path) -> str:
+    """OCR of a scan or image-only PDF by READER; '' when the reader is missing."""
+    if READER == "countersign":
+        return app_ocr([path])[0]
+    return tesseract_ocr(path)
+
+
+def tesseract_ocr(path: Path) -> str:
     """tesseract on an image, or on page 1 of a PDF rendered at 150 dpi; '' when the tools are missing."""
     if not shutil.which("tesseract"):
         return ""
@@ -69,6 +81,55 @@ def ocr(path: Path) -> str:
             return _run(["tesseract", str(pages[0]), "-", "--psm", "3"]) if pages else ""
 
     return _cached(key, run)
+
+
+def _reader_fingerprint() -> str:
+    """The app reader's code and model files: a change to either reads every page again."""
+    h = hashlib.sha256()
+    for f in sorted([*(REPO / "src-main" / "ocr").rglob("*.ts"), *(REPO / "src-main" / "text").rglob("*.ts"), *(REPO / "models" / "ocr-ppocrv4").iterdir()]):
+        if f.is_file() and not f.name.endswith(".test.ts"):
+            h.update(f.name.encode())
+            h.update(hashlib.sha256(f.read_bytes()).digest())
+    return h.hexdigest()[:16]
+
+
+def app_ocr(paths: list[Path], pages: int = 2) -> list[str]:
+    """The text the app's reader gives each file (its first `pages` pages joined, as the classifier reads them),
+    read by one `countersign text --jsonl` process for every file not yet cached; '' for a file it cannot read."""
+    fp = _reader_fingerprint()
+    CACHE.mkdir(parents=True, exist_ok=True)
+    keyed = [(p, CACHE / (hashlib.sha256(f"app:{fp}:{pages}:{hashlib.sha256(p.read_bytes()).hexdigest()}".encode()).hexdigest() + ".txt")) for p in paths]
+    todo = [p for p, f in keyed if not f.exists()]
+    if todo:
+        cli = REPO / "bin" / "countersign.mjs"
+        out = _run(["node", str(cli), "text", "--jsonl", "--workers", "2", *map(str, todo)], timeout=120 + 30 * len(todo))
+        by_file = {}
+        for line in out.splitlines():
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            by_file[row["file"]] = "\n".join(pg["text"] for pg in row.get("pages", [])[:pages])
+        for p, f in keyed:
+            if p in todo and str(p) in by_file:
+                f.write_text(by_file[str(p)])
+    return [f.read_text() if f.exists() else "" for _, f in keyed]
+
+
+def prefetch_ocr(root: Path, docs: list[dict]) -> None:
+    """Read every scan among `docs` in one reader process (the app's reader starts once, not per file)."""
+    if READER != "countersign":
+        return
+    paths = []
+    for d in docs:
+        path = root / d["file"] if d.get("file") else None
+        if not path or d.get("text") or d["kind"] == "digital":
+            continue
+        if d["id"].startswith("odd/") and path.suffix.lower() == ".pdf" and len(pdf_text(path).strip()) >= 40:
+            continue
+        paths.append(path)
+    if paths:
+        app_ocr(paths)
 
 
 def doc_text(root: Path, d: dict) -> str:

@@ -39,7 +39,7 @@ from wordpiece import Tokenizer, build_vocab, tokenizer_config, tokenizer_json  
 
 REPO = HERE.parent.parent
 LABELS = ["invoice", "receipt", "purchase_order", "credit_note", "bank_statement", "other"]
-VERSION = "1.1.0"
+VERSION = "1.2.0"
 SEED = 20261125
 MAX_LEN = 256
 ARCH = dict(vocab_size=0, hidden_size=128, num_hidden_layers=2, num_attention_heads=4, intermediate_size=512,
@@ -54,6 +54,9 @@ VOCAB_SIZE = 6000
 EPOCHS = 4
 BATCH = 32
 LR = 1e-3
+
+
+OCR_NAME = "the app's reader: PP-OCRv4 on ONNX Runtime"
 
 
 def log(*a):
@@ -83,6 +86,8 @@ def real_examples(r: random.Random, root: Path, docs: list[dict], copies: int) -
     for d in docs:
         label = LABELS.index(d["docType"])
         texts = [corpus.doc_text(root, d)]
+        if d.get("text") and d["kind"] == "scan":  # a transcript's scan as the app reads it: both readings train
+            texts.append(corpus.ocr(root / d["file"]))
         if d["kind"] == "digital":
             texts.append(corpus.pdf_text(root / d["file"], layout=False))
         for t in texts:
@@ -284,7 +289,12 @@ def main() -> None:
     ap.add_argument("--reuse", action="store_true", help="reuse weights cached by an identical earlier run (export and evaluation only)")
     ap.add_argument("--finetune-from", help="start from an earlier export in this folder (its vocabulary and weights) and train "
                     f"{FT_EPOCHS} epoch(s) at lr {FT_LR} on a smaller synthetic set: minutes instead of an hour on a busy machine")
+    ap.add_argument("--reader", choices=["countersign", "tesseract"], default="countersign",
+                    help="OCR for scans: the app's own reader (`countersign text`, default) or native tesseract")
     args = ap.parse_args()
+    corpus.READER = args.reader
+    global OCR_NAME
+    OCR_NAME = "the app's reader: PP-OCRv4 on ONNX Runtime" if args.reader == "countersign" else "tesseract OCR"
     root, out = Path(args.corpus), Path(args.out)
     base = Path(args.finetune_from) if args.finetune_from else None
     # Read the earlier model before anything in `out` (possibly the same folder) is overwritten.
@@ -305,7 +315,8 @@ def main() -> None:
     labels = corpus.load_labels(root)
     parts = corpus.split(labels)
     r = random.Random(SEED)
-    log("reading corpus text (tesseract for scans and image-only odd files; cached)")
+    log(f"reading corpus text ({args.reader} for scans and image-only odd files; cached)")
+    corpus.prefetch_ocr(root, parts["train"] + parts["val"] + parts["heldout"])
     # an e-invoice PDF with XML shows the same page as its flattened copy: its id is held out or trained with it, its text once
     train_docs = [d for d in parts["train"] if not d["id"].startswith("einvoice/")]
     real_train = real_examples(r, root, train_docs, copies=3)
@@ -313,7 +324,7 @@ def main() -> None:
     real_train += real_examples(r, root, inv_train, copies=8)  # invoices x (layout, raw or OCR): more noisy copies
     real_val = [(corpus.doc_text(root, d), LABELS.index(d["docType"])) for d in parts["val"]]
     heldout = [(d["id"], corpus.doc_text(root, d), LABELS.index(d["docType"])) for d in parts["heldout"] if not d["id"].startswith("einvoice/")]
-    # closer to the app's path for scans: tesseract OCR of every fifth held-out SROIE image (a separate row, not in the totals)
+    # closer to the app's path for scans: OCR of every fifth held-out SROIE image (a separate row, not in the totals)
     sroie_scans = [d for d in parts["heldout"] if d["id"].startswith("sroie/")][::5]
     scan_texts = [corpus.ocr(root / d["file"]) for d in sroie_scans]
     syn_train = synthetic(SEED + 10, per_class["train"])
@@ -406,10 +417,10 @@ def main() -> None:
     groups = {
         "SROIE receipts (transcripts)": lambda i: i.startswith("sroie/"),
         "invoice2data invoices (pdftotext -layout)": lambda i: i.startswith("invoice2data/"),
-        "invoice2data invoice scans (tesseract OCR)": lambda i: i.startswith("invoice2data-scan/"),
+        f"invoice2data invoice scans ({OCR_NAME})": lambda i: i.startswith("invoice2data-scan/"),
         "e-invoice PDFs without XML (pdftotext -layout)": lambda i: i.startswith("einvoice-flat/"),
-        "e-invoice scans (tesseract OCR)": lambda i: i.startswith("einvoice-scan/"),
-        "odd files labelled other (text layer or tesseract OCR)": lambda i: i.startswith("odd/"),
+        f"e-invoice scans ({OCR_NAME})": lambda i: i.startswith("einvoice-scan/"),
+        f"odd files labelled other (text layer or {OCR_NAME})": lambda i: i.startswith("odd/"),
     }
     ids = [i for i, _, _ in heldout]
     rows = []
@@ -457,7 +468,7 @@ The app runs it with onnxruntime-node directly rather than @huggingface/transfor
 direct control over the execution provider and over the bytes (and SHA-256) of the file loaded.
 
 ## Intended use
-Routing in the Countersign pipeline: the text layer of a PDF or the tesseract OCR of a scan, first {MAX_LEN - 2} tokens.
+Routing in the Countersign pipeline: the text layer of a PDF or the OCR of a scan (PP-OCRv4 on ONNX Runtime by default), first {MAX_LEN - 2} tokens.
 Scores are calibrated probabilities: `softmax(logits / temperature)` with `temperature` from `config.json`.
 Not for: documents in scripts other than Latin (the vocabulary maps them to `[UNK]`).
 
@@ -466,9 +477,9 @@ All text, real and synthetic, is lowercased and accent-stripped by the tokenizer
 - **Real corpus** (`../shared/corpus`), ids listed in `training-documents.json` ({len(train_ids)} ids; evaluation elsewhere excludes them):
   {n_real['sroie/']} SROIE receipts (every second id; {len(parts['val'])} of them only for validation/calibration),
   {n_real['invoice2data/']} invoice2data PDFs ({', '.join(corpus.TRAIN_INVOICES)}; `pdftotext` with and without `-layout`) and their
-  {n_real['invoice2data-scan/']} scans (tesseract OCR), {n_real['odd/']} odd files labelled `other` (every second id; text layer, else tesseract OCR of page 1),
+  {n_real['invoice2data-scan/']} scans ({OCR_NAME}), {n_real['odd/']} odd files labelled `other` (every second id; text layer, else {OCR_NAME}),
   {n_real['einvoice-flat/']} e-invoice PDFs without XML (`pdftotext` with and without `-layout`; {n_credit} of them a credit note) and their
-  {n_real['einvoice-scan/']} scans (tesseract OCR): every second e-invoice id by sorted name ({', '.join(einv_train)}); the ids of the same
+  {n_real['einvoice-scan/']} scans ({OCR_NAME}): every second e-invoice id by sorted name ({', '.join(einv_train)}); the ids of the same
   documents with XML (`einvoice/…`) are listed too, so the evaluation skips them, but their text is not used twice.
   Each real training document is used {3} times (plus 8 times for the invoices and credit notes): once as is and as noisy copies, where
   the vendor line of SROIE receipts is replaced by a made-up name (so shop names are not a cue) and some copies lose
@@ -516,7 +527,7 @@ Run through onnxruntime-node on the text the pipeline would see.
 """ + "\n".join(f"| {n} | {c} | {a:.4f} | {b:.4f} |" for n, c, a, b in rows) + f"""
 | **all text-layer / transcript documents (receipts, invoice PDFs, odd files)** | {len(text_only)} | **{ho_acc_text:.4f}** | {accuracy(ho_int8[text_only], [ho_y[k] for k in text_only]):.4f} |
 | all, including the OCR'd invoice scans | {len(ho_y)} | {accuracy(ho_fp32, ho_y):.4f} | {accuracy(ho_int8, ho_y):.4f} |
-| SROIE receipt scans, tesseract OCR (every fifth held-out receipt; not in the totals) | {len(sc_y)} | {accuracy(sc_fp32, sc_y):.4f} | {accuracy(sc_int8, sc_y):.4f} |
+| SROIE receipt scans, {OCR_NAME} (every fifth held-out receipt; not in the totals) | {len(sc_y)} | {accuracy(sc_fp32, sc_y):.4f} | {accuracy(sc_int8, sc_y):.4f} |
 
 Errors (fp32): {', '.join(f'{i} ({t} -> {p})' for i, t, p in errors) or 'none'}.
 The corpus has no real purchase orders or bank statements and one real credit note (in the training half); on the synthetic test set (a separate seed)

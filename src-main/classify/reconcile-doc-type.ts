@@ -1,0 +1,40 @@
+/**
+ * The document type after the page's own words are heard (see type-evidence.ts and credit-note-title.ts). The model's
+ * call stands unless the page contradicts it plainly; an overridden type scores at most 0.75, so that it goes to a
+ * reviewer rather than being approved on the override alone.
+ */
+import type { DocType } from '../../src-shared/document-model.ts';
+import { creditNoteTitle, reconcileCreditNote } from './credit-note-title.ts';
+import { creditWording, invoiceCues } from './type-evidence.ts';
+
+type Classification = { label: DocType; score: number; scores: Record<string, number> };
+
+/** Invoice cues besides the title that make a page an invoice, whatever the model says about "other". */
+const OTHER_TO_INVOICE_CUES = 3;
+const OVERRIDE_SCORE_CAP = 0.75;
+
+export function reconcileDocType(cls: Classification, text: string): Classification & { note?: string } {
+  if (cls.label === 'invoice') return reconcileCreditNote(cls, text);
+  if (cls.label === 'credit_note') {
+    // A credit note says so; a page titled an invoice without one credit word anywhere is an invoice.
+    if (creditWording(text)) return cls;
+    const cues = invoiceCues(text);
+    if (!cues.includes('title')) return cls;
+    return overridden(cls, 'invoice', `titled an invoice, no credit-note wording (${cues.join(', ')})`);
+  }
+  if (cls.label === 'other') {
+    const cues = invoiceCues(text);
+    const others = cues.filter((c) => c !== 'title');
+    const creditTitle = creditNoteTitle(text);
+    if ((!cues.includes('title') && !creditTitle) || others.length < OTHER_TO_INVOICE_CUES) return cls;
+    return creditTitle
+      ? overridden(cls, 'credit_note', `titled "${creditTitle}" with ${others.join(', ')}`)
+      : overridden(cls, 'invoice', `titled an invoice with ${others.join(', ')}`);
+  }
+  return cls;
+}
+
+function overridden(cls: Classification, label: DocType, note: string): Classification & { note: string } {
+  const score = Math.min(OVERRIDE_SCORE_CAP, Math.max(cls.scores[label] ?? 0, cls.score * 0.8));
+  return { ...cls, label, score: Math.round(score * 10000) / 10000, note };
+}

@@ -1,0 +1,48 @@
+/**
+ * What a page says about its own type, read from its words: an invoice names itself and carries a number, tax and
+ * payment details; a credit note says "Gutschrift", "avoir", "credit note". The classifier reads the whole page and
+ * drifts on scans it was never shown (legal footers, service-period sentences); these cues are how a clerk checks its
+ * call. Overriding the model is never enough to approve on its own: the caller caps the score below the gates.
+ */
+import { checkIban } from '../extract/identifiers.ts';
+import { DOCUMENT_NUMBER_LABELS, DUE_DATE_LABELS, TAX_ID_LABELS, TOTAL_LABELS, TAX_LABELS } from '../extract/field-labels.ts';
+
+/** Words only a credit note (or a refund) uses, in the languages we read; loose on spacing, as OCR drops spaces. */
+const CREDIT_WORDS =
+  /gut\s*schrift|storno|credit\s*-?\s*(?:note|memo|nota)|\bcredit\s*factuur|creditfactuur|\bavoir\b|d['’]\s*avoir|note\s*de\s*cr[ée]dit|nota\s*de\s*(?:cr[ée]dito|abono)|nota\s*di\s*credito|\babono\b|r[üu]ck\s*erstattung|\berstattung|remboursement|refund|terugbetaling|\bkorting\s*nota/i;
+
+/** A cell that names the document an invoice, at the start of a line or column ("RECHNUNG", "Invoice No. 12"). */
+const INVOICE_TITLE = /^\W{0,3}(?:(?:tax\s*|commercial\s*|proforma\s*|pro-forma\s*)?invoice|(?:[a-zäöü]+)?rechnung|facture|factuur|factura|fattura|faktura)(?![a-zäöü])/i;
+
+/** An IBAN-shaped run of characters; spaces inside are common on print. */
+const IBAN_SHAPED = /\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{2,4}){3,8}\b/g;
+
+/** A tax line with its rate: "Umsatzsteuer 19%", "MwSt. 7 %", "TVA 20,0 %". */
+const TAX_RATE = /(?:steuer|mwst|ust|vat|tva|btw|iva|gst|tax)\w*\.?\s*\(?\d{1,2}(?:[.,]\d+)?\s*%/i;
+
+export type InvoiceCue = 'title' | 'number' | 'taxId' | 'iban' | 'dueDate' | 'amounts';
+
+/** The credit-note wording on the page, if any: the first match. */
+export function creditWording(text: string): string | undefined {
+  return CREDIT_WORDS.exec(text)?.[0];
+}
+
+/** The invoice cues a page carries, each once; `title` only among the first lines, where a title stands. */
+export function invoiceCues(text: string, titleLines = 40): InvoiceCue[] {
+  const lines = text.split('\n');
+  const cues = new Set<InvoiceCue>();
+  for (const line of lines.slice(0, titleLines)) {
+    for (const cell of line.split(/\s{3,}|\t/)) {
+      const c = cell.trim();
+      // "Rechnungsdatum" or "invoice date" alone are labels, not a title.
+      if (INVOICE_TITLE.test(c) && !/^\W*(?:rechnungs)?datum|^\W*invoice\s*(?:date|to|address)|^\W*rechnungs(?:adresse|anschrift|empf)/i.test(c)) cues.add('title');
+    }
+  }
+  const strong = (rules: { re: RegExp; strength: number }[]) => rules.filter((r) => r.strength >= 0.9).some((r) => r.re.test(text));
+  if (DOCUMENT_NUMBER_LABELS.slice(0, 2).some((r) => r.re.test(text))) cues.add('number');
+  if (strong(TAX_ID_LABELS)) cues.add('taxId');
+  if (/\biban\b/i.test(text) || [...text.matchAll(IBAN_SHAPED)].some((m) => checkIban(m[0]).valid)) cues.add('iban');
+  if (DUE_DATE_LABELS.some((r) => r.re.test(text))) cues.add('dueDate');
+  if (strong(TOTAL_LABELS) && (TAX_LABELS.filter((r) => r.strength >= 0.95).some((r) => r.re.test(text)) || TAX_RATE.test(text))) cues.add('amounts');
+  return [...cues];
+}
