@@ -23,7 +23,7 @@ export interface AmountFields {
   tax?: ExtractedField;
 }
 
-const CASH = /\b(?:cash|tunai|tendered|tender|paid|payment|bayar|credit|card|visa|master(?:card)?|debit|amex)\b/i;
+const CASH = /\b(?:cash|tunai|tendered|tender|accepted|paid|payment|bayar|credit|card|visa|master(?:card)?|debit|amex)\b/i;
 const CHANGE = /\b(?:change|baki|kembali)\b/i;
 const ROUNDING = /round(?:ing)?\s*(?:adj|adjustment|off)?|rounding|penggenapan/i;
 const PREPAID =
@@ -86,6 +86,8 @@ export function extractAmounts(rows: TextRow[], decimal: DecimalSeparator | unde
   // adjustment unsigned) whichever sign lands on the rounding grid.
   const roundedFrom = (cents: number): number[] => {
     const out = new Set<number>();
+    // An amount already on the grid was rounded (or needed none): a few cents more would take it off again.
+    if (onRoundingGrid(cents)) return [];
     for (const r of adjustments) {
       const signed = cents + r;
       if (onRoundingGrid(signed) || !onRoundingGrid(cents - Math.abs(r))) out.add(signed);
@@ -105,6 +107,19 @@ export function extractAmounts(rows: TextRow[], decimal: DecimalSeparator | unde
     for (const r of rounding) {
       const diff = Math.abs(r - toCents(t.value));
       if (diff > 0 && diff <= 10) totals.push(derived(r, t.score, 'the rounded total next to the "rounding" label', t.row));
+    }
+  }
+  // An unlabelled amount that is a labelled subtotal plus a labelled tax ("Sub Total 68.87", "GST 6% 4.13", "RM 73.00"):
+  // the total printed where OCR lost its label.
+  const labelledTotalCents = new Set(totals.map((t) => toCents(t.value)));
+  for (const s of subtotals) {
+    for (const t of taxes) {
+      const v = toCents(s.value) + toCents(t.value);
+      const at = printedAt(v);
+      if (at && v > 0 && plausibleSplit(toCents(s.value), toCents(t.value)) && !labelledTotalCents.has(v)) {
+        totals.push(derived(v, 0.55, 'the amount printed that is the subtotal plus tax', at.row));
+        labelledTotalCents.add(v);
+      }
     }
   }
   // Cash paid minus change given.

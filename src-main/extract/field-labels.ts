@@ -44,7 +44,7 @@ function matchWhole(text: string, positive: LabelRule[], negative: RegExp[]): { 
 }
 
 export const TOTAL_LABELS: LabelRule[] = [
-  { re: /grand\s*total|total\s*payable|amount\s*payable|total\s*amt\s*payable|nett?\s*total|total\s*amount\s*due|amount\s*due|balance\s*due|total\s*due|total\s*to\s*pay|final\s*total/i, strength: 1 },
+  { re: /grand\s*total|total\s*payable|amount\s*payable|total\s*amt\s*payable|nett\s*total|total\s*amount\s*due|amount\s*due|balance\s*due|total\s*due|total\s*to\s*pay|final\s*total/i, strength: 1 },
   { re: /round(?:ed|ing)?\s*\w?\s*total|total\s*(?:amt\s*)?(?:after\s*)?(?:round|adj)\w*/i, strength: 1 },
   // Letters only after "incl": a greedy [\w.\s]* would swallow the amount that follows the label.
   { re: /total\s*(?:sales\s*|amt\s*|amount\s*|rm\s*)?\(?\s*(?:incl\w*|inc\b|with|after)\.?(?:\s*(?:of\s*)?(?:gst|tax|vat|sst)\b)?/i, strength: 0.95 },
@@ -55,6 +55,12 @@ export const TOTAL_LABELS: LabelRule[] = [
   { re: /te\s*betalen|totaal\s*(?:incl|bedrag)|totaalbedrag|factuurbedrag/i, strength: 1 },
   { re: /importe\s*total|total\s*factura|total\s*a\s*pagar|importe\s*a\s*pagar|total\s*(?:con\s*)?iva\s*incl|totale\s*(?:fattura|documento|da\s*pagare)/i, strength: 1 },
   { re: /jumlah\s*(?:besar|bayaran|keseluruhan)?/i, strength: 0.8 },
+  // "Amount incl. GST", "Payable": the amount to pay, under words that also head other amounts.
+  { re: /amount\s*incl(?:\.|usive|uding)?\s*(?:of\s*)?(?:gst|tax|vat|sst)/i, strength: 0.95 },
+  { re: /\bpayable\b/i, strength: 0.85 },
+  // "Net Total" is the payable on a till receipt and the amount before tax on an invoice; the before-tax arithmetic
+  // in extract-amounts.ts tells them apart, so it is a weak label rather than a veto.
+  { re: /\bnet\s*(?:total|amt\b)/i, strength: 0.6 },
   { re: /total\s*amount|total\s*amt|total\s*\(?rm\)?|total\s*sales|total\s*invoice|invoice\s*total/i, strength: 0.85 },
   { re: /\btotaal\b|\bgesamt\b|\bsumme\b|\btotale\b|\bbetrag\b|\bmontant\b/i, strength: 0.7 },
   { re: /\btotal\b/i, strength: 0.75 },
@@ -68,8 +74,8 @@ export const TOTAL_NEGATIVE: RegExp[] = [
   /total\s*(?:gst|tax|vat|sst)\b(?!\s*incl)|(?:gst|tax|tva|vat)\s*total|included\s*in\s*total|includes?\s*\d*\s*%?\s*gst/i,
   /total\s*[\d@oO]{0,3}\s*%\s*suppl/i,
   /taxable|zero\s*rated|exempt/i,
-  /\bcash\b|\bchange\b|tender|\bpaid\b|card|visa|master|credit|debit|payment/i,
-  /ohne\s*(?:mwst|ust)|netto|\bHT\b|exclusief|zonder\s*btw|sin\s*iva|\bnet\s*total|total\s*net\b|\bexkl/i,
+  /\bcash\b|\bchange\b|tender|accepted|\bpaid\b|card|visa|master|credit|debit|payment/i,
+  /ohne\s*(?:mwst|ust)|netto|\bHT\b|exclusief|zonder\s*btw|sin\s*iva|total\s*net\b|\bexkl/i,
   // Unit prices and per-line gross prices are not totals.
   /brutto\s*preis|bruttopreis|prix\s*unitaire|unit\s*price/i,
   // Amounts already paid and discounts offered for early payment.

@@ -108,7 +108,7 @@ const AMOUNT_TOKEN = new RegExp(
     String.raw`(\(?)` +
     String.raw`((?:${CURRENCY_MARK.source})\s?)?` +
     String.raw`([-−]\s?)?` +
-    String.raw`((?:\d{1,3}(?:[.,']\d{3})+|\d+)(?:[.,]\d{1,3}|[.,] \d{2}(?!\d))?|\.\d{2})` +
+    String.raw`((?:\d{1,3}(?:[.,']\d{3})+|\d+)(?:[.,]\d{1,3}|[.,] \d{2}(?!\d)| \.\d{2}(?!\d))?|\.\d{2})` +
     String.raw`(\s?(?:${CURRENCY_MARK.source}))?` +
     String.raw`(-(?!\d))?(\)?)` +
     String.raw`(?![\w/:%]|[.,]\d|-\d)`,
@@ -120,11 +120,11 @@ export function findAmounts(text: string, decimal?: DecimalSeparator): AmountMat
   const out: AmountMatch[] = [];
   for (const m of text.matchAll(AMOUNT_TOKEN)) {
     const raw = m[0];
-    // OCR puts a space after the decimal point ("49. 39").
-    const digits = m[4]!.replace(/([.,]) (?=\d{2}$)/, '$1');
+    // OCR puts a space after the decimal point ("49. 39"), or before it ("12 .30").
+    const digits = m[4]!.replace(/([.,]) (?=\d{2}$)/, '$1').replace(/ (\.)(?=\d{2}$)/, '$1');
     // Long ungrouped digit runs are ids and phone numbers, not amounts.
     if (/^\d{8,}/.test(digits)) continue;
-    const value = normaliseAmount(raw.replace(/([.,]) (?=\d{2}\b)/, '$1'), decimal);
+    const value = normaliseAmount(raw.replace(/([.,]) (?=\d{2}\b)/, '$1').replace(/(\d) (\.\d{2})\b/, '$1$2'), decimal);
     if (value === null) continue;
     out.push({
       value,

@@ -9,6 +9,9 @@ const KEYWORDS = [
   'tendered', 'inclusive', 'including', 'excluding', 'exclusive', 'discount', 'cashier', 'payable',
 ];
 
+/** Keywords that no word of the languages we read is within two letters of ("exclusive" is: Dutch "exclusief"). */
+const TWO_OFF = new Set(['payable', 'subtotal', 'rounding']);
+
 /** Letters OCR puts in place of others in words: digits and punctuation that look like letters. */
 const LOOKALIKE: Record<string, string> = { '0': 'o', '1': 'l', '!': 'l', '|': 'l', '5': 's', '8': 'b', '$': 's' };
 
@@ -27,7 +30,9 @@ function repairToken(token: string): string {
     // misread ("T0talAmt"); never a longer real word such as Dutch "Totaal".
     const window = lower.slice(0, k.length);
     const misread = /[01!|58$]/.test(token.slice(0, k.length));
-    if ((lower.length === k.length || misread) && mismatches(window, k) <= 1) {
+    // Two letters may be off in a whole word that no real word comes that close to ("Payahte").
+    const allowed = lower.length === k.length && TWO_OFF.has(k) ? 2 : 1;
+    if ((lower.length === k.length || misread) && mismatches(window, k) <= allowed) {
       const fixed = matchCase(token.slice(0, k.length), k);
       return fixed + token.slice(k.length);
     }

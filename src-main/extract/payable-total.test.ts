@@ -87,3 +87,30 @@ describe('total including tax is payable, total excluding tax is not', () => {
     expect(f.total?.note).not.toContain('another total reads');
   });
 });
+
+describe('totals OCR read badly (PP-OCR on till receipts)', () => {
+  it('reads a total whose decimal point OCR set apart ("12 .30")', () => {
+    expect(extract([...HEADER, 'ORANGE PEEL CHOCOLATE 5.80', '2 TOTAL 12 .30', 'CASH 20.00', 'CHANGE 7.70']).total?.value).toBe('12.30');
+  });
+
+  it('takes an unlabelled amount that is the subtotal plus the tax, confirmed by cash and change', () => {
+    const f = extract([...HEADER, 'Sub Total : RM 68. 87', 'GST/TAX 6% RM 4. 13', 'RM 73. 00', 'CA.. ·. RM 73. 00', 'CHANGE: RM 0.00']);
+    expect(f.total?.value).toBe('73.00');
+    expect(f.total?.note).toContain('subtotal plus tax');
+  });
+
+  it('does not round a total that is already on the 5-sen grid again', () => {
+    expect(extract([...HEADER, 'Total 5.00', 'Rounding Adjustment 0.03', 'Total After Rounding 5.00', 'Cash 10.03', 'CHANGE 5.00']).total?.value).toBe('5.00');
+    expect(extract([...HEADER, 'Tolal GST 0.24', 'Rounding 0.01', 'Total Sales (inclusive of GST) 4.25', 'CASH 4.30', 'CHANGE 0.05']).total?.value).toBe('4.25');
+  });
+
+  it('reads garbled labels: "Tatel Ant Payahte", "Anount Incl. GST", and an amount "accepted" as the cash paid', () => {
+    expect(extract([...HEADER, 'Tatal Ant Ind GST @ 6% : 8.48', 'Rounding Adjusawent : (0.02)', 'Tatel Ant Payahte : 8.50', 'Paid Amount : 100.00', 'Chonge : 91.50']).total?.value).toBe('8.50');
+    expect(extract([...HEADER, 'Anount Incl. GST 5.00 RM', 'Accepted tatal 10.00 RH', 'Change 5.00 RM']).total?.value).toBe('5.00');
+  });
+
+  it('reads "Net Total" as the payable on a receipt and as the amount before tax when the tax adds up to another total', () => {
+    expect(extract([...HEADER, 'KISMIS 500GM 2 @ 9.90', 'NET TOTAL 19.80', 'CASH : 50.00', 'CHANGE : 30.20']).total?.value).toBe('19.80');
+    expect(extract(['Muster GmbH', 'Rechnung 12', 'Net total 100.00', 'VAT 19% 19.00', 'Total 119.00']).total?.value).toBe('119.00');
+  });
+});

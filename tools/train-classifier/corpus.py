@@ -117,13 +117,14 @@ def app_ocr(paths: list[Path], pages: int = 2) -> list[str]:
 
 
 def prefetch_ocr(root: Path, docs: list[dict]) -> None:
-    """Read every scan among `docs` in one reader process (the app's reader starts once, not per file)."""
+    """Read every scan among `docs` (transcribed receipts too: training uses both readings) in one reader process,
+    so the app's reader starts once, not per file."""
     if READER != "countersign":
         return
     paths = []
     for d in docs:
         path = root / d["file"] if d.get("file") else None
-        if not path or d.get("text") or d["kind"] == "digital":
+        if not path or d["kind"] == "digital":
             continue
         if d["id"].startswith("odd/") and path.suffix.lower() == ".pdf" and len(pdf_text(path).strip()) >= 40:
             continue
