@@ -12,6 +12,7 @@ import { CORPUS_DIR, corpusPresent } from '../testing/prerequisites.ts';
 import { BUNDLED } from '../understand/pipeline-understanding.ts';
 import { DeviceInsights } from './device-insights.ts';
 import { loadModelReference, referenceFrom, REFERENCE_FILE } from './model-reference.ts';
+import { BUNDLED_MODEL_VERSION } from '../testing/bundled-model.ts';
 
 const tmp = (p: string) => fs.mkdtempSync(path.join(os.tmpdir(), p));
 const present = corpusPresent();
@@ -73,12 +74,12 @@ describe.runIf(present)('drift alerts: a shift in what the model sees fires, the
     expect(s.drift.classified).toBe(27);
     expect(s.drift.classDistribution.find((c) => c.key === 'invoice')!.observed).toBeGreaterThan(0.5);
     const alert = s.alerts.find((a) => a.code === 'class_drift')!;
-    expect(alert).toMatchObject({ severity: 'critical', modelVersion: '1.1.0', threshold: 0.25 });
-    expect(alert.message).toMatch(/^The predicted document types of model 1\.1\.0 shifted from its reference: PSI \d+\.\d{3} over 27 documents \(critical from 0\.25\)\.$/);
+    expect(alert).toMatchObject({ severity: 'critical', modelVersion: BUNDLED_MODEL_VERSION, threshold: 0.25 });
+    expect(alert.message).toMatch(new RegExp(`^The predicted document types of model ${BUNDLED_MODEL_VERSION.replaceAll('.', '\\.')} shifted from its reference: PSI \\d+\\.\\d{3} over 27 documents \\(critical from 0\\.25\\)\\.$`));
   }, 300_000);
 
   it('keeps the reference of the bundled model in its folder, for its version', () => {
-    const { reference, problem } = loadModelReference(BUNDLED.modelDir, { name: 'countersign-doc-classifier/model.onnx', version: '1.1.0' });
+    const { reference, problem } = loadModelReference(BUNDLED.modelDir, { name: 'countersign-doc-classifier/model.onnx', version: BUNDLED_MODEL_VERSION });
     expect(problem).toBeNull();
     expect(reference!.documents).toBeGreaterThan(200);
     expect(Object.values(reference!.classes).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 3);

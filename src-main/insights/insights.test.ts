@@ -9,6 +9,7 @@ import { main } from '../cli/main.ts';
 import { Engine } from '../engine/engine.ts';
 import { makeTextPdf, sampleInvoiceLines } from '../testing/make-pdf.ts';
 import { formatInsights } from './format-insights.ts';
+import { BUNDLED_MODEL_VERSION } from '../testing/bundled-model.ts';
 
 const tmp = (p: string) => fs.mkdtempSync(path.join(os.tmpdir(), p));
 let engine: Engine;
@@ -42,7 +43,7 @@ afterAll(async () => engine?.close());
 describe('insights from real processed documents and real decisions', () => {
   it('answers insights.get with a snapshot the contract accepts', () => {
     expect(InsightsSnapshotSchema.parse(snapshot)).toBeTruthy();
-    expect(snapshot.model?.version).toBe('1.1.0');
+    expect(snapshot.model?.version).toBe(BUNDLED_MODEL_VERSION);
     expect(snapshot.policyVersion).toMatch(/^\d{4}\.\d+\.\d+$/);
   });
 
@@ -82,11 +83,11 @@ describe('insights from real processed documents and real decisions', () => {
     const total = snapshot.overrides.byField.find((f) => f.key === 'total')!;
     expect(total).toMatchObject({ numerator: 1, denominator: 2 });
     expect(snapshot.overrides.byField.find((f) => f.key === 'vendor')).toMatchObject({ numerator: 0 });
-    expect(snapshot.overrides.byModelVersion).toEqual([expect.objectContaining({ key: '1.1.0', numerator: 1, denominator: 2 })]);
+    expect(snapshot.overrides.byModelVersion).toEqual([expect.objectContaining({ key: BUNDLED_MODEL_VERSION, numerator: 1, denominator: 2 })]);
   });
 
   it('compares the predicted classes with the bundled model reference', () => {
-    expect(snapshot.drift).toMatchObject({ modelVersion: '1.1.0', hasReference: true, classified: 5 });
+    expect(snapshot.drift).toMatchObject({ modelVersion: BUNDLED_MODEL_VERSION, hasReference: true, classified: 5 });
     expect(snapshot.drift.classDistribution.find((c) => c.key === 'receipt')!.reference).toBeGreaterThan(0.5);
     expect(snapshot.drift.classPsi).not.toBeNull();
     // Five documents are below the policy's minimum for a drift alert.

@@ -10,6 +10,7 @@ import { Engine } from '../engine/engine.ts';
 import { MemorySecretStore } from '../sync/device-identity.ts';
 import { exportDataset, type TrainingExample } from './dataset-export.ts';
 import { loopDocuments, loopLabelOf } from './loop-documents.ts';
+import { BUNDLED_MODEL_VERSION } from '../testing/bundled-model.ts';
 
 /**
  * The admin's whole loop through the real pieces: a hub with its blob store, an enrolled device
@@ -87,7 +88,7 @@ describe.skipIf(!hasTorch && !process.env.CI)('the learning loop: decisions → 
   it('a better model goes through shadow on one device, canary and stable', async () => {
     // Decisions under the bundled model.
     const first = await processAndReview(16);
-    expect(new Set(first.map((d) => d.version))).toEqual(new Set(['1.1.0']));
+    expect(new Set(first.map((d) => d.version))).toEqual(new Set([BUNDLED_MODEL_VERSION]));
 
     // Export: every reviewed document, corrections and confirmations, the sensitive IBAN masked.
     const dataset = path.join(tmp, 'reviewed.jsonl');
@@ -95,23 +96,23 @@ describe.skipIf(!hasTorch && !process.env.CI)('the learning loop: decisions → 
     expect(exported.examples).toBe(16);
     const examples = fs.readFileSync(dataset, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as TrainingExample);
     expect(examples.filter((e) => e.source === 'correction').length).toBe(exported.corrections);
-    expect(examples[0]).toMatchObject({ label: 'purchase_order', model: { version: '1.1.0' }, policyVersion: expect.any(String) });
+    expect(examples[0]).toMatchObject({ label: 'purchase_order', model: { version: BUNDLED_MODEL_VERSION }, policyVersion: expect.any(String) });
     expect(examples[0]!.tokens[0]).toMatchObject({ page: 1, text: 'PURCHASE', box: [expect.any(Number), expect.any(Number), expect.any(Number), expect.any(Number)] });
     const statement = examples.find((e) => e.label === 'bank_statement')!;
     if (statement.fields.iban) expect(statement.text).not.toContain('DE02 1203 0000 0000 2020 51');
 
     // Retrain, package, publish, shadow on this one device.
-    const better = retrain(dataset, '1.2.0', ['--epochs', '4']);
+    const better = retrain(dataset, '2.0.0', ['--epochs', '4']);
     const pkg = await cli('models', 'publish', better, '--key', path.join(tmp, 'admin.key'));
-    expect(pkg).toMatchObject({ name: 'countersign-doc-classifier', version: '1.2.0', task: 'doc-classifier', metrics: { examples: 16 } });
+    expect(pkg).toMatchObject({ name: 'countersign-doc-classifier', version: '2.0.0', task: 'doc-classifier', metrics: { examples: 16 } });
     const r = (await cli('models', 'rollout', String(pkg.id), '--site', String(seed.site.id), '--devices', String(deviceId), '--margin', '0.2', '--min-decisions', '6')) as unknown as Rollout;
     expect(r.stage).toBe('shadow');
     await sync();
-    expect(engine.models().slot('doc-classifier')).toMatchObject({ active: null, candidate: { version: '1.2.0' }, candidateStage: 'shadow' });
+    expect(engine.models().slot('doc-classifier')).toMatchObject({ active: null, candidate: { version: '2.0.0' }, candidateStage: 'shadow' });
 
     // Shadow: routing unaffected (the stable model labels every document), both models' labels recorded and counted.
     const shadow = await processAndReview(8);
-    expect(new Set(shadow.map((d) => d.version))).toEqual(new Set(['1.1.0']));
+    expect(new Set(shadow.map((d) => d.version))).toEqual(new Set([BUNDLED_MODEL_VERSION]));
     await sync();
     const [afterShadow] = await rollouts();
     expect(afterShadow).toMatchObject({ stage: 'shadow', metrics: { decisions: 8, candidateDisagreement: { n: 8 }, stableDisagreement: { n: 8 }, candidateOverride: { n: 0 } } });
@@ -121,7 +122,7 @@ describe.skipIf(!hasTorch && !process.env.CI)('the learning loop: decisions → 
     await cli('models', 'promote', String(r.id), '--to', 'canary', '--percent', '50');
     await sync();
     const canary = await processAndReview(8);
-    expect(new Set(canary.map((d) => d.version))).toEqual(new Set(['1.1.0', '1.2.0']));
+    expect(new Set(canary.map((d) => d.version))).toEqual(new Set([BUNDLED_MODEL_VERSION, '2.0.0']));
     await sync();
     const [afterCanary] = await rollouts();
     expect(afterCanary).toMatchObject({ stage: 'canary', metrics: { decisions: 16 } });
@@ -130,9 +131,9 @@ describe.skipIf(!hasTorch && !process.env.CI)('the learning loop: decisions → 
     // Promote: the new model serves everything, the bundled one kept for an instant rollback.
     await cli('models', 'promote', String(r.id), '--to', 'stable');
     await sync();
-    expect(engine.models().slot('doc-classifier')).toMatchObject({ active: { version: '1.2.0' }, previous: null, candidate: null });
+    expect(engine.models().slot('doc-classifier')).toMatchObject({ active: { version: '2.0.0' }, previous: null, candidate: null });
     const promoted = await processAndReview(4);
-    expect(new Set(promoted.map((d) => d.version))).toEqual(new Set(['1.2.0']));
+    expect(new Set(promoted.map((d) => d.version))).toEqual(new Set(['2.0.0']));
     expect(engine.audit.list({ offset: 0, limit: 1000 }).items.map((e) => e.event)).toEqual(expect.arrayContaining(['model.key_trusted', 'model.installed', 'model.assignment_applied', 'model.candidate_ran']));
   }, 600_000);
 
@@ -151,21 +152,21 @@ describe.skipIf(!hasTorch && !process.env.CI)('the learning loop: decisions → 
         .map((e) => JSON.stringify({ ...e, label: labels[(labels.indexOf(e.label) + 1) % labels.length] }))
         .join('\n'),
     );
-    const worse = retrain(bad, '1.3.0', ['--epochs', '8', '--lr', '1e-3']);
+    const worse = retrain(bad, '2.1.0', ['--epochs', '8', '--lr', '1e-3']);
     const pkg = await cli('models', 'publish', worse, '--key', path.join(tmp, 'admin.key'));
     const r = (await cli('models', 'rollout', String(pkg.id), '--site', String(seed.site.id), '--margin', '0.1', '--min-decisions', '6')) as unknown as Rollout;
     expect(r).toMatchObject({ stage: 'shadow', baselinePackageId: expect.any(Number) });
     await sync();
-    expect(engine.models().slot('doc-classifier')).toMatchObject({ active: { version: '1.2.0' }, candidate: { version: '1.3.0' } });
+    expect(engine.models().slot('doc-classifier')).toMatchObject({ active: { version: '2.0.0' }, candidate: { version: '2.1.0' } });
 
     const docs = await processAndReview(8);
-    expect(new Set(docs.map((d) => d.version))).toEqual(new Set(['1.2.0']));
+    expect(new Set(docs.map((d) => d.version))).toEqual(new Set(['2.0.0']));
     await sync();
     const rolled = (await rollouts()).find((x) => x.id === r.id)!;
     expect(rolled.stage).toBe('rolled_back');
     expect(rolled.reason).toMatch(/^automatic: The candidate disagreed with reviewers on \d+\.\d% of 8 reviewed documents, the stable model on \d+\.\d%/);
     // The device drops the candidate on its next sync; the stable model keeps serving.
     await sync();
-    expect(engine.models().slot('doc-classifier')).toMatchObject({ active: { version: '1.2.0' }, candidate: null });
+    expect(engine.models().slot('doc-classifier')).toMatchObject({ active: { version: '2.0.0' }, candidate: null });
   }, 600_000);
 });

@@ -11,6 +11,7 @@ import { DeviceSecretVault, MemorySecretStore } from './device-identity.ts';
 import { ResidencyFilter, spellings } from './residency.ts';
 import { SyncService } from './sync-service.ts';
 import { FlakyFetch } from './testing.ts';
+import { BUNDLED_MODEL_VERSION } from '../testing/bundled-model.ts';
 
 /**
  * The promise compliance buys: document content never leaves the site. A real hub runs in this
@@ -202,7 +203,7 @@ describe('no document content leaves the device (real hub, every request recorde
 
     // The metrics arrived, as counts: three local reviews (one correction of iban, vendorAddress, total).
     const summary = await auditor.call('metrics.summary', { window: '24h' });
-    const group = summary.groups.find((g) => g.modelVersion === '1.1.0')!;
+    const group = summary.groups.find((g) => g.modelVersion === BUNDLED_MODEL_VERSION)!;
     expect(group.documents.processed).toBe(4);
     expect(group.overrides.byField.find((f) => f.key === 'iban')).toMatchObject({ numerator: 1 });
     // vendor may leave under the default residency policy: the two vendors of the reviewed documents, as read.

@@ -8,6 +8,7 @@ import { Engine } from '../../src-main/engine/engine.ts';
 import { DeviceSecretVault, MemorySecretStore } from '../../src-main/sync/device-identity.ts';
 import { SyncService } from '../../src-main/sync/sync-service.ts';
 import { makeTextPdf, sampleInvoiceLines } from '../../src-main/testing/make-pdf.ts';
+import { BUNDLED_MODEL_VERSION } from '../../src-main/testing/bundled-model.ts';
 import { BACKENDS, errorCode, hubClient, seedHub, startHub, type RunningHub } from '../testing/hub-fixture.ts';
 
 /** A real device: processed documents, real decisions, its metrics synced to a real hub, scraped as Prometheus would. */
@@ -75,7 +76,7 @@ describe.each(BACKENDS)('hub metrics on $label', ({ backend, skip }) => {
     expect(r.status).toBe(200);
     expect(r.type).toMatch(/^text\/plain; version=0\.0\.4/);
     const fams = parsePrometheusTextFormat(r.text);
-    const site = { site: String(seed.site.id), model_version: '1.1.0' };
+    const site = { site: String(seed.site.id), model_version: BUNDLED_MODEL_VERSION };
     expect(value(fams, 'countersign_documents_total', { ...site, status: 'processed' })).toBe(3);
     // The empty file failed before any model ran: its row has no model version.
     expect(value(fams, 'countersign_stage_failures_total', { site: String(seed.site.id), stage: 'ingest', code: 'empty_file' })).toBe(1);
@@ -88,7 +89,7 @@ describe.each(BACKENDS)('hub metrics on $label', ({ backend, skip }) => {
     expect(value(fams, 'countersign_review_time_seconds', { ...site, quantile: '0.99' })).toBe(60);
     expect(value(fams, 'countersign_predictions_total', { ...site, class: 'invoice' })).toBe(3);
     expect(value(fams, 'countersign_queue_open', { site: String(seed.site.id), device: String(sync.status().deviceId) })).toBe(openTasks);
-    expect(value(fams, 'countersign_drift_psi', { site: String(seed.site.id), kind: 'class', model_version: '1.1.0' })).toBeGreaterThan(0);
+    expect(value(fams, 'countersign_drift_psi', { site: String(seed.site.id), kind: 'class', model_version: BUNDLED_MODEL_VERSION })).toBeGreaterThan(0);
     expect(fams.find((f) => f.name === 'countersign_documents_total')!.type).toBe('COUNTER');
     // Vendors are no label: they are in the JSON view, per the residency policy.
     expect(r.text).not.toContain('ACME');
@@ -97,7 +98,7 @@ describe.each(BACKENDS)('hub metrics on $label', ({ backend, skip }) => {
   it.skipIf(skip)('counts nothing twice when the device syncs again', async () => {
     await sync.syncOnce();
     const fams = parsePrometheusTextFormat((await scrape(seed.admin.token)).text);
-    expect(value(fams, 'countersign_documents_total', { site: String(seed.site.id), model_version: '1.1.0', status: 'processed' })).toBe(3);
+    expect(value(fams, 'countersign_documents_total', { site: String(seed.site.id), model_version: BUNDLED_MODEL_VERSION, status: 'processed' })).toBe(3);
   });
 
   it.skipIf(skip)('lets only admin and auditor tokens scrape, and a site-bound auditor only their site', async () => {
@@ -113,13 +114,13 @@ describe.each(BACKENDS)('hub metrics on $label', ({ backend, skip }) => {
 
   it.skipIf(skip)('answers metrics.summary per site, model and policy version for admins and auditors', async () => {
     const s = HubMetricsSummarySchema.parse(await hubClient(hub.url, seed.auditor.token).call('metrics.summary', { window: '7d' }));
-    const g = s.groups.find((x) => x.siteId === seed.site.id && x.modelVersion === '1.1.0')!;
+    const g = s.groups.find((x) => x.siteId === seed.site.id && x.modelVersion === BUNDLED_MODEL_VERSION)!;
     expect(g).toMatchObject({ devices: 1, documents: { processed: 3 }, qa: { denominator: expect.any(Number) } });
     expect(g.overrides.overall).toMatchObject({ numerator: 1, denominator: 2 });
     expect(g.timePerReview).toMatchObject({ count: 2, p50Ms: 10_000 });
     // vendor may leave the site under the default residency policy, so it arrives as read.
     expect(g.overrides.byVendor.map((v) => v.key)).toEqual(['ACME Office Supplies GmbH']);
-    expect(s.devices).toEqual([expect.objectContaining({ siteId: seed.site.id, queueOpen: openTasks, modelVersion: '1.1.0' })]);
+    expect(s.devices).toEqual([expect.objectContaining({ siteId: seed.site.id, queueOpen: openTasks, modelVersion: BUNDLED_MODEL_VERSION })]);
     expect(await errorCode(hubClient(hub.url, seed.reviewer.token).call('metrics.summary', { window: '7d' }))).toBe('forbidden');
     expect(await errorCode(hubClient(hub.url, seed.admin.token).call('metrics.upload', { hours: [], current: s.devices[0]! }))).toBe('forbidden');
   });

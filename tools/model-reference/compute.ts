@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DocType } from '../../src-shared/document-model.ts';
 import { loadClassifier } from '../../src-main/classify/classifier.ts';
-import { reconcileCreditNote } from '../../src-main/classify/credit-note-title.ts';
+import { reconcileDocType } from '../../src-main/classify/reconcile-doc-type.ts';
 import { referenceFrom, REFERENCE_FILE } from '../../src-main/insights/model-reference.ts';
 import type { OcrEngine } from '../../src-main/ocr/ocr-engine.ts';
 import { extractText } from '../../src-main/text/index.ts';
@@ -59,7 +59,7 @@ for (const label of labels) {
   const text = await textOf(label);
   if (!text?.trim()) continue;
   const [raw] = await classifier.classify([text]);
-  const { label: l, score } = reconcileCreditNote(raw!, text);
+  const { label: l, score } = reconcileDocType(raw!, text);
   predictions.push({ label: l, score });
   const set = label.id.split('/')[0]!;
   used[set] = (used[set] ?? 0) + 1;
