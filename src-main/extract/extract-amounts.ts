@@ -100,7 +100,9 @@ export function extractAmounts(rows: TextRow[], decimal: DecimalSeparator | unde
   for (const t of labelled) {
     // A total whose label already says "rounded" is not rounded again.
     if (/round/i.test(t.labelRow?.text ?? '')) continue;
-    for (const v of roundedFrom(toCents(t.value))) totals.push(derived(v, t.score, `${t.how}, plus the rounding adjustment`, t.row));
+    // Only where the rounded amount is printed: a total rounded for cash payment alone stays the document's total
+    // (a card pays it unrounded), and receipts print the total they mean.
+    for (const v of roundedFrom(toCents(t.value))) if (printedAt(v)) totals.push(derived(v, t.score, `${t.how}, plus the rounding adjustment`, t.row));
   }
   // A "Rounding" line whose amount is within 10 cents of a labelled total is the rounded total.
   for (const t of labelled) {
@@ -168,7 +170,7 @@ export function extractAmounts(rows: TextRow[], decimal: DecimalSeparator | unde
   const roundedTo = (cents: number) =>
     onRoundingGrid(cents)
       ? undefined
-      : (roundedFrom(cents).find((v) => v > 0 && onRoundingGrid(v) && candidateCents.has(v)) ??
+      : (roundedFrom(cents).find((v) => v > 0 && onRoundingGrid(v) && candidateCents.has(v) && printedAt(v) !== undefined) ??
         roundedLabelled.find((v) => v > 0 && onRoundingGrid(v) && Math.abs(v - cents) <= 10));
   const withTaxTo = (cents: number) => taxCents.filter((t) => plausibleSplit(cents, t)).map((t) => cents + t).find((v) => candidateCents.has(v));
   const beforeRounding = new Map<number, number>();

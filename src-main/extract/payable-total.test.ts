@@ -17,13 +17,13 @@ describe('rounding: the rounded amount is the one paid', () => {
     expect(f.total?.note).toContain('equals subtotal plus tax plus the rounding adjustment');
   });
 
-  it('adds a "Round off" line to the total when no rounded total is printed', () => {
+  it('keeps the printed total when the rounded amount is printed nowhere (receipts print the total they mean)', () => {
     const f = extract([...HEADER, 'SUB TOTAL 45.07', 'GST 6% 2.70', 'TOTAL 47.77', 'Round off 0.03']);
-    expect(f.total?.value).toBe('47.80');
+    expect(f.total?.value).toBe('47.77');
   });
 
   it('reads an unsigned "Rounding" line the way that lands on the 5-sen grid', () => {
-    const f = extract([...HEADER, 'TOTAL INCL GST 12.52', 'ROUNDING 0.02', 'CASH 13.00', 'CHANGE 0.50']);
+    const f = extract([...HEADER, 'TOTAL INCL GST 12.52', 'ROUNDING 0.02', '12.50', 'CASH 13.00', 'CHANGE 0.50']);
     expect(f.total?.value).toBe('12.50');
     expect(f.total?.note).toContain('equals cash paid minus change');
   });
@@ -31,8 +31,8 @@ describe('rounding: the rounded amount is the one paid', () => {
   it('never counts subtotal plus tax as confirming the amount before rounding', () => {
     for (const lines of [
       [...HEADER, 'Total Sales (Excluding GST) 7.00', 'GST @6% 0.42', 'Total Sales (Inclusive GST) 7.42', 'Rounding Adj -0.02', 'Total 7.40'],
-      // No rounded total printed: the payable amount is the total plus the adjustment.
-      [...HEADER, 'SUBTOTAL 7.00', 'GST 6% 0.42', 'TOTAL 7.42', 'ROUNDING ADJ -0.02'],
+      // The rounded total printed without a label, as the amount paid.
+      [...HEADER, 'SUBTOTAL 7.00', 'GST 6% 0.42', 'TOTAL 7.42', 'ROUNDING ADJ -0.02', 'CASH 7.40'],
     ]) {
       const f = extract(lines);
       expect(f.total?.value).toBe('7.40');
@@ -55,10 +55,15 @@ describe('cash and change confirm the payable amount', () => {
     expect(f.total?.note).toContain('equals cash paid minus change');
   });
 
-  it('confirms the rounded amount, not the total before rounding', () => {
-    const f = extract([...HEADER, 'Total Sales (Incl GST) 23.47', 'Rounding Adj -0.02', 'Cash 50.00', 'Change 26.55']);
+  it('confirms the rounded amount, not the total before rounding, where the rounded amount is printed', () => {
+    const f = extract([...HEADER, 'Total Sales (Incl GST) 23.47', 'Rounding Adj -0.02', 'Total Payable 23.45', 'Cash 50.00', 'Change 26.55']);
     expect(f.total?.value).toBe('23.45');
     expect(f.total?.note).toContain('equals cash paid minus change');
+  });
+
+  it('keeps the printed total when only the cash payment was rounded (a card pays it unrounded)', () => {
+    const f = extract([...HEADER, 'SUB TOTAL 36.20', 'TOTAL (GST INCL) 38.37', 'CASH 40.35', 'ROUNDING ADJUSTMENTS 0.02-', 'CHANGE DUE 2.00']);
+    expect(f.total?.value).toBe('38.37');
   });
 
   it('is not sure when cash minus change disagrees with the printed total', () => {
