@@ -29,10 +29,11 @@ export const PageTextSchema = z.object({
   /** Plain text in reading order, lines separated by "\n". */
   text: z.string(),
   /**
-   * A second OCR reading of the same page (another layout analysis), kept so extraction can take
-   * each field from whichever reading supports it best. Boxes are in the same page coordinates.
+   * A second OCR reading of the same page (another layout analysis, or another engine), kept so
+   * extraction can take each field from whichever reading supports it best. Boxes are in the same
+   * page coordinates. `engine` ("name@version") names the other engine when one made it.
    */
-  alternate: z.object({ words: z.array(WordSchema), text: z.string() }).optional(),
+  alternate: z.object({ words: z.array(WordSchema), text: z.string(), engine: z.string().optional() }).optional(),
   /** For OCR'd pages read by a model: its SHA-256 and the execution provider it ran on (e.g. "cpu", "cuda"). */
   ocrModel: z.object({ sha256: z.string(), executionProvider: z.string() }).optional(),
   /** How far the scan was turned clockwise to read it upright (0, 90, 180, 270), when the engine looks. */

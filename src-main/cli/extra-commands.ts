@@ -10,6 +10,8 @@ import { runProcess } from './main.ts';
 import { registerServeCommand, startApp } from './serve-command.ts';
 import { registerStatusCommand } from './status-command.ts';
 import { registerModelCommands } from '../models/models-cli.ts';
+import { applySecondReading, secondReadingOption } from './second-reading-option.ts';
+import type { SecondReadingScope } from '../ocr/second-reader.ts';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const SAMPLES_DIR = path.join(REPO_ROOT, 'resources', 'samples');
@@ -29,8 +31,10 @@ export function registerExtraCommands(program: Command, state: { exitCode: numbe
     .option('--misses', 'list every wrong type and field')
     .option('--ocr-cache <dir>', 'keep page OCR results in this folder and reuse them on the next run (same pixels, same OCR engine)')
     .addOption(new Option('--half <half>', 'which documents: the held-out half, the training half, or all').choices(['held-out', 'training', 'all']).default('held-out'))
+    .addOption(secondReadingOption())
     .addOption(dataDirOption())
-    .action(async (folder: string, o: { out?: string; json?: string; workers?: number; datasets?: string[]; every?: number; misses?: boolean; dataDir?: string; ocrCache?: string; half: CorpusHalf }) => {
+    .action(async (folder: string, o: { out?: string; json?: string; workers?: number; datasets?: string[]; every?: number; misses?: boolean; dataDir?: string; ocrCache?: string; half: CorpusHalf; secondReading?: SecondReadingScope }) => {
+      applySecondReading(o.secondReading);
       const { runEval, formatEval } = await import('../eval/run-eval.ts');
       const report = await runEval(folder, {
         modelDir: path.join(REPO_ROOT, 'models', 'doc-classifier'),

@@ -13,6 +13,8 @@ import { EXECUTION_PROVIDER_ENV, EXECUTION_PROVIDERS, type ExecutionProviderChoi
 import { registerExtraCommands } from './extra-commands.ts';
 import { registerStatsCommand } from './stats-command.ts';
 import { applyOcrModel, ocrModelOption } from './ocr-model-option.ts';
+import { applySecondReading, secondReadingOption } from './second-reading-option.ts';
+import type { SecondReadingScope } from '../ocr/second-reader.ts';
 import type { OcrModelVariant } from '../ocr/onnx/ocr-model-variant.ts';
 import { auditVerify } from './audit-verify.ts';
 import { registerAuditReportCommand, verifyExportFile } from './audit-report-command.ts';
@@ -76,13 +78,15 @@ export function buildProgram(state: { exitCode: number }): Command {
     .addOption(ocrEngineOption())
     .addOption(executionProviderOption())
     .addOption(ocrModelOption())
+    .addOption(secondReadingOption())
     .addOption(new Option('--progress <mode>', 'progress on stderr: a bar on a terminal, `progress done/total status file` lines otherwise (auto), or none').choices(PROGRESS_MODES).default('auto'))
     .action(
       async (
         paths: string[],
-        o: { dataDir?: string; json?: boolean; maxPages: number; workers?: number; ocrEngine?: OcrEngineChoice; executionProvider?: ExecutionProviderChoice; ocrModel?: OcrModelVariant; progress: ProgressChoice },
+        o: { dataDir?: string; json?: boolean; maxPages: number; workers?: number; ocrEngine?: OcrEngineChoice; executionProvider?: ExecutionProviderChoice; ocrModel?: OcrModelVariant; secondReading?: SecondReadingScope; progress: ProgressChoice },
       ) => {
       applyOcrModel(o.ocrModel);
+      applySecondReading(o.secondReading);
       const engine = await Engine.open({
         dataDir: resolveDataDir(o.dataDir),
         maxPages: o.maxPages,
@@ -107,8 +111,10 @@ export function buildProgram(state: { exitCode: number }): Command {
     .addOption(ocrEngineOption())
     .addOption(executionProviderOption())
     .addOption(ocrModelOption())
-    .action(async (files: string[], o: { workers: number; jsonl?: boolean; ocrEngine?: OcrEngineChoice; executionProvider?: ExecutionProviderChoice; ocrModel?: OcrModelVariant }) => {
+    .addOption(secondReadingOption())
+    .action(async (files: string[], o: { workers: number; jsonl?: boolean; ocrEngine?: OcrEngineChoice; executionProvider?: ExecutionProviderChoice; ocrModel?: OcrModelVariant; secondReading?: SecondReadingScope }) => {
       applyOcrModel(o.ocrModel);
+      applySecondReading(o.secondReading);
       const { printText } = await import('./text-command.ts');
       state.exitCode = await printText(files, o.workers, {
         ...(o.ocrEngine ? { engine: o.ocrEngine } : {}),

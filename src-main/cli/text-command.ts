@@ -51,6 +51,8 @@ interface PrintedPage {
   executionProvider?: string;
   ocrModel?: string;
   rotation?: number;
+  /** The other engine that read the page too (its words are the second reading extraction merges). */
+  secondReader?: string;
   text: string;
 }
 
@@ -65,6 +67,7 @@ async function readPages(file: string, ocr: OcrEngine): Promise<PrintedPage[]> {
     engine: p.engine,
     ...(p.ocrModel ? { executionProvider: p.ocrModel.executionProvider, ocrModel: p.ocrModel.sha256 } : {}),
     ...(p.rotation ? { rotation: p.rotation } : {}),
+    ...(p.alternate?.engine ? { secondReader: p.alternate.engine } : {}),
     text: p.text,
   }));
 }
@@ -76,7 +79,7 @@ function humanText(file: string | undefined, pages: PrintedPage[]): string {
     head +
     pages
       .map((p) => {
-        const how = p.source === 'ocr' ? `OCR, ${p.engine}${p.executionProvider ? ` on ${p.executionProvider}` : ''}${p.rotation ? `, turned ${p.rotation}°` : ''}` : `${what[p.source]}, ${p.engine}`;
+        const how = p.source === 'ocr' ? `OCR, ${p.engine}${p.executionProvider ? ` on ${p.executionProvider}` : ''}${p.rotation ? `, turned ${p.rotation}°` : ''}${p.secondReader ? `, also read by ${p.secondReader}` : ''}` : `${what[p.source]}, ${p.engine}`;
         return `--- page ${p.pageNo} (${how}) ---\n${p.text}\n`;
       })
       .join('')

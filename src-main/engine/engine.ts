@@ -10,6 +10,7 @@ import type { OcrEngine } from '../ocr/ocr-engine.ts';
 import { ocrEngineSetting, plannedEngineName, startOcrEngine, type OcrEngineChoice } from '../ocr/choose-engine.ts';
 import { candidateProviders, executionProviderSetting, type ExecutionProvider, type ExecutionProviderChoice } from '../ml/execution-providers.ts';
 import { CachedOcrEngine } from '../ocr/cached-ocr.ts';
+import type { SecondReadingScope } from '../ocr/second-reader.ts';
 import type { Db } from '../store/database.ts';
 import { openDataDirDatabase } from '../store/secure-store.ts';
 import { DocumentRepo } from '../store/document-repo.ts';
@@ -44,6 +45,8 @@ export interface EngineOptions {
   executionProvider?: ExecutionProviderChoice;
   /** tesseract.js only: read each scanned page twice (two layout analyses) for better fields at twice the OCR time. Default on. */
   ocrSecondReading?: boolean;
+  /** 'auto' engine: which scans tesseract.js also reads beside PP-OCR; default: the COUNTERSIGN_SECOND_READING setting, else 'pages'. */
+  ocrSecondReader?: SecondReadingScope;
   maxPages?: number;
   /** Keep OCR results in this folder, keyed by page pixels and OCR engine (evaluation and calibration reruns). */
   ocrCacheDir?: string;
@@ -113,6 +116,7 @@ export class Engine {
           engine: ocrChoice,
           workers,
           secondReading: opts.ocrSecondReading ?? true,
+          ...(opts.ocrSecondReader ? { secondReader: opts.ocrSecondReader } : {}),
           onWarning: warn,
           ...(opts.executionProvider ? { executionProvider: opts.executionProvider } : {}),
           // An OCR model package made active on this device (models/model-service.ts), else the bundled reader.

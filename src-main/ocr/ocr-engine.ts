@@ -19,8 +19,11 @@ export interface OcrResult {
   text: string;
   /** Mean word confidence, 0..1 (0 when no words were found). */
   meanConfidence: number;
-  /** A second reading with another page segmentation, when the engine was asked for one. */
-  alternate?: Omit<OcrResult, 'alternate'>;
+  /** A second reading (another page segmentation, or another engine), when the engine was asked for one. */
+  alternate?: Omit<OcrResult, 'alternate'> & {
+    /** The engine that made it, as "name@version", when it is not the one that made the main reading. */
+    engine?: string;
+  };
   /** The model that read the page and the execution provider it ran on (engines with a model file). */
   model?: { sha256: string; executionProvider: string };
   /** How far the page was turned clockwise to read it upright (0, 90, 180 or 270), when the engine looks. */

@@ -46,6 +46,12 @@ function tesseractVersion(): string {
   return (requireFromHere('tesseract.js/package.json') as { version: string }).version;
 }
 
+/** The name and version a tesseract engine with this model will report, known before any worker starts. */
+export function tesseractEngineId(traineddata: Traineddata = 'best_int'): { name: string; version: string } {
+  const version = tesseractVersion();
+  return { name: `tesseract.js-${version.split('.')[0]}/eng-${traineddata}`, version };
+}
+
 /** Fewer words than this on a page makes the layout analysis suspect (see recognize). */
 const FEW_WORDS = 25;
 const goodWords = (r: OcrResult) => r.words.filter((w) => w.confidence >= 0.6).length;
@@ -95,8 +101,7 @@ export async function createTesseractEngine(opts: TesseractEngineOptions = {}): 
 
   let closed = false;
   return {
-    name: `tesseract.js-${tesseractVersion().split('.')[0]}/eng-${traineddata}`,
-    version: tesseractVersion(),
+    ...tesseractEngineId(traineddata),
     async recognize(image: OcrImage, recognizeOpts?: { signal?: AbortSignal }): Promise<OcrResult> {
       if (closed) throw new PipelineError('ocr_failed', 'The OCR engine is closed');
       const signal = recognizeOpts?.signal;

@@ -132,10 +132,10 @@ function wordsOf(ocr: OcrResult): { words: Word[]; text: string } {
   return ocr.rotation ? { words: ocr.words, text: ocr.text } : orderByRows(ocr.words);
 }
 
-/** The engine's second reading, if it made one, in the same reading order as the page; the model and turn that read it. */
+/** The engine's second reading, if it made one, in the same reading order as the page (and the engine that made it); the model and turn that read it. */
 function alternateOf(ocr: OcrResult): Pick<PageText, 'alternate' | 'ocrModel' | 'rotation'> {
   return {
-    ...(ocr.alternate ? { alternate: orderByRows(ocr.alternate.words) } : {}),
+    ...(ocr.alternate ? { alternate: { ...orderByRows(ocr.alternate.words), ...(ocr.alternate.engine ? { engine: ocr.alternate.engine } : {}) } } : {}),
     ...(ocr.model ? { ocrModel: ocr.model } : {}),
     ...(ocr.rotation !== undefined ? { rotation: ocr.rotation } : {}),
   };
