@@ -113,7 +113,7 @@ const CHECKS: { [K in Rule['kind']]: (rule: Extract<Rule, { kind: K }>, input: R
       else if (term > rule.params.maxPaymentTermDays) problems.push(`the due date is ${term} days after the issue date (limit ${rule.params.maxPaymentTermDays})`);
     }
     if (problems.length) return { status: 'failed', detail: `The dates look wrong: ${problems.join('; ')}.` };
-    return { status: 'passed', detail: `The issue date ${fields.issueDate!.value}${due ? ` and due date ${fields.dueDate!.value}` : ''} look plausible.` };
+    return { status: 'passed', detail: `The issue date ${fields.issueDate!.value}${due ? ` and due date ${fields.dueDate!.value}` : ''} ${due ? 'look' : 'looks'} plausible.` };
   },
 
   duplicate(_rule, { fields, sha256 }, ctx) {
