@@ -71,7 +71,8 @@ export async function startOcrEngine(opts: StartOcrOptions): Promise<OcrEngine> 
   }
   const scope = opts.secondReader ?? secondReadingSetting();
   if (scope === 'off') return main;
-  // One reading per engine: tesseract's own second layout analysis would only slow the pages it reads.
-  const secondEngine = () => createTesseractEngine({ workers: opts.workers });
+  // One reading per engine: tesseract's own second layout analysis would only slow the pages it reads. Page-shaped
+  // scans are the few in a receipt inbox: one tesseract worker for them keeps peak memory under the 1.5 GiB target.
+  const secondEngine = () => createTesseractEngine({ workers: scope === 'all' ? opts.workers : 1 });
   return withSecondReader({ main, secondId: tesseractEngineId(), startSecond: secondEngine, scope, ...(opts.onWarning ? { onWarning: opts.onWarning } : {}) });
 }
