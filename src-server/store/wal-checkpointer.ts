@@ -42,6 +42,8 @@ export function startWalCheckpointer(file: string): { stop(): Promise<void> } {
       new Promise<void>((resolve) => {
         if (worker.threadId === -1) return resolve();
         worker.once('exit', () => resolve());
+        // Held until it has closed its connection: an unreferenced thread would let the process end first.
+        worker.ref();
         worker.postMessage('stop');
       }),
   };
