@@ -196,12 +196,10 @@ async function pushSqlite(hub: HubContext, clientId: string, mutations: Mutation
   return writeTx(hub, async (t, feed: FeedEntry[]) => {
     const now = nowIso(hub);
     // One statement: creates the client on its first push and, either way, takes its row.
-    const client = await t
-      .insertInto('hub_clients')
-      .values({ client_id: clientId, device_id: p.deviceId!, last_mutation_id: 0, updated_at: now })
-      .onConflict((oc) => oc.column('client_id').doUpdateSet((eb) => ({ updated_at: eb.ref('excluded.updated_at') })))
-      .returning(['device_id', 'last_mutation_id'])
-      .executeTakeFirstOrThrow();
+    const client = (
+      await sql<{ device_id: number; last_mutation_id: number }>`INSERT INTO hub_clients (client_id, device_id, last_mutation_id, updated_at) VALUES (${clientId}, ${p.deviceId!}, 0, ${now})
+        ON CONFLICT (client_id) DO UPDATE SET updated_at = excluded.updated_at RETURNING device_id, last_mutation_id`.execute(t)
+    ).rows[0]!;
     if (client.device_id !== p.deviceId) throw new ApiError('forbidden', `Client ${clientId} belongs to another device`);
     const last = Number(client.last_mutation_id);
     const fresh = mutations.filter((m) => m.id > last);

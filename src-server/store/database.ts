@@ -73,6 +73,9 @@ const pgTypes = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text'))) as typeof pg.types.getTypeParser,
 };
 
+/** The PostgreSQL application_name of a hub's connections: `countersign-hub`, with the schema when it has one. */
+export const hubApplicationName = (schema: string | null): string => (schema ? `countersign-hub:${schema}` : 'countersign-hub');
+
 export interface OpenOptions {
   /** `postgres://…` for PostgreSQL; otherwise a SQLite file path. */
   database?: string;
@@ -129,6 +132,8 @@ export class HubDatabase {
       // connections than cores let PostgreSQL flush several commits at once (2 cores: 8 beat 2, 4 and 16).
       max: opts.poolSize ?? Math.max(8, 2 * os.availableParallelism()),
       types: pgTypes,
+      // What pg_stat_activity shows for the hub's connections (and the bench counts the database's CPU by).
+      application_name: hubApplicationName(opts.schema ?? null),
       ...(opts.schema ? { options: `-c search_path=${opts.schema}` } : {}),
     });
     // An idle connection dropped by the server (a restart, a failover) must not crash the hub:

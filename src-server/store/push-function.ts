@@ -51,19 +51,26 @@ BEGIN
       AS m(mutation_id, task_id, action, reason, changes_json, time_spent_ms, decided_at, claimed_actor)
     WHERE m.mutation_id > c_last
   ),
-  tk AS (
-    SELECT t.id, l.device_id AS lease_device, l.user_id AS lease_user, l.expires_at AS lease_expires,
-           (l.expires_at > p_now AND (l.device_id <> p_device OR l.user_id <> p_user)) AS blocked
+  -- The tasks by primary key, then the site checked (MATERIALIZED keeps the two apart): given both at once, a
+  -- planner without statistics (tasks created minutes ago) walks every open task of the site instead.
+  found AS MATERIALIZED (
+    SELECT t.id, t.site_id, l.device_id AS lease_device, l.user_id AS lease_user, l.expires_at AS lease_expires
     FROM hub_tasks t LEFT JOIN hub_leases l ON l.task_id = t.id
-    WHERE t.id IN (SELECT task_id FROM m) AND t.site_id = p_site
+    WHERE t.id IN (SELECT task_id FROM m)
+  ),
+  tk AS (
+    SELECT id, lease_device, lease_user, lease_expires,
+           (lease_expires > p_now AND (lease_device <> p_device OR lease_user <> p_user)) AS blocked
+    FROM found WHERE site_id = p_site
   ),
   firsts AS (
     SELECT DISTINCT ON (m.task_id) m.task_id, m.mutation_id FROM m JOIN tk ON tk.id = m.task_id AND NOT coalesce(tk.blocked, false)
     ORDER BY m.task_id, m.mutation_id
   ),
+  -- By primary key only: tk checked the site (a site condition here would tempt the planner as above).
   won AS (
     UPDATE hub_tasks t SET status = 'decided', updated_at = p_now FROM firsts f
-    WHERE t.id = f.task_id AND t.site_id = p_site AND t.status = 'open'
+    WHERE t.id = f.task_id AND t.status = 'open'
     RETURNING t.*, f.mutation_id AS won_mutation
   ),
   ins AS (

@@ -10,6 +10,7 @@ import { generateDeviceKey } from '../../src-main/sync/device-identity.ts';
 import { HubService } from '../../src-server/hub-service.ts';
 import { hubClient, makeTasks, PG_AVAILABLE, PG_URL, postgresBackend, seedHub, sqliteBackend, type Backend } from '../../src-server/testing/hub-fixture.ts';
 import { spawnHub } from '../../src-server/testing/spawn-hub.ts';
+import { hubApplicationName, type HubDatabase } from '../../src-server/store/database.ts';
 
 interface AutocannonRequest {
   method?: string;
@@ -48,6 +49,13 @@ function cpuSeconds(pid: number | undefined): number {
   } catch {
     return NaN;
   }
+}
+
+/** CPU seconds used so far by each PostgreSQL backend serving the hubs of `schema` (by application_name). */
+async function databaseCpu(db: HubDatabase, schema: string | undefined): Promise<Map<number, number>> {
+  if (db.dialect !== 'postgres' || !schema) return new Map();
+  const pids = await db.all<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE application_name = ?', [hubApplicationName(schema)]);
+  return new Map(pids.map((r) => [r.pid, cpuSeconds(r.pid)]));
 }
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
@@ -94,9 +102,12 @@ async function runOne(backend: Backend, processes: 1 | 2, batch = 1) {
     });
     instance.on('response', (_c, _s, _b, ms) => latencies.push(ms));
     const hubCpu0 = hubs.reduce((sum, h) => sum + cpuSeconds(h.proc.pid), 0);
+    const dbCpu0 = await databaseCpu(db, opened.location.schema);
     const loadCpu0 = process.cpuUsage();
     const result = await instance;
     const hubCpu = hubs.reduce((sum, h) => sum + cpuSeconds(h.proc.pid), 0) - hubCpu0;
+    // Backends opened during the run count from zero (their connection set-up included).
+    const dbCpu = [...(await databaseCpu(db, opened.location.schema))].reduce((sum, [pid, s]) => sum + s - (dbCpu0.get(pid) ?? 0), 0);
     const loadCpuUs = process.cpuUsage(loadCpu0);
     const loadCpu = (loadCpuUs.user + loadCpuUs.system) / 1e6;
     latencies.sort((a, b) => a - b);
@@ -114,6 +125,7 @@ async function runOne(backend: Backend, processes: 1 | 2, batch = 1) {
       // CPU milliseconds per acknowledged push: what the hub processes and the load generator each spent.
       hubCpuMs: (hubCpu * 1000) / Math.max(1, result['2xx']),
       loadCpuMs: (loadCpu * 1000) / Math.max(1, result['2xx']),
+      dbCpuMs: db.dialect === 'postgres' ? (dbCpu * 1000) / Math.max(1, result['2xx']) : NaN,
     };
   } finally {
     await Promise.all(hubs.map((h) => h.kill('SIGTERM')));
@@ -154,7 +166,7 @@ export default async function hubBench(): Promise<string> {
   const rows: string[] = [];
   const anchor = pgbenchTps();
   if (anchor) {
-    rows.push(`| PostgreSQL itself: ${anchor.note} | ${anchor.tps.toFixed(0)} tps | | | | | | | | 1.00x | | | ${os.loadavg()[0]!.toFixed(1)} |`);
+    rows.push(`| PostgreSQL itself: ${anchor.note} | ${anchor.tps.toFixed(0)} tps | | | | | | | | 1.00x | | | | ${os.loadavg()[0]!.toFixed(1)} |`);
     process.stderr.write(`hub bench: ${rows.at(-1)}\n`);
   }
   const pg = (n: 1 | 2, batch: number): [Backend, 1 | 2, number][] => (PG_AVAILABLE ? [[postgresBackend, n, batch]] : []);
@@ -174,7 +186,7 @@ export default async function hubBench(): Promise<string> {
   for (const [backend, n, batch] of configs) {
     const r = await runOne(backend, n, batch);
     const vs = backend.name === 'postgres' && anchor && Number.isFinite(anchor.tps) ? `${(r.rps / anchor.tps).toFixed(2)}x` : '';
-    rows.push(`| ${r.label} | ${r.rps.toFixed(0)} | ${r.decisionsPerSecond.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.ok} | ${r.failed} | ${r.stored} | ${vs} | ${r.hubCpuMs.toFixed(2)} | ${r.loadCpuMs.toFixed(2)} | ${os.loadavg()[0]!.toFixed(1)} |`);
+    rows.push(`| ${r.label} | ${r.rps.toFixed(0)} | ${r.decisionsPerSecond.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.ok} | ${r.failed} | ${r.stored} | ${vs} | ${r.hubCpuMs.toFixed(2)} | ${Number.isNaN(r.dbCpuMs) ? '' : r.dbCpuMs.toFixed(2)} | ${r.loadCpuMs.toFixed(2)} | ${os.loadavg()[0]!.toFixed(1)} |`);
     process.stderr.write(`hub bench: ${rows.at(-1)}\n`);
   }
   return [
@@ -182,8 +194,8 @@ export default async function hubBench(): Promise<string> {
     '',
     `Pushes of one (or 50) decisions each (\`POST /v1/sync.push\`), autocannon on loopback, ${CONNECTIONS} connections (each an enrolled device with its own client id), ${DURATION_S} s per row; the load generator shares the machine (${os.availableParallelism()} cores, load average ${os.loadavg()[0]!.toFixed(1)} at the end) with the hub processes and the database. Every push authenticates, locks the client row, then writes the decisions, the tasks, the leases and the change feed as sets (one statement per table on SQLite; one UNNEST statement for all of them plus one for the feed on PostgreSQL) in one transaction. The first row is PostgreSQL's own pgbench (TPC-B) with the same number of clients, run in the same minutes: the anchor for the PostgreSQL rows. Decisions cycle through 3,000 tasks, so once a task is decided later decisions on it are stored as superseded (the same writes plus a lookup of the winner).`,
     '',
-    '| backend | pushes/s | decisions/s | P50 ms | P95 ms | P99 ms | 2xx | failed | decisions stored | pushes/s ÷ pgbench tps | hub CPU ms per push | load generator CPU ms per push | load average (1 min) |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| backend | pushes/s | decisions/s | P50 ms | P95 ms | P99 ms | 2xx | failed | decisions stored | pushes/s ÷ pgbench tps | hub CPU ms per push | PostgreSQL CPU ms per push | load generator CPU ms per push | load average (1 min) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
     ...(PG_AVAILABLE ? [] : ['', 'PostgreSQL was unreachable at 127.0.0.1:5432: its rows were not run.']),
     '',
