@@ -237,13 +237,13 @@ async function pushPostgres(hub: HubContext, clientId: string, mutations: Mutati
   let reply: PushReply;
   try {
     reply = (
-      await sql<{ r: PushReply }>`SELECT hub_push(${clientId}, ${p.deviceId!}, ${p.userId}, ${p.userName}, ${p.siteId!}, ${nowIso(hub)}, ${mutations.map((m) => m.id)}::bigint[],
+      await sql<{ r: PushReply }>`SELECT hub_push(${p.credentialHash ?? null}, ${clientId}, ${p.deviceId!}, ${p.userId}, ${p.userName}, ${p.siteId!}, ${nowIso(hub)}, ${mutations.map((m) => m.id)}::bigint[],
         ${c.mutation_id}::bigint[], ${c.task_id}::bigint[], ${c.action}::text[], ${c.reason}::text[], ${c.changes_json}::text[], ${c.time_spent_ms}::int[], ${c.decided_at}::text[],
         ${c.claimed_actor}::text[]) AS r`.execute(hub.store.db)
     ).rows[0]!.r;
   } catch (err) {
     const e = err as { code?: string; detail?: string; message: string };
-    if (e.code === 'P0001' && (e.detail === 'forbidden' || e.detail === 'mutation_out_of_order')) throw new ApiError(e.detail, e.message);
+    if (e.code === 'P0001' && (e.detail === 'unauthenticated' || e.detail === 'forbidden' || e.detail === 'mutation_out_of_order')) throw new ApiError(e.detail, e.message);
     throw err;
   }
   const stored = new Map((reply.earlier ?? []).map((e) => [Number(e.mutation_id), e.status]));

@@ -8,11 +8,13 @@ import { FEED_WRITER_LOCK } from './database.ts';
  * decision on an open task wins, later ones are kept as superseded; a live lease of someone else refuses;
  * the change feed row is written in the same statement. Refusals that need no database (role, fields
  * the site keeps) are made by the caller, which passes only the mutations left to apply in `p_todo`.
- * Errors carry the API code in DETAIL (`forbidden`, `mutation_out_of_order`) and roll everything back.
+ * A device credential's hash, when given, is checked first (revoked or expired: nothing happens).
+ * Errors carry the API code in DETAIL (`unauthenticated`, `forbidden`, `mutation_out_of_order`) and roll
+ * everything back.
  */
 export const createPushFunction = `
 CREATE FUNCTION hub_push(
-  p_client text, p_device bigint, p_user bigint, p_user_name text, p_site bigint, p_now text,
+  p_credential text, p_client text, p_device bigint, p_user bigint, p_user_name text, p_site bigint, p_now text,
   p_ids bigint[], p_todo bigint[], p_task bigint[], p_action text[], p_reason text[], p_changes text[],
   p_time_spent int[], p_decided text[], p_actor text[]
 ) RETURNS json LANGUAGE plpgsql AS $fn$
@@ -24,6 +26,14 @@ DECLARE
   outcomes json;
   winners json;
 BEGIN
+  -- The device credential once more, in the statement that acts on it: the caller may have remembered it.
+  IF p_credential IS NOT NULL AND NOT EXISTS (
+    SELECT 1 FROM hub_credentials c JOIN hub_users u ON u.id = c.user_id JOIN hub_devices d ON d.id = c.device_id
+    WHERE c.token_hash = p_credential AND c.device_id = p_device AND c.revoked_at IS NULL AND u.revoked_at IS NULL AND d.revoked_at IS NULL
+      AND (c.expires_at IS NULL OR c.expires_at > p_now)
+  ) THEN
+    RAISE EXCEPTION 'A valid, unrevoked, unexpired credential is needed (Authorization: Bearer …)' USING DETAIL = 'unauthenticated';
+  END IF;
   -- Before this transaction has an id: pulls count it as a feed writer still running (see handlers/sync.ts).
   PERFORM pg_advisory_xact_lock_shared(${FEED_WRITER_LOCK}, hashtext(current_schema()));
   -- Creates the client on its first push and, either way, locks its row to the end.
