@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { dispatch } from '../src-shared/contract/dispatch.ts';
 import { hubContract, type HubPrincipalRole } from '../src-shared/contract/hub.ts';
-import { authenticate, AuthRateLimiter } from './auth.ts';
+import { authenticate, AuthRateLimiter, bearerHash, CheckedDeviceCredentials, type Principal } from './auth.ts';
 import { HubService } from './hub-service.ts';
 import { buildOpenApi } from './openapi.ts';
 import { registerMetricsRoute } from './metrics/prometheus.ts';
@@ -54,6 +54,9 @@ export function buildHubApp(opts: HubAppOptions): FastifyInstance & { draining: 
   const clock = opts.clock ?? (() => new Date());
   const service = new HubService(opts.db, clock, opts.signingKey, opts.blobDir ? new LocalDiskBlobStore(opts.blobDir) : undefined);
   const limiter = new AuthRateLimiter(opts.authFailuresPerMinute ?? 20);
+  // Calls whose statement checks the device credential again itself (store/push-function.ts).
+  const checkedInStatement = new Set(opts.db.dialect === 'postgres' ? ['sync.push'] : []);
+  const checkedCredentials = new CheckedDeviceCredentials();
   const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 16 * 1024 * 1024, ...(opts.trustProxy ? { trustProxy: opts.trustProxy } : {}) });
   const openapi = buildOpenApi(HUB_VERSION);
   let draining = false;
@@ -85,7 +88,12 @@ export function buildHubApp(opts: HubAppOptions): FastifyInstance & { draining: 
         reply.header('retry-after', String(Math.ceil(wait / 1000)));
         return reply.code(429).send({ ok: false, error: { code: 'rate_limited', message: `Too many failed authentications from this address; try again in ${Math.ceil(wait / 1000)} s` } });
       }
-      const principal = await authenticate(opts.db, req.headers.authorization, now);
+      const hash = checkedInStatement.has(name) ? bearerHash(req.headers.authorization) : null;
+      let principal: Principal | null = (hash && checkedCredentials.get(hash, now.getTime())) || null;
+      if (!principal) {
+        principal = await authenticate(opts.db, req.headers.authorization, now);
+        if (principal && hash) checkedCredentials.remember(hash, principal, now.getTime());
+      }
       if (!principal) {
         limiter.fail(req.ip, now.getTime());
         return reply.code(401).send({ ok: false, error: { code: 'unauthenticated', message: 'A valid, unrevoked, unexpired credential is needed (Authorization: Bearer …)' } });
@@ -98,6 +106,11 @@ export function buildHubApp(opts: HubAppOptions): FastifyInstance & { draining: 
       }
       const result = await dispatch(hubContract, service.bind(principal), name, req.body);
       if (!result.ok) {
+        // The statement found the credential revoked or expired since it was remembered.
+        if (result.error.code === 'unauthenticated' && hash) {
+          checkedCredentials.forget(hash);
+          limiter.fail(req.ip, now.getTime());
+        }
         // Always on stderr, logger or not: an internal error is a bug or an outage someone must see.
         if (result.error.code === 'internal') {
           process.stderr.write(`hub: ${name} failed: ${result.error.message}\n`);

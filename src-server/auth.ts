@@ -14,6 +14,8 @@ export interface Principal {
   /** For an enrollment code: the hash that identifies it. For a user token: the hash (to rotate it). */
   codeHash?: string;
   tokenHash?: string;
+  /** For a device credential: its hash, which a push on PostgreSQL checks again in its own statement. */
+  credentialHash?: string;
 }
 
 export const TOKEN_PREFIX = { user: 'csu_', device: 'csd_', enrollment: 'cse_' } as const;
@@ -34,9 +36,15 @@ type CredRow = {
   device_revoked: string | null;
 };
 
+/** The hash of the bearer credential in an Authorization header, or null. */
+export function bearerHash(header: string | undefined): string | null {
+  const m = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+  return m ? hashSecret(m[1]!) : null;
+}
+
 /**
- * Looks the bearer credential up on every request (no cache), so a revocation takes effect on the
- * very next request, on every hub process. One statement per request, prepared.
+ * Looks the bearer credential up (one prepared statement), so a revocation takes effect on the very
+ * next request, on every hub process. The one exception is CheckedDeviceCredentials below.
  */
 export async function authenticate(store: HubDatabase, header: string | undefined, now: Date): Promise<Principal | null> {
   const m = /^Bearer\s+(\S+)$/i.exec(header ?? '');
@@ -63,9 +71,40 @@ export async function authenticate(store: HubDatabase, header: string | undefine
   if (!row || row.user_revoked || row.device_revoked || row.revoked_at) return null;
   if (row.expires_at !== null && row.expires_at <= nowIso) return null;
   if (row.device_id !== null) {
-    return { kind: 'device', role: row.role, userId: row.user_id, userName: row.user_name, siteId: row.device_site, deviceId: row.device_id };
+    return { kind: 'device', role: row.role, userId: row.user_id, userName: row.user_name, siteId: row.device_site, deviceId: row.device_id, credentialHash: h };
   }
   return { kind: 'user', role: row.role, userId: row.user_id, userName: row.user_name, siteId: row.user_site, deviceId: null, tokenHash: h };
+}
+
+/**
+ * Device principals already looked up, for the calls whose own statement checks the credential again
+ * (a push on PostgreSQL: hub_push refuses a revoked or expired credential in the statement that would
+ * apply it). Those calls skip the lookup round trip and still never act on a revoked credential; a
+ * refusal drops the entry. Roles, sites and names of users and devices never change, only revocations.
+ */
+export class CheckedDeviceCredentials {
+  private readonly entries = new Map<string, { principal: Principal; until: number }>();
+  constructor(
+    private readonly ttlMs = 60_000,
+    private readonly max = 10_000,
+  ) {}
+
+  get(hash: string, now: number): Principal | undefined {
+    const e = this.entries.get(hash);
+    if (e && e.until > now) return e.principal;
+    if (e) this.entries.delete(hash);
+    return undefined;
+  }
+
+  remember(hash: string, principal: Principal, now: number): void {
+    if (principal.kind !== 'device') return;
+    if (this.entries.size >= this.max) this.entries.clear();
+    this.entries.set(hash, { principal, until: now + this.ttlMs });
+  }
+
+  forget(hash: string): void {
+    this.entries.delete(hash);
+  }
 }
 
 /**

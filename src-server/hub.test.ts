@@ -226,6 +226,23 @@ for (const { backend, skip, label } of BACKENDS) {
       expect(await errorCode(other.client.call('sync.push', { clientId, mutations: [m(6, 4)] }))).toBe('forbidden');
     });
 
+    it('refuses a push made right after its device or its user was revoked, with nothing applied', async () => {
+      const tasks = await makeTasks(hub, seed.queue.id, 4, 700);
+      const admin = hubClient(hub.url, seed.admin.token);
+      const u = await hub.service.createUser({ name: 'push-then-revoke', role: 'reviewer', siteId: seed.site.id });
+      const m = (id: number, i: number) => ({ id, name: 'task.decide' as const, args: { taskId: tasks[i]!.id, action: 'approve' as const, actor: 'pat', decidedAt: new Date().toISOString() } });
+      const revokers = [(d: { deviceId: number }) => admin.call('devices.revoke', { deviceId: d.deviceId }), () => admin.call('users.revoke', { userId: u.user.id })];
+      for (const [i, revoke] of revokers.entries()) {
+        const d = await enroll(i === 0 ? seed.reviewer.user.id : u.user.id, `revoked-${i}`);
+        const clientId = crypto.randomUUID();
+        // Pushes that succeed first: what the hub may remember of the credential.
+        expect((await d.client.call('sync.push', { clientId, mutations: [m(1, 2 * i)] })).results[0]!.status).toBe('applied');
+        await revoke(d);
+        expect((await raw(hub.url, 'sync.push', d.credential, { clientId, mutations: [m(2, 2 * i + 1)] })).status).toBe(401);
+        expect((await admin.call('tasks.decisions', { taskId: tasks[2 * i + 1]!.id })).items).toEqual([]);
+      }
+    });
+
     it('lets exactly one of two devices racing for a task win; the other is told and its decision kept as superseded', async () => {
       const [task] = await makeTasks(hub, seed.queue.id, 1, 500);
       const a = await enroll(seed.reviewer.user.id, 'race-a');

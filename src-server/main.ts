@@ -14,7 +14,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--data-dir <dir>', 'where the embedded SQLite database lives', 'hub-data')
     .option('--database <url>', 'postgres://… for PostgreSQL (default: SQLite in the data directory)', process.env.COUNTERSIGN_HUB_DATABASE)
     .option('--schema <name>', 'PostgreSQL schema to use (created if missing)', process.env.COUNTERSIGN_HUB_SCHEMA)
-    .option('--pool-size <n>', 'PostgreSQL connections of this process (default: one per core)', (v) => Number.parseInt(v, 10))
+    .option('--pool-size <n>', 'PostgreSQL connections of this process (default: twice the cores, at least 8)', (v) => Number.parseInt(v, 10))
     .option('--shutdown-timeout <s>', 'seconds SIGTERM waits for requests in flight', (v) => Number.parseInt(v, 10), 30)
     .option('--trust-proxy <addresses>', 'reverse proxy addresses (comma-separated) whose X-Forwarded-For to believe', process.env.COUNTERSIGN_HUB_TRUST_PROXY)
     .option('--log', 'log every request', false)

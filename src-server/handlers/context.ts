@@ -126,7 +126,7 @@ export interface FeedEntry {
 
 /**
  * One transaction; what `fn` adds to `feed` is written in the same transaction, in one statement
- * (UNNEST of arrays on PostgreSQL, whose text never depends on the count; multi-row VALUES on SQLite).
+ * (UNNEST of arrays on PostgreSQL, json_each on SQLite: texts that never depend on the count).
  */
 export function writeTx<T>(hub: HubContext, fn: (t: HubKysely, feed: FeedEntry[]) => Promise<T>): Promise<T> {
   return hub.store.tx(async (t) => {
@@ -145,11 +145,7 @@ export async function insertFeed(hub: HubContext, t: HubKysely, feed: FeedEntry[
       SELECT s, ty, p, ${now} FROM unnest(${feed.map((f) => f.siteId)}::bigint[], ${feed.map((f) => f.type)}::text[], ${feed.map((f) => JSON.stringify(f.payload))}::text[]) AS x(s, ty, p)`.execute(t);
     return;
   }
-  // SQLite: multi-row VALUES (prepared once per row count; no JSON inside JSON to parse again).
-  for (let i = 0; i < feed.length; i += 200) {
-    await t
-      .insertInto('hub_changes')
-      .values(feed.slice(i, i + 200).map((f) => ({ site_id: f.siteId, type: f.type, payload_json: JSON.stringify(f.payload), created_at: now })))
-      .execute();
-  }
+  // SQLite: one statement text for any count, over one JSON array (prepared once).
+  await sql`INSERT INTO hub_changes (site_id, type, payload_json, created_at)
+    SELECT value ->> 0, value ->> 1, value ->> 2, ${now} FROM json_each(${JSON.stringify(feed.map((f) => [f.siteId, f.type, JSON.stringify(f.payload)]))}) ORDER BY key`.execute(t);
 }

@@ -29,5 +29,9 @@ export const hubHandlers = {
 /** The handlers for one request, bound to its caller (what `dispatch` calls). Roles were checked already. */
 export function bindHandlers(hub: HubContext, p: Principal): HubHandlers {
   const call = { hub, p };
-  return Object.fromEntries(Object.entries(hubHandlers).map(([name, fn]) => [name, (arg: unknown) => (fn as (a: unknown, c: typeof call) => Promise<unknown>)(arg, call)])) as HubHandlers;
+  const handlers = hubHandlers as unknown as Record<string, (a: unknown, c: typeof call) => Promise<unknown>>;
+  // Bound when looked up: a request calls one handler, and binding all sixty cost more than the call itself.
+  return new Proxy({} as HubHandlers, {
+    get: (_target, name) => (typeof name === 'string' && Object.hasOwn(handlers, name) ? (arg: unknown) => handlers[name]!(arg, call) : undefined),
+  });
 }

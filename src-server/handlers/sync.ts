@@ -1,8 +1,9 @@
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import { ApiError } from '../../src-shared/contract/dispatch.ts';
 import type { Change, Mutation, MutationResult } from '../../src-shared/contract/hub.ts';
 import type { Principal } from '../auth.ts';
 import { FEED_WRITER_LOCK, type HubKysely } from '../store/database.ts';
+import type { HubSchema } from '../store/schema.ts';
 import { exportableFields } from './artifacts.ts';
 import { nowIso, toTask, writeTx, type FeedEntry, type HubContext, type HubHandlerMap, type TaskRow } from './context.ts';
 
@@ -66,132 +67,90 @@ function precheck(m: Decide, p: Principal, allowed: Set<string>): Outcome | null
   return null;
 }
 
-/**
- * Applies a push's decisions as sets: whichever of them find their task open (first by mutation id
- * within the push) win; the rest are kept as superseded; a task of another site, a live lease held
- * by someone else, or a refusal above leaves no decision row. PostgreSQL: one statement (UNNEST of
- * arrays, data-modifying CTEs, the change feed included); SQLite: a few statements over json_each, no
- * per-decision statement.
- */
-async function applyDecisions(hub: HubContext, t: HubKysely, clientId: string, ms: Decide[], p: Principal, last: number): Promise<{ outcomes: Outcome[]; won: TaskRow[]; feedWritten: boolean }> {
-  const now = nowIso(hub);
+/** The prechecks of a push's decisions: those refused, and those left to apply (in mutation order). */
+async function prechecks(t: HubKysely, ms: Decide[], p: Principal) {
   // The policy matters only to corrections: most pushes carry none and skip the lookup.
   const allowed = ms.some((m) => m.args.corrections && Object.keys(m.args.corrections).length) ? await exportableFields(t, p.siteId!) : new Set<string>();
-  const outcomes = new Map<number, Outcome>();
+  const refused = new Map<number, Outcome>();
   const todo: Decide[] = [];
   for (const m of ms) {
-    const refused = precheck(m, p, allowed);
-    if (refused) outcomes.set(m.id, refused);
+    const r = precheck(m, p, allowed);
+    if (r) refused.set(m.id, r);
     else todo.push(m);
   }
-  const cols = {
-    mutation_id: todo.map((m) => m.id),
-    task_id: todo.map((m) => m.args.taskId),
-    action: todo.map((m) => m.args.action),
-    reason: todo.map((m) => m.args.reason ?? null),
-    changes_json: todo.map((m) => JSON.stringify(Object.entries(m.args.corrections ?? {}).map(([field, newValue]) => ({ field, newValue })))),
-    time_spent_ms: todo.map((m) => m.args.timeSpentMs ?? null),
-    decided_at: todo.map((m) => m.args.decidedAt),
-    claimed_actor: todo.map((m) => m.args.actor),
-  };
-  type Row = TaskRow & { won_mutation: number | null; mutation_id: number; known: number | boolean; lease_device: number | null; lease_user: number | null; lease_expires: string | null };
-  let rows: Row[] = [];
-  if (todo.length && hub.store.dialect === 'postgres') {
-    rows = (
-      await sql<Row>`
-      WITH m AS (
-        SELECT * FROM unnest(${cols.mutation_id}::bigint[], ${cols.task_id}::bigint[], ${cols.action}::text[], ${cols.reason}::text[], ${cols.changes_json}::text[],
-                             ${cols.time_spent_ms}::int[], ${cols.decided_at}::text[], ${cols.claimed_actor}::text[])
-          AS m(mutation_id, task_id, action, reason, changes_json, time_spent_ms, decided_at, claimed_actor)
-      ),
-      tk AS (
-        SELECT t.id, l.device_id AS lease_device, l.user_id AS lease_user, l.expires_at AS lease_expires,
-               (l.expires_at > ${now} AND (l.device_id <> ${p.deviceId!} OR l.user_id <> ${p.userId})) AS blocked
-        FROM hub_tasks t LEFT JOIN hub_leases l ON l.task_id = t.id
-        WHERE t.id IN (SELECT task_id FROM m) AND t.site_id = ${p.siteId!}
-      ),
-      firsts AS (SELECT DISTINCT ON (m.task_id) m.task_id, m.mutation_id FROM m JOIN tk ON tk.id = m.task_id AND NOT coalesce(tk.blocked, false) ORDER BY m.task_id, m.mutation_id),
-      won AS (
-        UPDATE hub_tasks t SET status = 'decided', updated_at = ${now} FROM firsts f
-        WHERE t.id = f.task_id AND t.site_id = ${p.siteId!} AND t.status = 'open'
-        RETURNING t.*, f.mutation_id AS won_mutation
-      ),
-      ins AS (
-        INSERT INTO hub_decisions (task_id, device_id, client_id, mutation_id, user_id, user_name, claimed_actor, action, reason, changes_json, time_spent_ms, decided_at, received_at, status)
-        SELECT m.task_id, ${p.deviceId!}, ${clientId}, m.mutation_id, ${p.userId}, ${p.userName}, m.claimed_actor, m.action, m.reason, m.changes_json, m.time_spent_ms, m.decided_at, ${now},
-               CASE WHEN w.won_mutation IS NULL THEN 'superseded' ELSE 'accepted' END
-        FROM m JOIN tk ON tk.id = m.task_id AND NOT coalesce(tk.blocked, false) LEFT JOIN won w ON w.id = m.task_id AND w.won_mutation = m.mutation_id
-        RETURNING mutation_id
-      ),
-      -- Data-modifying CTEs run to completion whether or not the query below reads them.
-      gone AS (DELETE FROM hub_leases WHERE task_id IN (SELECT id FROM won)),
-      client AS (UPDATE hub_clients SET last_mutation_id = ${last}, updated_at = ${now} WHERE client_id = ${clientId}),
-      -- The change feed in the same statement: each decided task's new state, as toTask() writes it.
-      feed AS (
-        INSERT INTO hub_changes (site_id, type, payload_json, created_at)
-        SELECT w.site_id, 'task', json_build_object('task', json_build_object(
-                 'id', w.id, 'siteId', w.site_id, 'queueId', w.queue_id, 'docRef', w.doc_ref, 'docSha256', w.doc_sha256, 'docType', w.doc_type,
-                 'fields', w.fields_json::json, 'priority', w.priority, 'dueAt', w.due_at, 'status', w.status,
-                 'decision', json_build_object('action', m.action, 'user', ${p.userName}::text, 'deviceId', ${p.deviceId!}::bigint, 'decidedAt', m.decided_at, 'receivedAt', ${now}::text),
-                 'lease', NULL, 'createdAt', w.created_at, 'updatedAt', w.updated_at))::text, ${now}
-        FROM won w JOIN m ON m.mutation_id = w.won_mutation ORDER BY m.mutation_id
-      )
-      SELECT m.mutation_id, (tk.id IS NOT NULL) AS known, tk.lease_device, tk.lease_user, CASE WHEN tk.blocked THEN tk.lease_expires END AS lease_expires,
-             w.id, w.site_id, w.queue_id, w.doc_ref, w.doc_sha256, w.doc_type, w.fields_json, w.priority, w.due_at, w.status, w.created_at, w.updated_at, w.won_mutation
-      FROM m LEFT JOIN tk ON tk.id = m.task_id LEFT JOIN won w ON w.won_mutation = m.mutation_id
-      ORDER BY m.mutation_id`.execute(t)
-    ).rows;
-  } else if (todo.length) {
-    rows = await applySqlite(t, clientId, todo, p, now, last, cols);
-  }
-  if (!todo.length) await t.updateTable('hub_clients').set({ last_mutation_id: last, updated_at: now }).where('client_id', '=', clientId).execute();
+  return { refused, todo };
+}
 
-  const won: TaskRow[] = [];
-  const superseded: Decide[] = [];
-  const byId = new Map(todo.map((m) => [m.id, m]));
-  for (const r of rows) {
-    const m = byId.get(Number(r.mutation_id))!;
-    const taskId = m.args.taskId;
-    if (!r.known || r.known === 0) {
-      // A refused mutation still counts as processed: the client must not retry it forever.
-      outcomes.set(m.id, { id: m.id, taskId, status: 'rejected', code: 'not_found', message: `No task ${taskId} at this device's site` });
-    } else if (r.lease_expires) {
-      outcomes.set(m.id, {
-        id: m.id,
-        taskId,
-        status: 'rejected',
-        code: 'leased',
-        message: `Task ${taskId} is leased to another reviewer (user ${r.lease_user} on device ${r.lease_device}) until ${r.lease_expires}; this decision was refused and the task left as it was.`,
-      });
-    } else if (r.won_mutation !== null && r.won_mutation !== undefined) {
-      won.push({ ...r, id: Number(r.id), d_action: m.args.action, d_user: p.userName, d_device: p.deviceId, d_decided: m.args.decidedAt, d_received: now, l_device: null, l_user: null, l_expires: null });
-      outcomes.set(m.id, { id: m.id, taskId, status: 'applied', code: null, message: null });
-    } else {
-      superseded.push(m);
-    }
+/** The decisions to apply as columns (what both dialects' set statements read). */
+const decisionColumns = (todo: Decide[]) => ({
+  mutation_id: todo.map((m) => m.id),
+  task_id: todo.map((m) => m.args.taskId),
+  action: todo.map((m) => m.args.action),
+  reason: todo.map((m) => m.args.reason ?? null),
+  changes_json: todo.map((m) => JSON.stringify(Object.entries(m.args.corrections ?? {}).map(([field, newValue]) => ({ field, newValue })))),
+  time_spent_ms: todo.map((m) => m.args.timeSpentMs ?? null),
+  decided_at: todo.map((m) => m.args.decidedAt),
+  claimed_actor: todo.map((m) => m.args.actor),
+});
+
+/** What the database found for one decision it was asked to apply. */
+type Applied = { known: boolean; leaseDevice: number | null; leaseUser: number | null; leaseExpires: string | null; won: boolean };
+type Winner = { task_id: number; user_name: string; device_id: number | null; received_at: string };
+
+function outcomeOf(m: Decide, r: Applied, winners: Map<number, Winner>): Outcome {
+  const taskId = m.args.taskId;
+  // A refused mutation still counts as processed: the client must not retry it forever.
+  if (!r.known) return { id: m.id, taskId, status: 'rejected', code: 'not_found', message: `No task ${taskId} at this device's site` };
+  if (r.leaseExpires) {
+    return {
+      id: m.id,
+      taskId,
+      status: 'rejected',
+      code: 'leased',
+      message: `Task ${taskId} is leased to another reviewer (user ${r.leaseUser} on device ${r.leaseDevice}) until ${r.leaseExpires}; this decision was refused and the task left as it was.`,
+    };
   }
-  if (superseded.length) {
-    const winners = new Map(
-      (
-        await t
-          .selectFrom('hub_decisions')
-          .select(['task_id', 'user_name', 'device_id', 'received_at'])
-          .where('status', '=', 'accepted')
-          .where('task_id', 'in', [...new Set(superseded.map((m) => m.args.taskId))])
-          .execute()
-      ).map((w) => [w.task_id, w]),
-    );
-    for (const m of superseded) {
-      const w = winners.get(m.args.taskId);
-      const by = w ? `${w.user_name} on device ${w.device_id} (received ${w.received_at})` : 'another route (the task is no longer open)';
-      outcomes.set(m.id, { id: m.id, taskId: m.args.taskId, status: 'superseded', code: 'already_decided', message: `Task ${m.args.taskId} was decided first by ${by}; this decision is kept as superseded.` });
-    }
-  }
-  return { outcomes: ms.map((m) => outcomes.get(m.id)!), won, feedWritten: hub.store.dialect === 'postgres' };
+  if (r.won) return { id: m.id, taskId, status: 'applied', code: null, message: null };
+  const w = winners.get(taskId);
+  const by = w ? `${w.user_name} on device ${w.device_id} (received ${w.received_at})` : 'another route (the task is no longer open)';
+  return { id: m.id, taskId, status: 'superseded', code: 'already_decided', message: `Task ${taskId} was decided first by ${by}; this decision is kept as superseded.` };
+}
+
+const duplicateOf = (m: Mutation, stored: string | undefined): MutationResult => {
+  const original = stored === undefined ? 'rejected' : stored === 'accepted' ? 'applied' : 'superseded';
+  return { id: m.id, status: 'duplicate', code: null, message: `Mutation ${m.id} was processed before (${original})`, original };
+};
+
+const resultOf = (o: Outcome): MutationResult => ({ id: o.id, status: o.status, code: o.code, message: o.message, original: null });
+
+/**
+ * SQLite: applies a push's decisions as sets, a few statements over json_each, no per-decision statement:
+ * whichever of them find their task open (first by mutation id within the push) win; the rest are kept
+ * as superseded; a task of another site, a live lease held by someone else, or a refusal above leaves no
+ * decision row.
+ */
+async function applyDecisions(hub: HubContext, t: HubKysely, clientId: string, ms: Decide[], p: Principal, last: number): Promise<{ outcomes: Outcome[]; won: TaskRow[] }> {
+  const now = nowIso(hub);
+  const { refused, todo } = await prechecks(t, ms, p);
+  const rows = todo.length ? await applySqlite(t, clientId, todo, p, now, last, decisionColumns(todo)) : [];
+  if (!todo.length) await t.updateTable('hub_clients').set({ last_mutation_id: last, updated_at: now }).where('client_id', '=', clientId).execute();
+  const superseded = rows.filter((r) => r.known && !r.leaseExpires && !r.won);
+  const winners = superseded.length
+    ? await t
+        .selectFrom('hub_decisions')
+        .select(['task_id', 'user_name', 'device_id', 'received_at'])
+        .where('status', '=', 'accepted')
+        .where('task_id', 'in', [...new Set(superseded.map((r) => r.m.args.taskId))])
+        .execute()
+    : [];
+  const byTask = new Map(winners.map((w) => [w.task_id, w]));
+  const outcomes = new Map(rows.map((r) => [r.m.id, outcomeOf(r.m, r, byTask)]));
+  const won = rows.flatMap((r) => (r.won && r.task ? [{ ...r.task, d_action: r.m.args.action, d_user: p.userName, d_device: p.deviceId, d_decided: r.m.args.decidedAt, d_received: now, l_device: null, l_user: null, l_expires: null }] : []));
+  return { outcomes: ms.map((m) => refused.get(m.id) ?? outcomes.get(m.id)!), won };
 }
 
 /** SQLite has no data-modifying CTEs: the same sets, statement by statement, each over one JSON array. */
-async function applySqlite(t: HubKysely, clientId: string, todo: Decide[], p: Principal, now: string, last: number, cols: Record<'claimed_actor' | 'action' | 'reason' | 'changes_json' | 'time_spent_ms' | 'decided_at' | 'task_id', unknown[]>) {
+async function applySqlite(t: HubKysely, clientId: string, todo: Decide[], p: Principal, now: string, last: number, cols: ReturnType<typeof decisionColumns>) {
   const ids = JSON.stringify([...new Set(cols.task_id)]);
   const tk = (
     await sql<{ id: number; lease_device: number | null; lease_user: number | null; lease_expires: string | null }>`
@@ -204,7 +163,7 @@ async function applySqlite(t: HubKysely, clientId: string, todo: Decide[], p: Pr
   for (const m of todo) if (known.has(m.args.taskId) && !known.get(m.args.taskId)!.blocked && !firsts.has(m.args.taskId)) firsts.set(m.args.taskId, m.id);
   const wonRows = firsts.size
     ? (
-        await sql<TaskRow>`UPDATE hub_tasks SET status = 'decided', updated_at = ${now}
+        await sql<Selectable<HubSchema['hub_tasks']>>`UPDATE hub_tasks SET status = 'decided', updated_at = ${now}
           WHERE site_id = ${p.siteId!} AND status = 'open' AND id IN (SELECT value FROM json_each(${JSON.stringify([...firsts.keys()])})) RETURNING *`.execute(t)
       ).rows
     : [];
@@ -225,15 +184,7 @@ async function applySqlite(t: HubKysely, clientId: string, todo: Decide[], p: Pr
   return todo.map((m) => {
     const k = known.get(m.args.taskId);
     const w = wonBy.get(m.id);
-    return {
-      ...(w ?? ({} as TaskRow)),
-      mutation_id: m.id,
-      known: k ? 1 : 0,
-      lease_device: k?.lease_device ?? null,
-      lease_user: k?.lease_user ?? null,
-      lease_expires: k?.blocked ? k.lease_expires : null,
-      won_mutation: w ? m.id : null,
-    };
+    return { m, task: w, known: !!k, leaseDevice: k?.lease_device ?? null, leaseUser: k?.lease_user ?? null, leaseExpires: k?.blocked ? k.lease_expires : null, won: !!w };
   });
 }
 
@@ -241,16 +192,14 @@ async function applySqlite(t: HubKysely, clientId: string, todo: Decide[], p: Pr
  * Replicache's rule: per client, mutation ids are applied in order, each exactly once, in the same
  * transaction that records the client's last applied id. A replay is acknowledged, a gap refused.
  */
-async function push(hub: HubContext, clientId: string, mutations: Mutation[], p: Principal) {
+async function pushSqlite(hub: HubContext, clientId: string, mutations: Mutation[], p: Principal) {
   return writeTx(hub, async (t, feed: FeedEntry[]) => {
     const now = nowIso(hub);
-    // One round trip: creates the client on its first push and, either way, locks its row to commit.
-    const client = await t
-      .insertInto('hub_clients')
-      .values({ client_id: clientId, device_id: p.deviceId!, last_mutation_id: 0, updated_at: now })
-      .onConflict((oc) => oc.column('client_id').doUpdateSet((eb) => ({ updated_at: eb.ref('excluded.updated_at') })))
-      .returning(['device_id', 'last_mutation_id'])
-      .executeTakeFirstOrThrow();
+    // One statement: creates the client on its first push and, either way, takes its row.
+    const client = (
+      await sql<{ device_id: number; last_mutation_id: number }>`INSERT INTO hub_clients (client_id, device_id, last_mutation_id, updated_at) VALUES (${clientId}, ${p.deviceId!}, 0, ${now})
+        ON CONFLICT (client_id) DO UPDATE SET updated_at = excluded.updated_at RETURNING device_id, last_mutation_id`.execute(t)
+    ).rows[0]!;
     if (client.device_id !== p.deviceId) throw new ApiError('forbidden', `Client ${clientId} belongs to another device`);
     const last = Number(client.last_mutation_id);
     const fresh = mutations.filter((m) => m.id > last);
@@ -263,18 +212,56 @@ async function push(hub: HubContext, clientId: string, mutations: Mutation[], p:
     const earlier = dups.length
       ? await t.selectFrom('hub_decisions').select(['mutation_id', 'status']).where('client_id', '=', clientId).where('mutation_id', 'in', dups.map((m) => m.id)).execute()
       : [];
-    const outcome = new Map(earlier.map((e) => [Number(e.mutation_id), e.status === 'accepted' ? ('applied' as const) : ('superseded' as const)]));
-    const results: MutationResult[] = dups.map((m) => {
-      const original = outcome.get(m.id) ?? 'rejected';
-      return { id: m.id, status: 'duplicate', code: null, message: `Mutation ${m.id} was processed before (${original})`, original };
-    });
+    const stored = new Map(earlier.map((e) => [Number(e.mutation_id), e.status]));
+    const results = dups.map((m) => duplicateOf(m, stored.get(m.id)));
     if (!fresh.length) return { lastMutationId: last, results };
-    const { outcomes, won, feedWritten } = await applyDecisions(hub, t, clientId, fresh as Decide[], p, fresh.at(-1)!.id);
-    if (!feedWritten) for (const r of won) feed.push({ siteId: r.site_id, type: 'task', payload: { task: toTask(r, now) } });
-    for (const o of outcomes) results.push({ id: o.id, status: o.status, code: o.code, message: o.message, original: null });
+    const { outcomes, won } = await applyDecisions(hub, t, clientId, fresh as Decide[], p, fresh.at(-1)!.id);
+    for (const r of won) feed.push({ siteId: r.site_id, type: 'task', payload: { task: toTask(r, now) } });
+    results.push(...outcomes.map(resultOf));
     return { lastMutationId: fresh.at(-1)!.id, results };
   });
 }
+
+type PushReply = {
+  last: number;
+  earlier: { mutation_id: number; status: string }[] | null;
+  outcomes?: { mutation_id: number; task_id: number; known: boolean; lease_device: number | null; lease_user: number | null; lease_expires: string | null; won: boolean }[] | null;
+  winners?: Winner[] | null;
+};
+
+/** PostgreSQL: the same rules in one statement, `hub_push` (store/push-function.ts): one round trip, one commit. */
+async function pushPostgres(hub: HubContext, clientId: string, mutations: Mutation[], p: Principal) {
+  // The prechecks for every mutation (replays are answered from what was stored, whatever these say).
+  const { refused, todo } = await prechecks(hub.store.db, mutations as Decide[], p);
+  const c = decisionColumns(todo);
+  let reply: PushReply;
+  try {
+    reply = (
+      await sql<{ r: PushReply }>`SELECT hub_push(${p.credentialHash ?? null}, ${clientId}, ${p.deviceId!}, ${p.userId}, ${p.userName}, ${p.siteId!}, ${nowIso(hub)}, ${mutations.map((m) => m.id)}::bigint[],
+        ${c.mutation_id}::bigint[], ${c.task_id}::bigint[], ${c.action}::text[], ${c.reason}::text[], ${c.changes_json}::text[], ${c.time_spent_ms}::int[], ${c.decided_at}::text[],
+        ${c.claimed_actor}::text[]) AS r`.execute(hub.store.db)
+    ).rows[0]!.r;
+  } catch (err) {
+    const e = err as { code?: string; detail?: string; message: string };
+    if (e.code === 'P0001' && (e.detail === 'unauthenticated' || e.detail === 'forbidden' || e.detail === 'mutation_out_of_order')) throw new ApiError(e.detail, e.message);
+    throw err;
+  }
+  const stored = new Map((reply.earlier ?? []).map((e) => [Number(e.mutation_id), e.status]));
+  const results = mutations.filter((m) => m.id <= reply.last).map((m) => duplicateOf(m, stored.get(m.id)));
+  const fresh = mutations.filter((m) => m.id > reply.last) as Decide[];
+  if (!fresh.length) return { lastMutationId: reply.last, results };
+  const applied = new Map((reply.outcomes ?? []).map((o) => [Number(o.mutation_id), o]));
+  const winners = new Map((reply.winners ?? []).map((w) => [Number(w.task_id), w]));
+  for (const m of fresh) {
+    const o = applied.get(m.id);
+    const refusal = refused.get(m.id);
+    results.push(resultOf(refusal ?? outcomeOf(m, { known: !!o?.known, leaseDevice: o?.lease_device ?? null, leaseUser: o?.lease_user ?? null, leaseExpires: o?.lease_expires ?? null, won: !!o?.won }, winners)));
+  }
+  return { lastMutationId: fresh.at(-1)!.id, results };
+}
+
+const push = (hub: HubContext, clientId: string, mutations: Mutation[], p: Principal) =>
+  hub.store.dialect === 'postgres' ? pushPostgres(hub, clientId, mutations, p) : pushSqlite(hub, clientId, mutations, p);
 
 /** Sync: the change feed devices pull and the mutations they push. */
 export const syncHandlers = {

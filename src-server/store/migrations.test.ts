@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HubDatabase } from './database.ts';
 import { hubMigrations, migrateHub } from './migrations.ts';
+import { PG_AVAILABLE, postgresBackend } from '../testing/hub-fixture.ts';
 
 const dirs: string[] = [];
 const fresh = () => {
@@ -48,5 +49,18 @@ describe('hub migrations (Kysely Migrator)', () => {
     await db.run(`INSERT INTO hub_migration (name, timestamp) VALUES ('9999_future', '2030-01-01T00:00:00Z')`);
     await expect(migrateHub(db)).rejects.toThrow(/newer hub/);
     await db.close();
+  });
+});
+
+describe.skipIf(!PG_AVAILABLE)('0006 on PostgreSQL', () => {
+  it('installs hub_push, the push as one statement', async () => {
+    const { db, drop } = await postgresBackend.open();
+    try {
+      const r = await db.get<{ fn: string | null }>(`SELECT to_regproc('hub_push')::text AS fn`);
+      expect(r?.fn).toBe('hub_push');
+    } finally {
+      await db.close();
+      await drop();
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { Migrator, sql, type Kysely, type Migration } from 'kysely';
 import type { Dialect, HubDatabase } from './database.ts';
+import { createPushFunction } from './push-function.ts';
 
 /**
  * The hub's migrations, run by Kysely's Migrator (its own lock on PostgreSQL, so hub processes that
@@ -165,6 +166,7 @@ export const hubMigrations = (d: Dialect): Record<string, Migration> => ({
   '0003_signed_artifacts': statements(signedArtifacts, d),
   '0004_model_packages': statements(modelPackages, d),
   '0005_metrics': statements(metrics, d),
+  '0006_push_function': statements((dialect) => (dialect === 'postgres' ? [createPushFunction] : []), d),
 });
 
 /** Applies pending migrations; refuses a database written by a newer hub. Returns how many ran. */

@@ -16,9 +16,9 @@ let sharedDataDir: string | null = null;
 const testDataDir = () => (sharedDataDir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'cs-hub-proc-')));
 
 /** `src-server/main.ts` as its own process (as `npm run hub` starts it), on a free port. */
-export function spawnHub(args: string[]): Promise<HubProcess> {
+export function spawnHub(args: string[], nodeArgs: string[] = []): Promise<HubProcess> {
   const dataDir = args.includes('--data-dir') ? [] : ['--data-dir', testDataDir()];
-  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src-server/main.ts'), '--port', '0', ...dataDir, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(ROOT, 'src-server/main.ts'), '--port', '0', ...dataDir, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => (proc.kill('SIGKILL'), reject(new Error(`hub did not start: ${out}`))), 60_000);

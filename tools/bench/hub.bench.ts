@@ -3,12 +3,14 @@
 // on PostgreSQL. Latency percentiles come from every response time, not from autocannon's buckets.
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { generateDeviceKey } from '../../src-main/sync/device-identity.ts';
 import { HubService } from '../../src-server/hub-service.ts';
 import { hubClient, makeTasks, PG_AVAILABLE, PG_URL, postgresBackend, seedHub, sqliteBackend, type Backend } from '../../src-server/testing/hub-fixture.ts';
 import { spawnHub } from '../../src-server/testing/spawn-hub.ts';
+import { hubApplicationName, type HubDatabase } from '../../src-server/store/database.ts';
 
 interface AutocannonRequest {
   method?: string;
@@ -36,6 +38,25 @@ const autocannon = createRequire(import.meta.url)('autocannon') as (o: Autocanno
 
 const DURATION_S = Number(process.env.HUB_BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.HUB_BENCH_CONNECTIONS ?? 8);
+// HUB_BENCH_CPU_PROF=<dir>: each hub process writes a V8 CPU profile there when it stops (open in Chrome DevTools).
+const PROFILE_DIR = process.env.HUB_BENCH_CPU_PROF;
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); NaN elsewhere. */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return NaN;
+  }
+}
+
+/** CPU seconds used so far by each PostgreSQL backend serving the hubs of `schema` (by application_name). */
+async function databaseCpu(db: HubDatabase, schema: string | undefined): Promise<Map<number, number>> {
+  if (db.dialect !== 'postgres' || !schema) return new Map();
+  const pids = await db.all<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE application_name = ?', [hubApplicationName(schema)]);
+  return new Map(pids.map((r) => [r.pid, cpuSeconds(r.pid)]));
+}
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
@@ -47,7 +68,8 @@ async function runOne(backend: Backend, processes: 1 | 2, batch = 1) {
   const seed = await seedHub(fakeHub, 'bench');
   const tasks = await makeTasks(fakeHub, seed.queue.id, 3000);
   const args = opened.location.schema ? ['--database', opened.location.database, '--schema', opened.location.schema] : ['--database', opened.location.database];
-  const hubs = await Promise.all(Array.from({ length: processes }, () => spawnHub(args)));
+  if (process.env.HUB_BENCH_POOL) args.push('--pool-size', process.env.HUB_BENCH_POOL); // default: the hub's own
+  const hubs = await Promise.all(Array.from({ length: processes }, () => spawnHub(args, PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : [])));
   try {
     const tokens: string[] = [];
     for (let i = 0; i < CONNECTIONS; i++) {
@@ -79,7 +101,15 @@ async function runOne(backend: Backend, processes: 1 | 2, batch = 1) {
       ],
     });
     instance.on('response', (_c, _s, _b, ms) => latencies.push(ms));
+    const hubCpu0 = hubs.reduce((sum, h) => sum + cpuSeconds(h.proc.pid), 0);
+    const dbCpu0 = await databaseCpu(db, opened.location.schema);
+    const loadCpu0 = process.cpuUsage();
     const result = await instance;
+    const hubCpu = hubs.reduce((sum, h) => sum + cpuSeconds(h.proc.pid), 0) - hubCpu0;
+    // Backends opened during the run count from zero (their connection set-up included).
+    const dbCpu = [...(await databaseCpu(db, opened.location.schema))].reduce((sum, [pid, s]) => sum + s - (dbCpu0.get(pid) ?? 0), 0);
+    const loadCpuUs = process.cpuUsage(loadCpu0);
+    const loadCpu = (loadCpuUs.user + loadCpuUs.system) / 1e6;
     latencies.sort((a, b) => a - b);
     const stored = await db.get<{ n: number }>('SELECT count(*) AS n FROM hub_decisions');
     return {
@@ -92,6 +122,10 @@ async function runOne(backend: Backend, processes: 1 | 2, batch = 1) {
       p50: pct(latencies, 50),
       p95: pct(latencies, 95),
       p99: pct(latencies, 99),
+      // CPU milliseconds per acknowledged push: what the hub processes and the load generator each spent.
+      hubCpuMs: (hubCpu * 1000) / Math.max(1, result['2xx']),
+      loadCpuMs: (loadCpu * 1000) / Math.max(1, result['2xx']),
+      dbCpuMs: db.dialect === 'postgres' ? (dbCpu * 1000) / Math.max(1, result['2xx']) : NaN,
     };
   } finally {
     await Promise.all(hubs.map((h) => h.kill('SIGTERM')));
@@ -132,7 +166,7 @@ export default async function hubBench(): Promise<string> {
   const rows: string[] = [];
   const anchor = pgbenchTps();
   if (anchor) {
-    rows.push(`| PostgreSQL itself: ${anchor.note} | ${anchor.tps.toFixed(0)} tps | | | | | | | | 1.00x |`);
+    rows.push(`| PostgreSQL itself: ${anchor.note} | ${anchor.tps.toFixed(0)} tps | | | | | | | | 1.00x | | | | ${os.loadavg()[0]!.toFixed(1)} |`);
     process.stderr.write(`hub bench: ${rows.at(-1)}\n`);
   }
   const pg = (n: 1 | 2, batch: number): [Backend, 1 | 2, number][] => (PG_AVAILABLE ? [[postgresBackend, n, batch]] : []);
@@ -146,20 +180,22 @@ export default async function hubBench(): Promise<string> {
     ...pg(1, 50),
     ...pg(2, 50),
   ];
-  const configs = all.filter(([b]) => !only || b.name === only);
+  // HUB_BENCH_ROWS=postgres/1/1,sqlite/1/50: only those rows (backend/processes/decisions per push).
+  const rowsWanted = process.env.HUB_BENCH_ROWS?.split(',');
+  const configs = all.filter(([b, n, batch]) => (!only || b.name === only) && (!rowsWanted || rowsWanted.includes(`${b.name}/${n}/${batch}`)));
   for (const [backend, n, batch] of configs) {
     const r = await runOne(backend, n, batch);
     const vs = backend.name === 'postgres' && anchor && Number.isFinite(anchor.tps) ? `${(r.rps / anchor.tps).toFixed(2)}x` : '';
-    rows.push(`| ${r.label} | ${r.rps.toFixed(0)} | ${r.decisionsPerSecond.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.ok} | ${r.failed} | ${r.stored} | ${vs} |`);
+    rows.push(`| ${r.label} | ${r.rps.toFixed(0)} | ${r.decisionsPerSecond.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.ok} | ${r.failed} | ${r.stored} | ${vs} | ${r.hubCpuMs.toFixed(2)} | ${Number.isNaN(r.dbCpuMs) ? '' : r.dbCpuMs.toFixed(2)} | ${r.loadCpuMs.toFixed(2)} | ${os.loadavg()[0]!.toFixed(1)} |`);
     process.stderr.write(`hub bench: ${rows.at(-1)}\n`);
   }
   return [
     '## hub',
     '',
-    `Pushes of one (or 50) decisions each (\`POST /v1/sync.push\`), autocannon on loopback, ${CONNECTIONS} connections (each an enrolled device with its own client id), ${DURATION_S} s per row; the load generator shares the machine (${os.availableParallelism()} cores, load average ${os.loadavg()[0]!.toFixed(1)} at the end) with the hub processes and the database. Every push authenticates, locks the client row, then writes the decisions, the tasks, the leases and the change feed as sets (one statement per table on SQLite; one UNNEST statement for all of them plus one for the feed on PostgreSQL) in one transaction. The first row is PostgreSQL's own pgbench (TPC-B) with the same number of clients, run in the same minutes: the anchor for the PostgreSQL rows. Decisions cycle through 3,000 tasks, so once a task is decided later decisions on it are stored as superseded (the same writes plus a lookup of the winner).`,
+    `Pushes of one (or 50) decisions each (\`POST /v1/sync.push\`), autocannon on loopback, ${CONNECTIONS} connections (each an enrolled device with its own client id), ${DURATION_S} s per row; the load generator shares the machine (${os.availableParallelism()} cores, load average ${os.loadavg()[0]!.toFixed(1)} at the end) with the hub processes and the database. Every push authenticates, locks the client row, then writes the decisions, the tasks, the leases and the change feed as sets in one transaction (SQLite: one statement per table; PostgreSQL: one statement in all, \`SELECT hub_push(…)\`, which also checks the device credential again, so a process looks a credential up only once). CPU columns: milliseconds of CPU per acknowledged push, from /proc, of the hub processes, of the PostgreSQL backends serving them, and of the load generator. The first row is PostgreSQL's own pgbench (TPC-B) with the same number of clients, run in the same minutes: the anchor for the PostgreSQL rows. Decisions cycle through 3,000 tasks, so once a task is decided later decisions on it are stored as superseded (the same writes plus a lookup of the winner).`,
     '',
-    '| backend | pushes/s | decisions/s | P50 ms | P95 ms | P99 ms | 2xx | failed | decisions stored | pushes/s ÷ pgbench tps |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| backend | pushes/s | decisions/s | P50 ms | P95 ms | P99 ms | 2xx | failed | decisions stored | pushes/s ÷ pgbench tps | hub CPU ms per push | PostgreSQL CPU ms per push | load generator CPU ms per push | load average (1 min) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
     ...(PG_AVAILABLE ? [] : ['', 'PostgreSQL was unreachable at 127.0.0.1:5432: its rows were not run.']),
     '',
