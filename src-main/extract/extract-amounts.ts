@@ -258,7 +258,7 @@ export function extractAmounts(rows: TextRow[], decimal: DecimalSeparator | unde
     const superseded = (cents: number) => beforeRounding.get(cents) === bestCents || beforeTax.get(cents) === bestCents;
     const rival = scored.find((x) => x.c.value !== best.c.value && x.c.score >= 0.5 && !(nearRounded && Math.abs(toCents(x.c.value) - bestCents) <= 10) && !superseded(toCents(x.c.value)));
     // A labelled subtotal far above the total means one of them was misread (discounts rarely halve a bill).
-    const biggerSubtotal = subtotals.find((x) => x.score >= 0.5 && toCents(x.value) * 2 > bestCents * 3);
+    const biggerSubtotal = subtotals.find((x) => x.score >= 0.5 && Math.abs(toCents(x.value)) * 2 > Math.abs(bestCents) * 3); // magnitudes: a credit note's are negative
     const reasons = [
       ...why,
       ...(nearRounded ? ['the total before rounding is a few cents off'] : []),

@@ -71,7 +71,7 @@ export const TOTAL_NEGATIVE: RegExp[] = [
   /sub[\s-]*tota/i,
   /total\s*(?:qty|quantity|items?|item\(s\)|no\.?\s*of|pcs|units|tender|savings?|discount|disc\b|weight|points?)/i,
   /total\s*(?:sales\s*)?\(?\s*excl|excl(?:uding|usive)?\.?\s*(?:of\s*)?(?:gst|tax|vat|btw)/i,
-  /total\s*(?:gst|tax|vat|sst)\b(?!\s*incl)|(?:gst|tax|tva|vat)\s*total|included\s*in\s*total|includes?\s*\d*\s*%?\s*gst/i,
+  /total\s*(?:gst|tax(?:es)?|vat|sst|tva|mwst|btw|iva)\b(?!\s*incl)|(?:gst|tax|tva|vat)\s*total|included\s*in\s*total|includes?\s*\d*\s*%?\s*gst/i,
   /total\s*[\d@oO]{0,3}\s*%\s*suppl/i,
   /taxable|zero\s*rated|exempt/i,
   /\bcash\b|\bchange\b|tender|accepted|\bpaid\b|card|visa|master|credit|debit|payment/i,

@@ -119,3 +119,11 @@ describe('totals OCR read badly (PP-OCR on till receipts)', () => {
     expect(extract(['Muster GmbH', 'Rechnung 12', 'Net total 100.00', 'VAT 19% 19.00', 'Total 119.00']).total?.value).toBe('119.00');
   });
 });
+
+describe('credit notes print their totals negative', () => {
+  it('is sure of "Total TTC -233,47" beside a negative net total and "Total taxes", which are no rival totals', () => {
+    const f = extract(['Ma Jolie Boutique', 'Avoir AV-2017-0005', 'Total HT -218,48', 'TVA collectée 20,0% -20,48', 'Total taxes -14,99', 'Total TTC -233,47']);
+    expect(f.total?.value).toBe('-233.47');
+    expect(f.total?.note).not.toMatch(/far above the total|another total reads -14\.99/);
+  });
+});
