@@ -214,4 +214,12 @@ describe('IBANs', () => {
     expect(fields.iban!.confidence).toBeLessThan(0.5);
     expect(fields.iban!.note).toMatch(/not a valid IBAN/);
   });
+
+  it('keeps one under a bank-details heading with no "IBAN" word, only if it has its country\'s IBAN length', () => {
+    const lines = (number: string) => ['MVM Versicherungsverein a.G.', 'Rechnungsbetrag 59,50 €', 'Einen zu zahlenden Beitrag überweisen Sie bitte auf folgende Bankverbindung:', `${number}, BIC WELADED1MST, Sparkasse Musterstadt Ost.`];
+    const { fields } = extractDocument(pagesFromLines(lines('DE75123456780000001234')), { docType: 'invoice' });
+    expect(fields.iban?.value).toBe('DE75123456780000001234');
+    expect(fields.iban!.confidence).toBeLessThan(0.5);
+    expect(extractDocument(pagesFromLines(lines('DE7512345678000000123')), { docType: 'invoice' }).fields.iban).toBeUndefined();
+  });
 });

@@ -182,6 +182,9 @@ function buyerSide(c: Candidate): boolean {
   return BUYER_CUE.test(before);
 }
 
+/** Headings of a bank-details block, in the languages we read. */
+const BANK_DETAILS = /bankverbindung|bankdaten|bank\s*details|bank\s*account|banking\s*details|coordonn[ée]es\s*bancaires|\brib\b|rekeningnummer|bankgegevens|datos\s*bancarios|cuenta\s*bancaria|coordinate\s*bancarie/i;
+
 const IBAN_TOKEN = /\b[A-Z]{2}[0-9OSIBZ]{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,3})?\b/g;
 const DIGIT_LOOKALIKE: Record<string, string> = { O: '0', S: '5', I: '1', B: '8', Z: '2' };
 
@@ -206,12 +209,18 @@ function extractIban(rows: TextRow[]): ExtractedField | undefined {
   for (const [i, row] of rows.entries()) {
     const labelHere = /\biban\b/i.test(row.text);
     const labelAbove = i > 0 && rows[i - 1]!.page === row.page && /\biban\b[\s:.-]*$/i.test(rows[i - 1]!.text);
-    if (!labelHere && !labelAbove) continue;
+    // Or under a bank-details heading ("Bankverbindung:", "Coordonnées bancaires") with no "IBAN" word, if the
+    // number has exactly its country's IBAN length.
+    const bankAbove = i > 0 && rows[i - 1]!.page === row.page && BANK_DETAILS.test(rows[i - 1]!.text);
+    const bankHere = BANK_DETAILS.test(row.text);
+    if (!labelHere && !labelAbove && !bankHere && !bankAbove) continue;
+    const byIbanLabel = labelHere || labelAbove;
     for (const m of row.text.matchAll(IBAN_TOKEN)) {
       const compact = repairIbanCheckDigits(m[0]);
       if (!/^[A-Z]{2}\d{2}[A-Z0-9]{10,30}$/.test(compact) || !/\d{6}/.test(compact)) continue;
       const check = checkIban(compact);
-      const c = candidate(row, { value: compact, raw: m[0], start: m.index, end: m.index + m[0].length }, 0.8, 'next to the label "IBAN"');
+      if (!byIbanLabel && !check.valid && !/check digits/.test(check.reason)) continue;
+      const c = candidate(row, { value: compact, raw: m[0], start: m.index, end: m.index + m[0].length }, 0.8, byIbanLabel ? 'next to the label "IBAN"' : 'under the bank details');
       return toField(c, round(confidenceFrom(0.8, 0, c.ocr) * 0.5), [check.valid ? '' : `not a valid IBAN: ${check.reason}`].filter(Boolean));
     }
   }
