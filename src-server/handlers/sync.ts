@@ -139,7 +139,9 @@ async function applyDecisions(hub: HubContext, t: HubKysely, clientId: string, m
     ? await t
         .selectFrom('hub_decisions')
         .select(['task_id', 'user_name', 'device_id', 'received_at'])
-        .where('status', '=', 'accepted')
+        // A literal, not a parameter: with a bound value SQLite re-prepares the statement on every run to see
+        // whether the partial index (WHERE status = 'accepted') applies.
+        .where('status', '=', sql.lit('accepted'))
         .where('task_id', 'in', [...new Set(superseded.map((r) => r.m.args.taskId))])
         .execute()
     : [];
