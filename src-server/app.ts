@@ -54,8 +54,8 @@ export function buildHubApp(opts: HubAppOptions): FastifyInstance & { draining: 
   const clock = opts.clock ?? (() => new Date());
   const service = new HubService(opts.db, clock, opts.signingKey, opts.blobDir ? new LocalDiskBlobStore(opts.blobDir) : undefined);
   const limiter = new AuthRateLimiter(opts.authFailuresPerMinute ?? 20);
-  // Calls whose statement checks the device credential again itself (store/push-function.ts).
-  const checkedInStatement = new Set(opts.db.dialect === 'postgres' ? ['sync.push'] : []);
+  // Calls whose transaction checks the device credential again itself (store/push-function.ts, handlers/sync.ts).
+  const checkedInStatement = new Set(['sync.push']);
   const checkedCredentials = new CheckedDeviceCredentials();
   const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 16 * 1024 * 1024, ...(opts.trustProxy ? { trustProxy: opts.trustProxy } : {}) });
   const openapi = buildOpenApi(HUB_VERSION);

@@ -14,7 +14,7 @@ export interface Principal {
   /** For an enrollment code: the hash that identifies it. For a user token: the hash (to rotate it). */
   codeHash?: string;
   tokenHash?: string;
-  /** For a device credential: its hash, which a push on PostgreSQL checks again in its own statement. */
+  /** For a device credential: its hash, which a push checks again in its own transaction. */
   credentialHash?: string;
 }
 
@@ -77,9 +77,9 @@ export async function authenticate(store: HubDatabase, header: string | undefine
 }
 
 /**
- * Device principals already looked up, for the calls whose own statement checks the credential again
- * (a push on PostgreSQL: hub_push refuses a revoked or expired credential in the statement that would
- * apply it). Those calls skip the lookup round trip and still never act on a revoked credential; a
+ * Device principals already looked up, for the calls whose own transaction checks the credential again
+ * (a push: hub_push on PostgreSQL, the client row's statement on SQLite, refuse a revoked or expired
+ * credential in the transaction that would apply it). Those calls skip the lookup round trip and still never act on a revoked credential; a
  * refusal drops the entry. Roles, sites and names of users and devices never change, only revocations.
  */
 export class CheckedDeviceCredentials {

@@ -253,7 +253,10 @@ for (const { backend, skip, label } of BACKENDS) {
       const statuses = [ra.results[0]!.status, rb.results[0]!.status].sort();
       expect(statuses).toEqual(['applied', 'superseded']);
       const loser = ra.results[0]!.status === 'superseded' ? ra : rb;
-      expect(loser.results[0]!.message).toMatch(/decided first by .* kept as superseded/);
+      // The loser is told who won: the winner's user and device, looked up after the winner committed.
+      const winner = loser === ra ? { user: seed.reviewer2.user.name, device: b.deviceId } : { user: seed.reviewer.user.name, device: a.deviceId };
+      expect(loser.results[0]!.message).toContain(`decided first by ${winner.user} on device ${winner.device} (received `);
+      expect(loser.results[0]!.message).toMatch(/kept as superseded/);
       const decisions = await hubClient(hub.url, seed.auditor.token).call('tasks.decisions', { taskId: task!.id });
       expect(decisions.items.map((x) => x.status).sort()).toEqual(['accepted', 'superseded']);
     });

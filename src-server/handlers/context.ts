@@ -71,11 +71,11 @@ export type TaskRow = Selectable<HubSchema['hub_tasks']> & {
   l_expires: string | null;
 };
 
-/** Tasks with their winning decision and lease. */
+/** Tasks with their winning decision and lease ('accepted' a literal, so the partial index applies to a prepared statement). */
 export const taskQuery = (t: HubKysely) =>
   t
     .selectFrom('hub_tasks as t')
-    .leftJoin('hub_decisions as d', (j) => j.onRef('d.task_id', '=', 't.id').on('d.status', '=', 'accepted'))
+    .leftJoin('hub_decisions as d', (j) => j.onRef('d.task_id', '=', 't.id').on('d.status', '=', sql.lit('accepted')))
     .leftJoin('hub_leases as l', 'l.task_id', 't.id')
     .selectAll('t')
     .select([

@@ -10,6 +10,8 @@ import { nowIso, toTask, writeTx, type FeedEntry, type HubContext, type HubHandl
 /** A value the device replaced by a keyed hash because the field may not leave the site. */
 export const HMAC_VALUE = /^hmac:[0-9a-f]{16,128}$/;
 
+const UNAUTHENTICATED = 'A valid, unrevoked, unexpired credential is needed (Authorization: Bearer …)';
+
 /** Who may decide a task: the roles that review. Clerks put tasks on queues; they do not decide them. */
 const DECIDING_ROLES = new Set(['reviewer', 'admin']);
 
@@ -139,7 +141,9 @@ async function applyDecisions(hub: HubContext, t: HubKysely, clientId: string, m
     ? await t
         .selectFrom('hub_decisions')
         .select(['task_id', 'user_name', 'device_id', 'received_at'])
-        .where('status', '=', 'accepted')
+        // A literal, not a parameter: with a bound value SQLite re-prepares the statement on every run to see
+        // whether the partial index (WHERE status = 'accepted') applies.
+        .where('status', '=', sql.lit('accepted'))
         .where('task_id', 'in', [...new Set(superseded.map((r) => r.m.args.taskId))])
         .execute()
     : [];
@@ -195,11 +199,18 @@ async function applySqlite(t: HubKysely, clientId: string, todo: Decide[], p: Pr
 async function pushSqlite(hub: HubContext, clientId: string, mutations: Mutation[], p: Principal) {
   return writeTx(hub, async (t, feed: FeedEntry[]) => {
     const now = nowIso(hub);
-    // One statement: creates the client on its first push and, either way, takes its row.
+    // One statement: checks the device credential once more (the caller may have remembered it), creates the
+    // client on its first push and, either way, takes its row. No row back: the credential is no longer good.
     const client = (
-      await sql<{ device_id: number; last_mutation_id: number }>`INSERT INTO hub_clients (client_id, device_id, last_mutation_id, updated_at) VALUES (${clientId}, ${p.deviceId!}, 0, ${now})
+      await sql<{ device_id: number; last_mutation_id: number }>`INSERT INTO hub_clients (client_id, device_id, last_mutation_id, updated_at)
+        SELECT ${clientId}, ${p.deviceId!}, 0, ${now}
+        WHERE ${p.credentialHash ?? null} IS NULL OR EXISTS (
+          SELECT 1 FROM hub_credentials c JOIN hub_users u ON u.id = c.user_id JOIN hub_devices d ON d.id = c.device_id
+          WHERE c.token_hash = ${p.credentialHash ?? null} AND c.device_id = ${p.deviceId!} AND c.revoked_at IS NULL AND u.revoked_at IS NULL AND d.revoked_at IS NULL
+            AND (c.expires_at IS NULL OR c.expires_at > ${now}))
         ON CONFLICT (client_id) DO UPDATE SET updated_at = excluded.updated_at RETURNING device_id, last_mutation_id`.execute(t)
-    ).rows[0]!;
+    ).rows[0];
+    if (!client) throw new ApiError('unauthenticated', UNAUTHENTICATED);
     if (client.device_id !== p.deviceId) throw new ApiError('forbidden', `Client ${clientId} belongs to another device`);
     const last = Number(client.last_mutation_id);
     const fresh = mutations.filter((m) => m.id > last);

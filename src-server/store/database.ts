@@ -47,17 +47,27 @@ function cachingSqlite(db: Database.Database) {
  */
 function preparingPool(pool: pg.Pool) {
   const named = new WeakMap<pg.PoolClient, Set<string>>();
+  // Statement names by text: hashed once per text, not once per query.
+  const names = new Map<string, string>();
+  const nameOf = (text: string) => {
+    let name = names.get(text);
+    if (name === undefined) {
+      if (names.size >= 1000) names.clear();
+      names.set(text, (name = `hub_${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`));
+    }
+    return name;
+  };
   const wrap = (client: pg.PoolClient) =>
     new Proxy(client, {
       get(target, prop, receiver) {
         if (prop !== 'query') return Reflect.get(target, prop, receiver) as unknown;
         return (text: unknown, values?: unknown[]) => {
           if (typeof text !== 'string' || !values || values.length === 0) return (target.query as (...a: unknown[]) => unknown)(text, values);
-          let names = named.get(target);
-          if (!names) named.set(target, (names = new Set()));
-          const name = `hub_${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`;
-          if (!names.has(name) && names.size >= 200) return target.query(text, values);
-          names.add(name);
+          let prepared = named.get(target);
+          if (!prepared) named.set(target, (prepared = new Set()));
+          const name = nameOf(text);
+          if (!prepared.has(name) && prepared.size >= 200) return target.query(text, values);
+          prepared.add(name);
           return target.query({ name, text, values });
         };
       },
@@ -132,6 +142,9 @@ export class HubDatabase {
       // connections than cores let PostgreSQL flush several commits at once (2 cores: 8 beat 2, 4 and 16).
       max: opts.poolSize ?? Math.max(8, 2 * os.availableParallelism()),
       types: pgTypes,
+      // A new connection costs its backend tens of ms of CPU before its first push (start-up, then compiling
+      // and planning hub_push): keep idle ones for minutes, not pg's default 10 s, so bursty load does not redo it.
+      idleTimeoutMillis: 5 * 60_000,
       // What pg_stat_activity shows for the hub's connections (and the bench counts the database's CPU by).
       application_name: hubApplicationName(opts.schema ?? null),
       ...(opts.schema ? { options: `-c search_path=${opts.schema}` } : {}),

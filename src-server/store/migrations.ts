@@ -167,6 +167,8 @@ export const hubMigrations = (d: Dialect): Record<string, Migration> => ({
   '0004_model_packages': statements(modelPackages, d),
   '0005_metrics': statements(metrics, d),
   '0006_push_function': statements((dialect) => (dialect === 'postgres' ? [createPushFunction] : []), d),
+  // The same function, replaced (CREATE OR REPLACE): a database migrated by an earlier build gets this build's text.
+  '0007_push_function_cpu': statements((dialect) => (dialect === 'postgres' ? [createPushFunction] : []), d),
 });
 
 /** Applies pending migrations; refuses a database written by a newer hub. Returns how many ran. */

@@ -1,9 +1,9 @@
 import { FEED_WRITER_LOCK } from './database.ts';
 
 /**
- * Issue 11, migration 0006 (PostgreSQL only): a push as one statement, `SELECT hub_push(…)`, so one round
- * trip and one commit instead of BEGIN, the client row, the decisions and COMMIT each waiting on the
- * network. The same rules as the SQLite path in handlers/sync.ts: per client, mutation ids follow the
+ * Issue 11, migration 0006, replaced by 0007 (PostgreSQL only): a push as one statement, `SELECT hub_push(…)`,
+ * so one round trip and one commit instead of BEGIN, the client row, the decisions and COMMIT each waiting on
+ * the network. The same rules as the SQLite path in handlers/sync.ts: per client, mutation ids follow the
  * last applied one without a gap, each applied once; replays are answered from what was stored; the first
  * decision on an open task wins, later ones are kept as superseded; a live lease of someone else refuses;
  * the change feed row is written in the same statement. Refusals that need no database (role, fields
@@ -13,7 +13,7 @@ import { FEED_WRITER_LOCK } from './database.ts';
  * everything back.
  */
 export const createPushFunction = `
-CREATE FUNCTION hub_push(
+CREATE OR REPLACE FUNCTION hub_push(
   p_credential text, p_client text, p_device bigint, p_user bigint, p_user_name text, p_site bigint, p_now text,
   p_ids bigint[], p_todo bigint[], p_task bigint[], p_action text[], p_reason text[], p_changes text[],
   p_time_spent int[], p_decided text[], p_actor text[]
@@ -24,6 +24,7 @@ DECLARE
   fresh bigint[];
   earlier json;
   outcomes json;
+  lost bigint[];
   winners json;
 BEGIN
   -- The device credential once more, in the statement that acts on it: the caller may have remembered it.
@@ -104,17 +105,18 @@ BEGIN
   )
   SELECT json_agg(json_build_object(
            'mutation_id', m.mutation_id, 'task_id', m.task_id, 'known', tk.id IS NOT NULL, 'lease_device', tk.lease_device, 'lease_user', tk.lease_user,
-           'lease_expires', CASE WHEN tk.blocked THEN tk.lease_expires END, 'won', w.won_mutation IS NOT NULL) ORDER BY m.mutation_id)
-    INTO outcomes
+           'lease_expires', CASE WHEN tk.blocked THEN tk.lease_expires END, 'won', w.won_mutation IS NOT NULL) ORDER BY m.mutation_id),
+         -- The tasks this push found decided already, as an array: matched by index below, never parsed back from JSON.
+         array_agg(m.task_id) FILTER (WHERE tk.id IS NOT NULL AND NOT coalesce(tk.blocked, false) AND w.won_mutation IS NULL)
+    INTO outcomes, lost
   FROM m LEFT JOIN tk ON tk.id = m.task_id LEFT JOIN won w ON w.won_mutation = m.mutation_id;
 
   UPDATE hub_clients SET last_mutation_id = fresh[array_length(fresh, 1)], updated_at = p_now WHERE client_id = p_client;
   -- Who won the tasks this push found decided: a statement of its own, so it sees winners committed meanwhile.
-  SELECT json_agg(json_build_object('task_id', d.task_id, 'user_name', d.user_name, 'device_id', d.device_id, 'received_at', d.received_at)) INTO winners
-    FROM hub_decisions d
-    WHERE d.status = 'accepted' AND d.task_id IN (
-      SELECT (o ->> 'task_id')::bigint FROM json_array_elements(outcomes) AS o
-      WHERE (o ->> 'known')::boolean AND o ->> 'lease_expires' IS NULL AND NOT (o ->> 'won')::boolean);
+  IF lost IS NOT NULL THEN
+    SELECT json_agg(json_build_object('task_id', d.task_id, 'user_name', d.user_name, 'device_id', d.device_id, 'received_at', d.received_at)) INTO winners
+      FROM hub_decisions d WHERE d.status = 'accepted' AND d.task_id = ANY (lost);
+  END IF;
   RETURN json_build_object('last', c_last, 'earlier', earlier, 'outcomes', outcomes, 'winners', winners);
 END
 $fn$`;

@@ -38,6 +38,9 @@ const autocannon = createRequire(import.meta.url)('autocannon') as (o: Autocanno
 
 const DURATION_S = Number(process.env.HUB_BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.HUB_BENCH_CONNECTIONS ?? 8);
+// Seconds of the same load before each measured row, on tasks of their own: a hub process runs for days, so
+// the rows measure it once V8 has compiled its hot code and every pooled connection is open (0: measure cold).
+const WARMUP_S = Number(process.env.HUB_BENCH_WARMUP_SECONDS ?? 3);
 // HUB_BENCH_CPU_PROF=<dir>: each hub process writes a V8 CPU profile there when it stops (open in Chrome DevTools).
 const PROFILE_DIR = process.env.HUB_BENCH_CPU_PROF;
 
@@ -67,6 +70,7 @@ async function runOne(backend: Backend, processes: 1 | 2, batch = 1) {
   const fakeHub = { url: '', db, service, close: async () => {} };
   const seed = await seedHub(fakeHub, 'bench');
   const tasks = await makeTasks(fakeHub, seed.queue.id, 3000);
+  const warmupTasks = WARMUP_S > 0 ? await makeTasks(fakeHub, seed.queue.id, 3000, 1_000_001) : [];
   const args = opened.location.schema ? ['--database', opened.location.database, '--schema', opened.location.schema] : ['--database', opened.location.database];
   if (process.env.HUB_BENCH_POOL) args.push('--pool-size', process.env.HUB_BENCH_POOL); // default: the hub's own
   const hubs = await Promise.all(Array.from({ length: processes }, () => spawnHub(args, PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : [])));
@@ -77,29 +81,35 @@ async function runOne(backend: Backend, processes: 1 | 2, batch = 1) {
       const r = await hubClient(hubs[0]!.url, code).call('device.enroll', { name: `bench-${i}`, publicKey: generateDeviceKey().key.publicKey });
       tokens.push(r.credential);
     }
-    let nextTask = 0;
     let nextConn = 0;
-    const latencies: number[] = [];
-    const instance = autocannon({
-      url: hubs.map((h) => h.url),
-      connections: CONNECTIONS,
-      duration: DURATION_S,
-      requests: [
-        {
-          method: 'POST',
-          path: '/v1/sync.push',
-          setupRequest: (req, ctx) => {
-            if (!ctx.clientId) Object.assign(ctx, { clientId: randomUUID(), mid: 0, token: tokens[nextConn++ % tokens.length] });
-            const mutations = Array.from({ length: batch }, () => {
-              ctx.mid = (ctx.mid as number) + 1;
-              const taskId = tasks[nextTask++ % tasks.length]!.id;
-              return { id: ctx.mid, name: 'task.decide', args: { taskId, action: 'approve', actor: 'bench', decidedAt: new Date().toISOString() } };
-            });
-            return { ...req, headers: { 'content-type': 'application/json', authorization: `Bearer ${ctx.token as string}` }, body: JSON.stringify({ clientId: ctx.clientId, mutations }) };
+    // Each run's connections are new clients (their own client ids, mutation ids from 1).
+    const load = (seconds: number, taskList: { id: number }[]) => {
+      let nextTask = 0;
+      return autocannon({
+        url: hubs.map((h) => h.url),
+        connections: CONNECTIONS,
+        duration: seconds,
+        requests: [
+          {
+            method: 'POST',
+            path: '/v1/sync.push',
+            setupRequest: (req, ctx) => {
+              if (!ctx.clientId) Object.assign(ctx, { clientId: randomUUID(), mid: 0, token: tokens[nextConn++ % tokens.length] });
+              const mutations = Array.from({ length: batch }, () => {
+                ctx.mid = (ctx.mid as number) + 1;
+                const taskId = taskList[nextTask++ % taskList.length]!.id;
+                return { id: ctx.mid, name: 'task.decide', args: { taskId, action: 'approve', actor: 'bench', decidedAt: new Date().toISOString() } };
+              });
+              return { ...req, headers: { 'content-type': 'application/json', authorization: `Bearer ${ctx.token as string}` }, body: JSON.stringify({ clientId: ctx.clientId, mutations }) };
+            },
           },
-        },
-      ],
-    });
+        ],
+      });
+    };
+    if (WARMUP_S > 0) await load(WARMUP_S, warmupTasks);
+    const storedBefore = Number((await db.get<{ n: number }>('SELECT count(*) AS n FROM hub_decisions'))?.n ?? 0);
+    const latencies: number[] = [];
+    const instance = load(DURATION_S, tasks);
     instance.on('response', (_c, _s, _b, ms) => latencies.push(ms));
     const hubCpu0 = hubs.reduce((sum, h) => sum + cpuSeconds(h.proc.pid), 0);
     const dbCpu0 = await databaseCpu(db, opened.location.schema);
@@ -118,7 +128,7 @@ async function runOne(backend: Backend, processes: 1 | 2, batch = 1) {
       rps: result.requests.average,
       ok: result['2xx'],
       failed: result.non2xx + result.errors + result.timeouts,
-      stored: Number(stored?.n ?? 0),
+      stored: Number(stored?.n ?? 0) - storedBefore,
       p50: pct(latencies, 50),
       p95: pct(latencies, 95),
       p99: pct(latencies, 99),
@@ -192,14 +202,14 @@ export default async function hubBench(): Promise<string> {
   return [
     '## hub',
     '',
-    `Pushes of one (or 50) decisions each (\`POST /v1/sync.push\`), autocannon on loopback, ${CONNECTIONS} connections (each an enrolled device with its own client id), ${DURATION_S} s per row; the load generator shares the machine (${os.availableParallelism()} cores, load average ${os.loadavg()[0]!.toFixed(1)} at the end) with the hub processes and the database. Every push authenticates, locks the client row, then writes the decisions, the tasks, the leases and the change feed as sets in one transaction (SQLite: one statement per table; PostgreSQL: one statement in all, \`SELECT hub_push(…)\`, which also checks the device credential again, so a process looks a credential up only once). CPU columns: milliseconds of CPU per acknowledged push, from /proc, of the hub processes, of the PostgreSQL backends serving them, and of the load generator. The first row is PostgreSQL's own pgbench (TPC-B) with the same number of clients, run in the same minutes: the anchor for the PostgreSQL rows. Decisions cycle through 3,000 tasks, so once a task is decided later decisions on it are stored as superseded (the same writes plus a lookup of the winner).`,
+    `Pushes of one (or 50) decisions each (\`POST /v1/sync.push\`), autocannon on loopback, ${CONNECTIONS} connections (each an enrolled device with its own client id), ${DURATION_S} s per row${WARMUP_S > 0 ? ` after ${WARMUP_S} s of the same load on other tasks (not counted: V8 compiles the hot code, the pool opens its connections)` : ' from a cold start'}; the load generator shares the machine (${os.availableParallelism()} cores, load average ${os.loadavg()[0]!.toFixed(1)} at the end) with the hub processes and the database. Every push checks its device credential in the transaction that applies it (so a process looks a credential up only once), locks the client row, then writes the decisions, the tasks, the leases and the change feed as sets in one transaction (SQLite: one statement per table; PostgreSQL: one statement in all, \`SELECT hub_push(…)\`). CPU columns: milliseconds of CPU per acknowledged push, from /proc, of the hub processes, of the PostgreSQL backends serving them, and of the load generator. The first row is PostgreSQL's own pgbench (TPC-B) with the same number of clients, run in the same minutes: the anchor for the PostgreSQL rows. Decisions cycle through 3,000 tasks, so once a task is decided later decisions on it are stored as superseded (the same writes plus a lookup of the winner).`,
     '',
     '| backend | pushes/s | decisions/s | P50 ms | P95 ms | P99 ms | 2xx | failed | decisions stored | pushes/s ÷ pgbench tps | hub CPU ms per push | PostgreSQL CPU ms per push | load generator CPU ms per push | load average (1 min) |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
     ...(PG_AVAILABLE ? [] : ['', 'PostgreSQL was unreachable at 127.0.0.1:5432: its rows were not run.']),
     '',
-    '"decisions stored" counts what the database holds after the run: every acknowledged push (2xx), plus at most one push per connection still in flight when the clock stopped (committed, reply not counted). Exactly-once holds by construction (unique client id and mutation id); the fault tests check it.',
+    '"decisions stored" counts what the measured run added to the database: every acknowledged push (2xx), plus at most one push per connection still in flight when the clock stopped (committed, reply not counted). Exactly-once holds by construction (unique client id and mutation id); the fault tests check it.',
     '',
   ].join('\n');
 }
