@@ -155,7 +155,7 @@ export async function createOnnxOcrEngine(opts: OnnxOcrEngineOptions = {}): Prom
       // Settings forced on the engine override every plan (and are part of its version already).
       if (opts.reader && Object.keys(opts.reader).length > 0) return '';
       const plan = planFor(image.width, image.height);
-      return plan.name === 'default' ? '' : plan.name;
+      return plan.name === 'default' ? '' : (plan.key ?? plan.name);
     },
     async recognize(image: OcrImage, recognizeOpts?: { signal?: AbortSignal }): Promise<OcrResult> {
       if (closed) throw new PipelineError('ocr_failed', 'The OCR engine is closed');
