@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
+import { choiceSetting, parseChoice } from '../config/choice-setting.ts';
 
 /**
  * Execution providers for every ONNX model we run (document classifier, OCR): which to try, in
@@ -17,16 +18,13 @@ export type ExecutionProviderChoice = ExecutionProvider | 'auto';
 export const EXECUTION_PROVIDER_ENV = 'COUNTERSIGN_EXECUTION_PROVIDER';
 
 export function parseExecutionProvider(value: string): ExecutionProviderChoice {
-  const v = value.trim().toLowerCase() === 'directml' ? 'dml' : value.trim().toLowerCase();
-  if (v === 'auto' || (EXECUTION_PROVIDERS as readonly string[]).includes(v)) return v as ExecutionProviderChoice;
-  throw new Error(`Unknown execution provider "${value}"; use one of auto, ${EXECUTION_PROVIDERS.join(', ')}`);
+  // "directml" is what Windows users call it.
+  if (value.trim().toLowerCase() === 'directml') return 'dml';
+  return parseChoice(value, ['auto', ...EXECUTION_PROVIDERS] as const, 'execution provider');
 }
 
 /** The choice from the setting (environment), 'auto' when unset. */
-export function executionProviderSetting(env: NodeJS.ProcessEnv = process.env): ExecutionProviderChoice {
-  const v = env[EXECUTION_PROVIDER_ENV];
-  return v ? parseExecutionProvider(v) : 'auto';
-}
+export const executionProviderSetting = (env: NodeJS.ProcessEnv = process.env): ExecutionProviderChoice => choiceSetting(env, EXECUTION_PROVIDER_ENV, parseExecutionProvider, 'auto');
 
 // Not named `require`: the bundler declares its own in the built engine host.
 const requireFromHere = createRequire(import.meta.url);

@@ -1,3 +1,4 @@
+import { choiceSetting, parseChoice } from '../config/choice-setting.ts';
 import type { ExecutionProviderChoice } from '../ml/execution-providers.ts';
 import type { OcrEngine } from './ocr-engine.ts';
 import { createOnnxOcrEngine } from './onnx/onnx-ocr-engine.ts';
@@ -11,31 +12,17 @@ export type OcrEngineChoice = (typeof OCR_ENGINES)[number];
 /** The environment variable behind `--ocr-engine`. */
 export const OCR_ENGINE_ENV = 'COUNTERSIGN_OCR_ENGINE';
 
-export function parseOcrEngine(value: string): OcrEngineChoice {
-  const v = value.trim().toLowerCase();
-  if ((OCR_ENGINES as readonly string[]).includes(v)) return v as OcrEngineChoice;
-  throw new Error(`Unknown OCR engine "${value}"; use one of ${OCR_ENGINES.join(', ')}`);
-}
+export const parseOcrEngine = (value: string): OcrEngineChoice => parseChoice(value, OCR_ENGINES, 'OCR engine');
 
-export function ocrEngineSetting(env: NodeJS.ProcessEnv = process.env): OcrEngineChoice {
-  const v = env[OCR_ENGINE_ENV];
-  return v ? parseOcrEngine(v) : 'auto';
-}
+export const ocrEngineSetting = (env: NodeJS.ProcessEnv = process.env): OcrEngineChoice => choiceSetting(env, OCR_ENGINE_ENV, parseOcrEngine, 'auto');
 
 /** The environment variable behind `--second-reading`. */
 export const SECOND_READING_ENV = 'COUNTERSIGN_SECOND_READING';
 
-export function parseSecondReading(value: string): SecondReadingScope {
-  const v = value.trim().toLowerCase();
-  if ((SECOND_READINGS as readonly string[]).includes(v)) return v as SecondReadingScope;
-  throw new Error(`Unknown second reading "${value}"; use one of ${SECOND_READINGS.join(', ')}`);
-}
+export const parseSecondReading = (value: string): SecondReadingScope => parseChoice(value, SECOND_READINGS, 'second reading');
 
 /** Default 'pages': tesseract.js also reads page-shaped scans, where it finds words PP-OCR misses. */
-export function secondReadingSetting(env: NodeJS.ProcessEnv = process.env): SecondReadingScope {
-  const v = env[SECOND_READING_ENV];
-  return v ? parseSecondReading(v) : 'pages';
-}
+export const secondReadingSetting = (env: NodeJS.ProcessEnv = process.env): SecondReadingScope => choiceSetting(env, SECOND_READING_ENV, parseSecondReading, 'pages');
 
 export interface StartOcrOptions {
   engine: OcrEngineChoice;

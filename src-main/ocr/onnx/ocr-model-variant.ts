@@ -1,3 +1,5 @@
+import { choiceSetting, parseChoice } from '../../config/choice-setting.ts';
+
 /**
  * Which build of the PP-OCRv4 models the ONNX engine loads: the fp32 files as published, 'fused'
  * (the same arithmetic with paddle2onnx's scalar op chains folded away, made by tools/quantize-ocr),
@@ -15,14 +17,7 @@ export const DEFAULT_OCR_MODEL_VARIANT: OcrModelVariant = 'fused';
 /** The environment variable behind `--ocr-model`. */
 export const OCR_MODEL_ENV = 'COUNTERSIGN_OCR_MODEL';
 
-export function parseOcrModelVariant(value: string): OcrModelVariant {
-  const v = value.trim().toLowerCase();
-  if ((OCR_MODEL_VARIANTS as readonly string[]).includes(v)) return v as OcrModelVariant;
-  throw new Error(`Unknown OCR model "${value}"; use one of ${OCR_MODEL_VARIANTS.join(', ')}`);
-}
+export const parseOcrModelVariant = (value: string): OcrModelVariant => parseChoice(value, OCR_MODEL_VARIANTS, 'OCR model');
 
 /** The variant from the setting (environment), the default when unset. */
-export function ocrModelSetting(env: NodeJS.ProcessEnv = process.env): OcrModelVariant {
-  const v = env[OCR_MODEL_ENV];
-  return v ? parseOcrModelVariant(v) : DEFAULT_OCR_MODEL_VARIANT;
-}
+export const ocrModelSetting = (env: NodeJS.ProcessEnv = process.env): OcrModelVariant => choiceSetting(env, OCR_MODEL_ENV, parseOcrModelVariant, DEFAULT_OCR_MODEL_VARIANT);
