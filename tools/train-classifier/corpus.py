@@ -9,6 +9,7 @@ and model files, so a rerun does not repeat it; both readers are deterministic f
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -83,6 +84,7 @@ def tesseract_ocr(path: Path) -> str:
     return _cached(key, run)
 
 
+@functools.cache  # hashing the model files once a run, not once a document
 def _reader_fingerprint() -> str:
     """The app reader's code and model files: a change to either reads every page again."""
     h = hashlib.sha256()
