@@ -26,6 +26,7 @@ export const EInvoiceLineSchema = z.object({
   name: z.string(),
   quantity: z.string().nullable(),
   unitCode: z.string().nullable(),
+  /** Net price of one unit: the item net price (BT-146) divided by its base quantity (BT-149). */
   netPrice: z.string().nullable(),
   /** Line net amount (BT-131). */
   lineTotal: z.string().nullable(),

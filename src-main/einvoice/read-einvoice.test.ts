@@ -7,7 +7,7 @@ import { makeTextPdf } from '../testing/make-pdf.ts';
 import { fieldsFromEInvoice, lineItemsFromEInvoice } from './einvoice-fields.ts';
 import { readEmbeddedEInvoice } from './embedded-xml.ts';
 import { makeEInvoicePdf } from './fixtures/make-einvoice-pdf.ts';
-import { normaliseAmount, parseEInvoice } from './read-einvoice.ts';
+import { normaliseAmount, parseEInvoice, pricePerUnit } from './read-einvoice.ts';
 import { XML_LIMITS } from './safe-xml.ts';
 import { BILLION_LAUGHS } from './fixtures/hostile-xml.ts';
 
@@ -131,6 +131,62 @@ describe('e-invoice XML: every syntax into one model', () => {
     expect(sniffMime(Buffer.from('<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"/>'))).toBe('application/xml');
     expect(sniffMime(Buffer.from('<!DOCTYPE html><html><body>hi</body></html>'))).toBeNull();
     expect(sniffMime(Buffer.from('Invoice 42, total 10.00'))).toBeNull();
+  });
+});
+
+describe('e-invoice XML from other producers', () => {
+  const edited = (name: string, from: string, to: string) => {
+    const xml = fixture(name).toString('utf8');
+    expect(xml).toContain(from);
+    return Buffer.from(xml.replace(from, to));
+  };
+
+  it('reads only the invoice lines of an XRechnung with sub-lines, so the line items add up to the invoice', () => {
+    const inv = parseEInvoice(fixture('cii-sub-lines.xml'));
+    expect(inv.lines.map((l) => [l.id, l.name, l.lineTotal])).toEqual([
+      ['1', 'Sanitär und Zubehör', '818.04'],
+      ['2', 'Heizung und Zubehör', '11718.80'],
+    ]);
+    const items = lineItemsFromEInvoice(inv);
+    expect(items.reduce((sum, i) => sum + Number(i.amount), 0).toFixed(2)).toBe(inv.totals.lineTotal);
+    expect(inv.totals).toMatchObject({ grandTotal: '14918.84', prepaid: '10000.00', payable: '4918.84' });
+  });
+
+  it('leaves out Factur-X EXTENDED lines given for information only', () => {
+    const inv = parseEInvoice(edited('cii-sub-lines.xml', '<ram:LineID>2</ram:LineID>', '<ram:LineID>2</ram:LineID><ram:LineStatusReasonCode>INFORMATION</ram:LineStatusReasonCode>'));
+    expect(inv.lines.map((l) => l.id)).toEqual(['1']);
+  });
+
+  it('gives the price of one unit where the XML prices per base quantity (CII and UBL)', () => {
+    const cii = parseEInvoice(fixture('cii-sub-lines.xml'));
+    expect(cii.lines[1]).toMatchObject({ quantity: '100', netPrice: '117.188', lineTotal: '11718.80' });
+    const ubl = parseEInvoice(
+      edited('ubl-invoice.xml', '<cbc:PriceAmount currencyID="EUR">95.00</cbc:PriceAmount>', '<cbc:PriceAmount currencyID="EUR">190.00</cbc:PriceAmount><cbc:BaseQuantity unitCode="HUR">2</cbc:BaseQuantity>'),
+    );
+    expect(lineItemsFromEInvoice(ubl)[0]).toEqual({ description: 'Wartung Server, Stunden', amount: '380.00', quantity: '4', unitPrice: '95.00' });
+    expect(pricePerUnit('10', '0')).toBe('10.00');
+  });
+
+  it("names a UBL party by its legal name (BT-27), as CII does, and by its trading name only when that is all there is", () => {
+    const tradingName = '<cac:PartyName><cbc:Name>Rheinland IT</cbc:Name></cac:PartyName><cac:PostalAddress><cbc:StreetName>Industriestraße 8';
+    const both = edited('ubl-invoice.xml', '<cac:PostalAddress><cbc:StreetName>Industriestraße 8', tradingName);
+    expect(parseEInvoice(both).seller.name).toBe('Rheinland IT-Service GmbH');
+    const onlyTrading = both.toString('utf8').replace('<cac:PartyLegalEntity><cbc:RegistrationName>Rheinland IT-Service GmbH</cbc:RegistrationName></cac:PartyLegalEntity>', '');
+    expect(parseEInvoice(Buffer.from(onlyTrading)).seller.name).toBe('Rheinland IT');
+  });
+
+  it('offers a UBL payment account as the IBAN only when it is shaped like one', () => {
+    const bankgiro = edited('ubl-invoice.xml', '<cbc:ID>DE02370502990000684712</cbc:ID>', '<cbc:ID>5566-7788</cbc:ID>');
+    expect(parseEInvoice(bankgiro).ibans).toEqual([]);
+    const spaced = edited('ubl-invoice.xml', '<cbc:ID>DE02370502990000684712</cbc:ID>', '<cbc:ID>DE02 3705 0299 0000 6847 12</cbc:ID>');
+    expect(parseEInvoice(spaced).ibans).toEqual(['DE02370502990000684712']);
+  });
+
+  it('reads a Factur-X MINIMUM invoice: header and totals, no lines', () => {
+    const inv = parseEInvoice(fixture('facturx-minimum.xml'));
+    expect(inv).toMatchObject({ profile: 'urn:factur-x.eu:1p0:minimum', number: 'FA-2017-0010', issueDate: '2017-11-13', currency: 'EUR', poNumber: 'PO445', lines: [] });
+    expect(inv.seller).toMatchObject({ name: 'Au bon moulin', vatId: 'FR11999999998', country: 'FR' });
+    expect(inv.totals).toMatchObject({ taxBasis: '624.90', taxTotal: '46.25', grandTotal: '671.15', payable: '470.15' });
   });
 });
 

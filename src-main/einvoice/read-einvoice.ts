@@ -40,6 +40,18 @@ export function normaliseXmlDate(value: string | null): string | null {
   return v;
 }
 
+/**
+ * The net price of one unit: the XML states it per base quantity (BT-149), e.g. 11718.80 per 100
+ * pieces, which read as a unit price would be 100 times too high.
+ */
+export function pricePerUnit(price: string | null, baseQuantity: string | null): string | null {
+  const normalised = normaliseAmount(price);
+  const base = baseQuantity === null ? NaN : Number(baseQuantity);
+  const n = normalised === null ? NaN : Number(normalised);
+  if (!Number.isFinite(base) || base <= 0 || base === 1 || !Number.isFinite(n)) return normalised;
+  return normaliseAmount(String(Number((n / base).toFixed(6))));
+}
+
 const oneLine = (s: string | null) => (s ? s.replace(/\s+/g, ' ').trim() || null : null);
 
 export function parseEInvoice(bytes: Uint8Array, limits: { maxBytes?: number } = {}): EInvoice {
@@ -78,8 +90,9 @@ function readCii(root: XmlNode, syntax: EInvoiceSyntax): EInvoice {
   };
   const typeCode = text(header, 'TypeCode');
   const terms = all(settlement, 'SpecifiedTradePaymentTerms');
-  const lines = all(tx, 'IncludedSupplyChainTradeLineItem').map((li): EInvoiceLine => {
+  const lines = all(tx, 'IncludedSupplyChainTradeLineItem').filter(isInvoiceLine).map((li): EInvoiceLine => {
     const lineAgreement = first(li, v1 ? 'SpecifiedSupplyChainTradeAgreement' : 'SpecifiedLineTradeAgreement');
+    const netPrice = first(lineAgreement, 'NetPriceProductTradePrice');
     const lineDelivery = first(li, v1 ? 'SpecifiedSupplyChainTradeDelivery' : 'SpecifiedLineTradeDelivery');
     const lineSettlement = first(li, v1 ? 'SpecifiedSupplyChainTradeSettlement' : 'SpecifiedLineTradeSettlement');
     const qty = first(lineDelivery, 'BilledQuantity');
@@ -88,7 +101,7 @@ function readCii(root: XmlNode, syntax: EInvoiceSyntax): EInvoice {
       name: oneLine(text(li, 'SpecifiedTradeProduct', 'Name')) ?? '',
       quantity: text(qty),
       unitCode: attr(qty, 'unitCode'),
-      netPrice: normaliseAmount(text(lineAgreement, 'NetPriceProductTradePrice', 'ChargeAmount')),
+      netPrice: pricePerUnit(text(netPrice, 'ChargeAmount'), text(netPrice, 'BasisQuantity')),
       lineTotal: normaliseAmount(text(lineSettlement, v1 ? 'SpecifiedTradeSettlementMonetarySummation' : 'SpecifiedTradeSettlementLineMonetarySummation', 'LineTotalAmount')),
       taxCategory: text(lineSettlement, 'ApplicableTradeTax', 'CategoryCode'),
       taxRate: text(lineSettlement, 'ApplicableTradeTax', v1 ? 'ApplicablePercent' : 'RateApplicablePercent'),
@@ -102,7 +115,7 @@ function readCii(root: XmlNode, syntax: EInvoiceSyntax): EInvoice {
       rate: text(t, 'RateApplicablePercent') ?? text(t, 'ApplicablePercent'),
       basis: normaliseAmount(text(t, 'BasisAmount')),
       amount: normaliseAmount(text(t, 'CalculatedAmount')),
-      exemptionReason: text(t, 'ExemptionReason'),
+      exemptionReason: text(t, 'ExemptionReason') ?? text(t, 'ExemptionReasonCode'),
     }),
   );
   return {
@@ -135,6 +148,16 @@ function readCii(root: XmlNode, syntax: EInvoiceSyntax): EInvoice {
       payable: inCurrency('DuePayableAmount'),
     },
   };
+}
+
+/**
+ * A line of the invoice proper (BG-25). Sub-lines (XRechnung extension, Factur-X EXTENDED DETAIL
+ * lines) name a ParentLineID and are already counted in their parent's amount, and EXTENDED
+ * INFORMATION lines count in no total: read as lines, they would add up to more than the invoice.
+ */
+function isInvoiceLine(li: XmlValue): boolean {
+  const doc = first(li, 'AssociatedDocumentLineDocument');
+  return !text(doc, 'ParentLineID') && text(doc, 'LineStatusReasonCode')?.toUpperCase() !== 'INFORMATION';
 }
 
 function ciiParty(p: XmlValue | undefined): EInvoiceParty {
@@ -170,7 +193,7 @@ function readUbl(root: XmlNode, syntax: EInvoiceSyntax): EInvoice {
       name: oneLine(text(li, 'Item', 'Name')) ?? '',
       quantity: text(qty),
       unitCode: attr(qty, 'unitCode'),
-      netPrice: amount(li, 'Price', 'PriceAmount'),
+      netPrice: pricePerUnit(text(li, 'Price', 'PriceAmount'), text(li, 'Price', 'BaseQuantity')),
       lineTotal: amount(li, 'LineExtensionAmount'),
       taxCategory: text(li, 'Item', 'ClassifiedTaxCategory', 'ID'),
       taxRate: text(li, 'Item', 'ClassifiedTaxCategory', 'Percent'),
@@ -182,7 +205,7 @@ function readUbl(root: XmlNode, syntax: EInvoiceSyntax): EInvoice {
       rate: text(s, 'TaxCategory', 'Percent'),
       basis: amount(s, 'TaxableAmount'),
       amount: amount(s, 'TaxAmount'),
-      exemptionReason: text(s, 'TaxCategory', 'TaxExemptionReason'),
+      exemptionReason: text(s, 'TaxCategory', 'TaxExemptionReason') ?? text(s, 'TaxCategory', 'TaxExemptionReasonCode'),
     }),
   );
   return {
@@ -198,7 +221,7 @@ function readUbl(root: XmlNode, syntax: EInvoiceSyntax): EInvoice {
     poNumber: text(root, 'OrderReference', 'ID'),
     seller: ublParty(first(root, 'AccountingSupplierParty', 'Party')),
     buyer: ublParty(first(root, 'AccountingCustomerParty', 'Party')),
-    ibans: unique(all(root, 'PaymentMeans', 'PayeeFinancialAccount', 'ID').map((x) => text(x))),
+    ibans: unique(all(root, 'PaymentMeans', 'PayeeFinancialAccount', 'ID').map((x) => text(x))).filter(isIbanShaped),
     paymentTerms: all(root, 'PaymentTerms', 'Note').map((x) => text(x)).filter(Boolean).join('\n') || null,
     notes: all(root, 'Note').map((x) => text(x)).filter((x): x is string => !!x),
     lines,
@@ -224,7 +247,8 @@ function ublParty(p: XmlValue | undefined): EInvoiceParty {
   const other = schemes.find((s) => s !== vat);
   const cityLine = [text(a, 'PostalZone'), text(a, 'CityName')].filter(Boolean).join(' ');
   return {
-    name: oneLine(text(p, 'PartyName', 'Name') ?? text(p, 'PartyLegalEntity', 'RegistrationName')),
+    // The legal name (BT-27 / BT-44), as CII's Name carries it; the trading name (BT-28) only when it is missing.
+    name: oneLine(text(p, 'PartyLegalEntity', 'RegistrationName') ?? text(p, 'PartyName', 'Name')),
     addressLines: [text(a, 'StreetName'), text(a, 'AdditionalStreetName'), text(a, 'AddressLine', 'Line'), cityLine || null].filter((x): x is string => !!x).map((x) => oneLine(x)!),
     country: text(a, 'Country', 'IdentificationCode'),
     vatId: text(vat, 'CompanyID'),
@@ -232,6 +256,12 @@ function ublParty(p: XmlValue | undefined): EInvoiceParty {
     email: text(p, 'Contact', 'ElectronicMail'),
   };
 }
+
+/**
+ * UBL's payment account (BT-84) is an IBAN for SEPA transfers but may be any account number
+ * (a Swedish bankgiro, a UK account); only IBAN-shaped ones are offered as the IBAN.
+ */
+const isIbanShaped = (account: string) => /^[A-Z]{2}\d{2}[A-Z0-9]{8,30}$/.test(account);
 
 function unique(values: (string | null)[]): string[] {
   return [...new Set(values.filter((v): v is string => !!v).map((v) => v.replace(/\s+/g, '').toUpperCase()))];

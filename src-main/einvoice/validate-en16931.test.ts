@@ -13,6 +13,16 @@ describe('EN 16931 checks on the XML', () => {
     for (const f of ['cii-xrechnung.xml', 'zugferd1-basic.xml', 'ubl-invoice.xml', 'ubl-credit-note.xml']) expect([f, validateEn16931(read(f))]).toEqual([f, []]);
   });
 
+  it('finds nothing wrong with valid invoices of other producers: XRechnung sub-lines, Factur-X MINIMUM', () => {
+    for (const f of ['cii-sub-lines.xml', 'facturx-minimum.xml']) expect([f, validateEn16931(read(f))]).toEqual([f, []]);
+  });
+
+  it('still asks a MINIMUM invoice for what its profile carries', () => {
+    const inv = read('facturx-minimum.xml');
+    expect(rules({ ...inv, totals: { ...inv.totals, grandTotal: '671.25' } })).toEqual(['BR-CO-15']);
+    expect(rules({ ...inv, number: null, totals: { ...inv.totals, taxBasis: null } })).toEqual(['BR-02', 'BR-13']);
+  });
+
   it('names each missing mandatory business term', () => {
     const inv = read('ubl-invoice.xml');
     const broken: EInvoice = { ...inv, number: null, issueDate: null, currency: null, seller: { ...inv.seller, name: null }, buyer: { ...inv.buyer, name: null }, totals: { ...inv.totals, grandTotal: null } };

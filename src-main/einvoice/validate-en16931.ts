@@ -20,6 +20,12 @@ const money = (c: number) => (c / 100).toFixed(2);
 
 /** Profiles that carry no invoice lines by design (Factur-X MINIMUM and BASIC WL). */
 const HEADER_ONLY = /minimum|basicwl/i;
+/**
+ * Factur-X / ZUGFeRD MINIMUM has no place for the sum of lines (BT-106), the amount paid in
+ * advance (BT-113) or the VAT breakdown (BG-23): their absence, and an amount due below the total,
+ * are what a valid MINIMUM invoice looks like.
+ */
+const MINIMUM = /minimum/i;
 
 export function validateEn16931(inv: EInvoice): Violation[] {
   const out: Violation[] = [];
@@ -33,7 +39,8 @@ export function validateEn16931(inv: EInvoice): Violation[] {
   need('BR-06', inv.seller.name, "the seller's name (BT-27)");
   need('BR-07', inv.buyer.name, "the buyer's name (BT-44)");
   const t = inv.totals;
-  need('BR-12', t.lineTotal, 'the sum of invoice line net amounts (BT-106)');
+  const minimum = MINIMUM.test(inv.profile ?? '');
+  if (!minimum) need('BR-12', t.lineTotal, 'the sum of invoice line net amounts (BT-106)');
   need('BR-13', t.taxBasis, 'the invoice total without VAT (BT-109)');
   need('BR-14', t.grandTotal, 'the invoice total with VAT (BT-112)');
   // ZUGFeRD 1.0 predates EN 16931 and made the amount due optional.
@@ -71,7 +78,7 @@ export function validateEn16931(inv: EInvoice): Violation[] {
   if (c.taxBasis !== null && c.grand !== null && c.taxBasis + (c.taxTotal ?? 0) !== c.grand) {
     out.push({ rule: 'BR-CO-15', message: `the total without VAT ${money(c.taxBasis)} plus VAT ${money(c.taxTotal ?? 0)} is ${money(c.taxBasis + (c.taxTotal ?? 0))}, but the total with VAT (BT-112) says ${money(c.grand)}` });
   }
-  if (c.grand !== null && c.payable !== null && c.grand - c.prepaid + c.rounding !== c.payable) {
+  if (!minimum && c.grand !== null && c.payable !== null && c.grand - c.prepaid + c.rounding !== c.payable) {
     out.push({ rule: 'BR-CO-16', message: `the total ${money(c.grand)} minus the prepaid ${money(c.prepaid)} is ${money(c.grand - c.prepaid + c.rounding)}, but the amount due (BT-115) says ${money(c.payable)}` });
   }
   for (const x of inv.taxes) {
@@ -85,6 +92,6 @@ export function validateEn16931(inv: EInvoice): Violation[] {
       out.push({ rule: 'BR-CO-17', message: `VAT at ${rate}% of ${money(basis)} is ${money(expected)}, but the invoice says ${money(amount)}` });
     }
   }
-  if (inv.taxes.length === 0) out.push({ rule: 'BR-CO-18', message: 'the invoice has no VAT breakdown' });
+  if (inv.taxes.length === 0 && !minimum) out.push({ rule: 'BR-CO-18', message: 'the invoice has no VAT breakdown' });
   return out;
 }
