@@ -44,6 +44,14 @@ describe('German invoices', () => {
     expect(f.iban).toBe('DE89370400440532013000');
   });
 
+  it('reads the labels and month names of a scan whose OCR dropped the umlauts', () => {
+    const f = read(RECHNUNG.map((l) => l.replace('Zahlbar bis:          02.04.2024', 'Falligkeit            02.04.2024').replace('März', 'Marz')));
+    expect(f.issueDate).toBe('2024-03-19');
+    expect(f.dueDate).toBe('2024-04-02');
+    const transfer = read(['Muster GmbH', 'Rechnung # RE-20140703/502 vom 03.07.2014', 'Gesamtbetrag 119,00 EUR', 'Bitte uberweisen Sie bis zum 24.07.2014:']);
+    expect(transfer.dueDate).toBe('2014-07-24');
+  });
+
   it('takes the gross total, not what is left to pay after a down payment (Anzahlung)', () => {
     const f = read([
       'Rohstoff AG',

@@ -31,11 +31,26 @@ export function matchLabel(
   return matchWhole(text, positive, negative);
 }
 
-function matchWhole(text: string, positive: LabelRule[], negative: RegExp[]): { strength: number; start: number; end: number } | null {
-  for (const neg of negative) if (neg.test(text)) return null;
+/**
+ * Accented Latin letters as their base letter, one character for one so match positions still hold: OCR drops
+ * umlauts and accents ("Falligkeit", "echeance"), and a label must match either way.
+ */
+export const foldDiacritics = (text: string): string => text.replace(/[\u00C0-\u024F]/g, (c) => c.normalize('NFD')[0] ?? c);
+
+const foldedRules = new WeakMap<RegExp, RegExp>();
+/** The rule with its own accents folded, to run on folded text. */
+function folded(re: RegExp): RegExp {
+  let f = foldedRules.get(re);
+  if (!f) foldedRules.set(re, (f = new RegExp(foldDiacritics(re.source), re.flags)));
+  return f;
+}
+
+function matchWhole(raw: string, positive: LabelRule[], negative: RegExp[]): { strength: number; start: number; end: number } | null {
+  const text = foldDiacritics(raw);
+  for (const neg of negative) if (folded(neg).test(text)) return null;
   let best: { strength: number; start: number; end: number } | null = null;
   for (const rule of positive) {
-    const m = rule.re.exec(text);
+    const m = folded(rule.re).exec(text);
     if (m && (!best || rule.strength > best.strength)) {
       best = { strength: rule.strength, start: m.index, end: m.index + m[0].length };
     }

@@ -23,7 +23,8 @@ const MONTHS: [number, string[]][] = [
 ];
 
 const MONTH_BY_NAME = new Map<string, number>();
-for (const [n, names] of MONTHS) for (const name of names) MONTH_BY_NAME.set(name, n);
+// Each name also without its accents: OCR drops them ("11. Marz 2014", "fevrier").
+for (const [n, names] of MONTHS) for (const name of names) for (const form of [name, name.normalize('NFD').replace(/\p{M}/gu, '')]) MONTH_BY_NAME.set(form, n);
 
 const MONTH_ALT = [...MONTH_BY_NAME.keys()].sort((a, b) => b.length - a.length).join('|');
 
