@@ -80,6 +80,9 @@ export const TOTAL_LABELS: LabelRule[] = [
   { re: /\btotaal\b|\bgesamt\b|\bsumme\b|\btotale\b|\bbetrag\b|\bmontant\b/i, strength: 0.7 },
   { re: /\btotal\b/i, strength: 0.75 },
   { re: /\bamount\b|\bamt\b/i, strength: 0.4 },
+  // Polish, Czech, Portuguese, Swedish, Danish, Norwegian, Finnish, Hungarian, Romanian.
+  { re: /nale[żz]no[śs][ćc](?:\s*og[óo][łl]em)?|(?:razem\s*|kwota\s*)?do\s*zap[łl]aty|celkem\s*k\s*[úu]hrad[ěe]|k\s*[úu]hrad[ěe]|celkem\s*(?:v[čc]\.?|s)\s*dph|total\s*a\s*pagar|valor\s*(?:total|a\s*pagar)|(?:summa\s*|belopp\s*|totalt?\s*)?att\s*betala|(?:bel[øo]p\s*)?[åa]\s*betale|\bat\s*betale|total\s*inkl\.?\s*(?:moms|mva)|sum\s*inkl\.?\s*mva|maksettava(?:\s*yhteens[äa])?|yhteens[äa]\s*(?:sis\.?\s*)?alv|loppusumma|fizetend[őo]|v[ée]g[öo]sszeg|total\s*de\s*plat[ăa]/i, strength: 1 },
+  { re: /\bi\s*alt\b|\byhteens[äa]\b|[öo]sszesen|\brazem\b|\bcelkem\b|\btotalt\b/i, strength: 0.8 },
 ];
 
 export const TOTAL_NEGATIVE: RegExp[] = [
@@ -105,6 +108,7 @@ export const SUBTOTAL_LABELS: LabelRule[] = [
   { re: /gesamtbeitrag|nettobeitrag|beitrag\s*netto/i, strength: 0.6 },
   { re: /(?:rechnungs)?summe\s*(?:ohne|exkl|excl)\.?\s*(?:ust|mwst)|net\s*total|total\s*net\b|total\s*(?:hors\s*taxes|sin\s*iva)|totaal\s*excl/i, strength: 0.95 },
   { re: /sub[\s-]*total|subtotaal|sous[\s-]*total/i, strength: 0.9 },
+  { re: /warto[śs][ćc]\s*netto|razem\s*netto|z[áa]klad\s*dan[ěe]|celkem\s*bez\s*dph|bez\s*dph|valor\s*sem\s*iva|total\s*sem\s*iva|base\s*tribut[áa]vel|total\s*il[íi]quido|(?:summa\s*)?exkl\.?\s*moms|ekskl\.?\s*moms|(?:sum\s*)?eks(?:kl)?\.?\s*mva|veroton(?:\s*(?:hinta|summa|yhteens[äa]))?|ilman\s*alv|nett[óo]\s*(?:[öo]sszeg|[ée]rt[ée]k)|total\s*f[ăa]r[ăa]\s*tva/i, strength: 0.95 },
 ];
 
 export const SUBTOTAL_NEGATIVE: RegExp[] = [/\bqty\b|quantity/i, /netto\s*-?\s*preis|prix\s*unitaire|unit\s*price|einzelpreis/i];
@@ -113,6 +117,7 @@ export const TAX_LABELS: LabelRule[] = [
   { re: /summe\s*(?:der\s*)?(?:umsatzsteuer|ust|mwst)|total\s*(?:gst|tax|vat|sst|tva|iva|btw)|(?:gst|tax|vat|tva)\s*(?:amount|total)|montant\s*(?:de\s*la\s*)?tva|(?:mwst|ust)[-.\s]*betrag|steuerbetrag|umsatzsteuerbetrag|btw[-\s]*bedrag|importe\s*(?:del\s*)?iva|cuota\s*(?:de\s*)?iva|zu(?:z[üu]gl|zgl)\.?\s*(?:ust|mwst)|versicherungsteuer/i, strength: 1 },
   { re: /\b(?:gst|sst|vat|tax|tva|btw|mwst|ust|iva)\b\s*(?:@\s*)?\(?\d{1,2}(?:[.,]\d+)?\s*%/i, strength: 0.95 },
   { re: /(?:service\s*)?\btax\b|\bgst\b|\bsst\b|\bvat\b|\btva\b|\bbtw\b|\bmwst\b|\bust\b|\biva\b/i, strength: 0.7 },
+  { re: /kwota\s*vat|podatek\s*vat|\bdph\b|\bmoms\b|\bmva\b|\balv\b|[áa]fa(?:\s*[öo]sszeg)?\b|valoare\s*tva/i, strength: 0.9 },
 ];
 
 export const TAX_NEGATIVE: RegExp[] = [
@@ -120,6 +125,7 @@ export const TAX_NEGATIVE: RegExp[] = [
   /excl|exclusief|ohne|\bHT\b(?!.*tva)|incl\.?\s*btw\s*$|prijs\s*incl/i,
   /total\s*[\d@oO]{0,3}\s*%\s*suppl|taxable|zero\s*rated|@\s*0\s*%/i,
   /tax\s*invoice|invoice/i,
+  /\bbez\s*dph|exkl|ekskl|\beks\b|ilman\s*alv|\bsem\s*iva|veroton|nett[óo]|netto|f[ăa]r[ăa]\s*tva|\bnip\b|\bdi[čc]\b|cvr|y-tunnus|ad[óo]sz[áa]m|momsreg|mva-?nr|alv-?(?:numero|nro)/i,
 ];
 
 export const ISSUE_DATE_LABELS: LabelRule[] = [
@@ -128,6 +134,7 @@ export const ISSUE_DATE_LABELS: LabelRule[] = [
   { re: /facture\s*n°?\s*\S+\s*du|\bdu\b/i, strength: 0.6 },
   { re: /\bdate\b|\bdatum\b|\bfecha\b|\bdata\b|\bdated\b/i, strength: 0.9 },
   { re: /\bdd\b/i, strength: 0.7 },
+  { re: /data\s*wystawienia|datum\s*vystaven[íi]|data\s*(?:de\s*)?emiss[ãa]o|data\s*da\s*fatura|faktura(?:datum|dato)|laskun\s*p[äa]iv[äa](?:ys|m[äa][äa]r[äa])|ki[áa]ll[íi]t[áa]s\s*d[áa]tuma|sz[áa]mla\s*kelte|data\s*(?:emiterii|facturii)/i, strength: 1 },
 ];
 
 export const ISSUE_DATE_NEGATIVE: RegExp[] = [
@@ -135,6 +142,7 @@ export const ISSUE_DATE_NEGATIVE: RegExp[] = [
   /order\s*date|orderdatum|bestelldatum|date\s*de\s*commande|delivery|lieferdatum|leverdatum|livraison|ship/i,
   /check[\s-]*(?:in|out)|expir|valid\s*(?:until|till|thru)|print(?:ed)?\s*date|period|zeitraum|période/i,
   /leistungs[-\s]*datum|liefer(?:-\s*und\s*)?leistungs|bestell[-\s]*datum|lieferschein[-\s]*datum|vertrags[-\s]*datum|auftrags?[-\s]*datum|geburt|date\s*de\s*(?:livraison|prestation)|fecha\s*de\s*(?:entrega|pedido)|leverdatum|besteldatum/i,
+  /termin\s*p[łl]atno|splatnost|vencimento|f[öo]rfall|forfald|forfall|betalingsfrist|er[äa]p[äa]iv[äa]|hat[áa]rid[őo]|scaden|data\s*sprzeda[żz]y|datum\s*(?:uskute[čc]n|zdaniteln)|toimitus/i,
 ];
 
 export const DUE_DATE_LABELS: LabelRule[] = [
@@ -142,6 +150,7 @@ export const DUE_DATE_LABELS: LabelRule[] = [
   { re: /fällig(?:keit)?(?:sdatum)?|zahlbar\s*bis|zahlungsziel|vervaldatum|uiterste\s*betaaldatum|échéance|echeance|date\s*limite(?:\s*de\s*paiement)?|fecha\s*de\s*vencimiento|vencimiento|scadenza/i, strength: 1 },
   // "Zahlbar ohne Abzug bis", "Bitte überweisen Sie bis zum", "Please remit until", "à payer avant le", "te betalen vóór".
   { re: /zahlbar\s*(?:[\wäöü%.]+\s+){0,4}?bis|überweisen\s*sie\s*(?:[\wäöü%.]+\s+){0,4}?bis|(?:remit|pay(?:ment)?)\s*(?:\w+\s+){0,2}?(?:until|before|by)|[àa]\s*payer\s*avant|[àa]\s*r[ée]gler\s*avant|betalen\s*(?:voor|vóór)|pagar\s*antes\s*de/i, strength: 0.9 },
+  { re: /termin\s*p[łl]atno[śs]ci|datum\s*splatnosti|splatnost|data\s*(?:de\s*)?vencimento|f[öo]rfallodag(?:en)?|f[öo]rfallodatum|sista\s*betalningsdag|betalas\s*senast|forfaldsdato|betalingsfrist|sidste\s*rettidige\s*betalingsdag|forfallsdato|\bforfall\b|er[äa]p[äa]iv[äa]|fizet[ée]si\s*hat[áa]rid[őo]|data\s*scaden[țtţ]ei|scaden[țtţ][ăa]/i, strength: 1 },
 ];
 
 /** Early-payment discount dates are not the due date. */
@@ -153,6 +162,7 @@ export const DOCUMENT_NUMBER_LABELS: LabelRule[] = [
   { re: /^\s*(?:tax\s*)?invoice\b(?!\s*date)|^\s*(?:rechnung|facture|factuur|factura|fattura|gutschrift|avoir)\b|\b(?:handels|sammel|schluss|teil|abschlags)?rechnung\s*(?:nr\.?|#)/i, strength: 0.7 },
   { re: /\b(?:trans(?:action)?|ref(?:erence)?|order|slip|check|chk|bill|transaction)\s*(?:no\.?|#|:)/i, strength: 0.5 },
   { re: /\bbooking\s*(?:id|no\.?|number|ref(?:erence)?)|reservation\s*(?:id|no\.?|number)|confirmation\s*(?:no\.?|number)/i, strength: 0.6 },
+  { re: /faktura\s*(?:vat\s*)?(?:nr\.?|numer|č\.?|[čc][íi]slo|n[or]\.?)|numer\s*faktury|[čc][íi]slo\s*faktury|fatura\s*(?:n\.?\s*[ºo°]|n[úu]mero)|n[úu]mero\s*da\s*fatura|faktura(?:nummer|nr\.?)|laskun\s*numero|laskunumero|sz[áa]mla\s*(?:sor)?sz[áa]ma|num[ăa]r\s*factur[ăa]|factur[ăa]\s*(?:nr\.?|seria)/i, strength: 1 },
 ];
 
 export const DOCUMENT_NUMBER_NEGATIVE: RegExp[] = [
@@ -169,6 +179,7 @@ export const PO_NUMBER_LABELS: LabelRule[] = [
 export const TAX_ID_LABELS: LabelRule[] = [
   { re: /vat\s*(?:reg(?:istration)?\.?\s*)?(?:no\.?|number|id|#)|vat\s*reg|ust[-.\s]*id(?:[-.\s]*nr\.?)?|umsatzsteuer[-\s]*id(?:entifikations)?(?:nummer)?|ustid|n°\s*(?:de\s*)?tva(?:\s*intra(?:communautaire)?)?|tva\s*intra\w*|btw[-\s]*(?:nr\.?|nummer|id)|\bbtw\b|nif|cif|p\.?\s*iva|partita\s*iva|codice\s*fiscale/i, strength: 1 },
   { re: /gst\s*(?:reg(?:istration)?\.?\s*)?(?:no\.?|number|id|#)|gst\s*reg|gstin|sst\s*(?:reg(?:istration)?\.?\s*)?(?:no\.?|id)|\babn\b|tax\s*(?:id|reg(?:istration)?)\s*(?:no\.?|number)?|vat\/tin|\btin\b/i, strength: 0.9 },
+  { re: /\bnip\b|\bdi[čc]\b|momsreg(?:istrerings)?(?:\.?\s*nr|nummer)|\bcvr(?:-?\s*nr\.?)?|\bse-?nr|mva-?nr|org\.?\s*nr\.?\s*mva|y-tunnus|alv-?(?:numero|nro)|ad[óo]sz[áa]m|\bcui\b|cod\s*fiscal/i, strength: 1 },
 ];
 
 export const IBAN_LABELS: LabelRule[] = [
