@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ExtractedField } from '../../src-shared/document-model.ts';
 import { calibrateFields, parseCalibration, rawConfidenceOf, type Calibration } from './field-calibration.ts';
+import { UNDECIDED_READING } from '../../src-shared/undecided-reading.ts';
 import { fitCalibration, fieldSamples } from '../../src-main/calibrate/fit-calibration.ts';
 
 const meta = { fittedOn: { corpus: 'corpus', half: 'training', documents: 0, ocrEngine: 'tesseract', model: 'bert@1', command: 'countersign calibrate corpus' } };
@@ -37,6 +38,12 @@ describe('calibrateFields', () => {
     const stored: ExtractedField = { value: '12.50', confidence: 0.8, note: 'labelled "TOTAL"; raw confidence 0.9, calibrated 20261201.2300' };
     expect(rawConfidenceOf(stored)).toBe(0.9);
     expect(calibrateFields({ total: stored }, calibration()).total!.confidence).toBe(0.8);
+  });
+  it('never raises a reading the extractor could not decide between two (a day/month swap with no locale cue)', () => {
+    const cal = { ...calibration(), fields: { issueDate: { x: [0.4, 0.9], y: [0.96, 0.98], samples: 100, correct: 98, eceBefore: 0.2, eceAfter: 0.02 } } };
+    const guess: ExtractedField = { value: '2015-08-10', confidence: 0.42, note: `day and month could swap; no locale cue (${UNDECIDED_READING}), assumed day first` };
+    expect(calibrateFields({ issueDate: guess }, cal).issueDate!.confidence).toBe(0.42);
+    expect(calibrateFields({ issueDate: { ...guess, note: 'labelled "Date"' } }, cal).issueDate!.confidence).toBeCloseTo(0.9608, 4);
   });
 });
 

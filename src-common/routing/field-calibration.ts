@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { FieldNameSchema, TextSourceSchema, type ExtractedField, type FieldName, type PageText, type TextSource } from '../../src-shared/document-model.ts';
 import { describeIssue } from '../../src-shared/config/describe-issue.ts';
 import { applyIsotonic } from './isotonic.ts';
+import { isUndecidedReading } from '../../src-shared/undecided-reading.ts';
 
 const FieldMapSchema = z.strictObject({
   /** Raw confidences, ascending, and the calibrated value at each (linear in between). */
@@ -96,7 +97,9 @@ export function calibrateFields<T extends Partial<Record<FieldName, ExtractedFie
     if (!f || !map) continue;
     const raw = rawConfidenceOf(f);
     const note = `raw confidence ${round2(raw)}, calibrated ${calibration.version}`;
-    out[name] = { ...f, confidence: applyIsotonic(map, raw), rawConfidence: raw, note: f.note ? `${f.note}; ${note}` : note };
+    // A guess between two readings keeps its own (coin-flip) confidence: the fit never saw one undecided.
+    const calibrated = isUndecidedReading(f.note) ? Math.min(raw, applyIsotonic(map, raw)) : applyIsotonic(map, raw);
+    out[name] = { ...f, confidence: calibrated, rawConfidence: raw, note: f.note ? `${f.note}; ${note}` : note };
   }
   return out as T;
 }

@@ -44,3 +44,12 @@ describe('fitIsotonic on a run of distinct raw confidences', () => {
     expect(applyIsotonic(map, 0.99)).toBeCloseTo(31 / 32, 4);
   });
 });
+
+describe('applyIsotonic below the fitted range', () => {
+  it('never raises a raw confidence lower than any the map was fitted on', () => {
+    // Fitted only on raw 0.6..0.9, all right: a raw 0.2 says nothing the fit saw.
+    const map = fitIsotonic(Array.from({ length: 20 }, (_, i) => ({ confidence: 0.6 + i * 0.015, correct: true })));
+    expect(applyIsotonic(map, 0.2)).toBe(0.2);
+    expect(applyIsotonic(map, 0.6)).toBeCloseTo(21 / 22, 4);
+  });
+});

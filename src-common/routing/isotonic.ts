@@ -70,11 +70,15 @@ export function fitIsotonic(samples: { confidence: number; correct: boolean }[],
   return { x, y };
 }
 
-/** The calibrated value of a raw confidence: flat beyond the fitted range, linear between points. */
+/**
+ * The calibrated value of a raw confidence: linear between points, flat above the fitted range. Below it the fit saw
+ * nothing, so it never raises a confidence lower than any it was fitted on (a day/month coin flip no sample had).
+ */
 export function applyIsotonic(map: IsotonicMap, raw: number): number {
   const { x, y } = map;
   if (x.length === 0) return raw;
-  if (raw <= x[0]!) return y[0]!;
+  if (raw < x[0]!) return Math.min(raw, y[0]!);
+  if (raw === x[0]!) return y[0]!;
   if (raw >= x[x.length - 1]!) return y[y.length - 1]!;
   let hi = 1;
   while (x[hi]! < raw) hi++;

@@ -73,3 +73,27 @@ describe('the document type after the page is heard', () => {
     expect(reconcileDocType(call('invoice', 0.97), SCANNED_RECHNUNG)).toEqual(call('invoice', 0.97));
   });
 });
+
+describe('till receipts the model takes for something else', () => {
+  const cls = (label: string, score = 0.95) => ({ label: label as never, score, scores: { [label]: score, receipt: 0.02 } });
+  // A German e-receipt for a gift voucher, as the REWE e-receipt text reads.
+  const VOUCHER_BON = ['REWE', 'Musterstr. 1', '12345 Musterstadt', 'EUR', 'GUTSCHEINW50 50,00 C *', 'SUMME EUR 50,00', 'Geg. BAR EUR 50,00', 'TSE-Signaturzähler: 789456', '01.01.2022 12:34 Bon-Nr.:2345', 'PAYBACK Karten-Nr.: #########1234'].join('\n');
+  // A Spanish simplified invoice, the till receipt of Spain.
+  const TICKET = ['MERCADONA, S.A. A-46103834', '16/09/2024 10:37 OP: 3049233', 'FACTURA SIMPLIFICADA: 2475-014-371662', '1 ARROZ INTEGRAL 1,10', 'TOTAL (€) 1,10', 'TARJETA BANCARIA 1,10', 'IVA BASE IMPONIBLE (€) CUOTA (€)', '10% 1,00 0,10'].join('\n');
+  // A US till receipt read as a bank statement.
+  const WALMART = ['WALMART SUPERCENTER', 'ST# 05487 OP# 002216 TE# 04 TR# 01841', 'BREAD 072250049190 F 3.76', 'SUBTOTAL 3.76', 'TAX 1 6.0000 % 0.23', 'TOTAL 3.99', 'MASTERCARD TEND 3.99', 'CHANGE DUE 0.00'].join('\n');
+
+  it('makes them receipts, capped below the gate so the override alone never approves', () => {
+    for (const [label, text] of [['other', VOUCHER_BON], ['invoice', TICKET], ['bank_statement', WALMART]] as const) {
+      const r = reconcileDocType(cls(label), text);
+      expect(r.label).toBe('receipt');
+      expect(r.score).toBeLessThanOrEqual(0.75);
+    }
+  });
+
+  it('leaves an invoice that names itself or asks for payment later an invoice, whatever till words it has', () => {
+    expect(reconcileDocType(cls('invoice'), `${SCANNED_RECHNUNG}\nGeg. BAR EUR 1.428,00\nRückgeld EUR 0,00`).label).toBe('invoice');
+    // One till word is not a till receipt: a shop's letter thanks you too.
+    expect(reconcileDocType(cls('other'), 'Dear customer,\nThank you for shopping with us. Your parcel ships tomorrow.').label).toBe('other');
+  });
+});

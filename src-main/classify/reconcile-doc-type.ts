@@ -5,7 +5,7 @@
  */
 import type { DocType } from '../../src-shared/document-model.ts';
 import { creditNoteTitle, reconcileCreditNote } from './credit-note-title.ts';
-import { creditWording, invoiceCues } from './type-evidence.ts';
+import { creditWording, invoiceCues, receiptCues } from './type-evidence.ts';
 
 type Classification = { label: DocType; score: number; scores: Record<string, number> };
 
@@ -13,7 +13,14 @@ type Classification = { label: DocType; score: number; scores: Record<string, nu
 const OTHER_TO_INVOICE_CUES = 3;
 const OVERRIDE_SCORE_CAP = 0.75;
 
+/** Till-receipt cues (see type-evidence.ts) that make a page a receipt, whatever else the model saw in it. */
+const TO_RECEIPT_CUES = 2;
+/** The types a till receipt is mistaken for by a model that has seen few receipts from that country. */
+const RECEIPT_LOOKALIKES: DocType[] = ['invoice', 'other', 'purchase_order', 'bank_statement'];
+
 export function reconcileDocType(cls: Classification, text: string): Classification & { note?: string } {
+  const receipt = receiptOverride(cls, text);
+  if (receipt) return receipt;
   if (cls.label === 'invoice') return reconcileCreditNote(cls, text);
   if (cls.label === 'credit_note') {
     // A credit note says so; a page titled an invoice without one credit word anywhere is an invoice.
@@ -32,6 +39,19 @@ export function reconcileDocType(cls: Classification, text: string): Classificat
       : overridden(cls, 'invoice', `titled an invoice with ${others.join(', ')}`);
   }
   return cls;
+}
+
+/**
+ * A page with the till's change, tender and bookkeeping lines is a receipt, unless it names itself an invoice or asks
+ * for payment later (a due date, an IBAN): those make it an invoice whatever the till printed.
+ */
+function receiptOverride(cls: Classification, text: string): (Classification & { note: string }) | undefined {
+  if (!RECEIPT_LOOKALIKES.includes(cls.label)) return undefined;
+  const cues = receiptCues(text);
+  if (cues.length < TO_RECEIPT_CUES || creditWording(text)) return undefined;
+  const invoice = invoiceCues(text);
+  if (invoice.includes('title') || invoice.includes('dueDate') || invoice.includes('iban')) return undefined;
+  return overridden(cls, 'receipt', `a till receipt: ${cues.join(', ')}`);
 }
 
 function overridden(cls: Classification, label: DocType, note: string): Classification & { note: string } {

@@ -11,8 +11,29 @@ import { DOCUMENT_NUMBER_LABELS, DUE_DATE_LABELS, TAX_ID_LABELS, TOTAL_LABELS, T
 const CREDIT_WORDS =
   /gut\s*schrift|storno|credit\s*-?\s*(?:note|memo|nota)|\bcredit\s*factuur|creditfactuur|\bavoir\b|d['’]\s*avoir|note\s*de\s*cr[ée]dit|nota\s*de\s*(?:cr[ée]dito|abono)|nota\s*di\s*credito|\babono\b|r[üu]ck\s*erstattung|\berstattung|remboursement|refund|terugbetaling|\bkorting\s*nota/i;
 
-/** A cell that names the document an invoice, at the start of a line or column ("RECHNUNG", "Invoice No. 12"). */
-const INVOICE_TITLE = /^\W{0,3}(?:(?:tax\s*|commercial\s*|proforma\s*|pro-forma\s*)?invoice|(?:[a-zäöü]+)?rechnung|facture|factuur|factura|fattura|faktura)(?![a-zäöü])/i;
+/**
+ * A cell that names the document an invoice, at the start of a line or column ("RECHNUNG", "Invoice No. 12"). A
+ * simplified invoice ("FACTURA SIMPLIFICADA", "fatura simplificada") is the till receipt of Spain and Portugal.
+ */
+const INVOICE_TITLE =
+  /^\W{0,3}(?:(?:tax\s*|commercial\s*|proforma\s*|pro-forma\s*)?invoice|(?:[a-zäöü]+)?rechnung|facture|factuur|factura|fattura|faktura|fatura)(?![a-zäöü])(?!\s*simplifica)/i;
+
+/**
+ * What only a till receipt prints, each kind counted once: what was handed over and given back, the till's own
+ * bookkeeping, the loyalty scheme. Amount-anchored where the word alone is common ("change", "bar").
+ */
+const RECEIPT_CUES: [string, RegExp][] = [
+  ['change given', /\b(?:change(?:\s*due)?|r[üu]e?ckgeld|wechselgeld|rendu|cambio|wisselgeld)\b[\s:]*(?:[A-Z]{3}|[$€£])?\s*-?\d*[.,]\s?\d{2}/i],
+  ['cash or card handed over', /\b(?:geg(?:eben)?\.?\s*(?:bar|ec|karte)|ec[-\s]?cash|girocard|kartenzahlung|(?:visa|mastercard|amex|debit|cash)\s*tend(?:ered)?|\btend\b|amount\s*tendered|efectivo|entregado|tarjeta\s*bancaria|esp[eè]ces|pinnen)\b|\bbar\b\s*(?:eur|€|chf)/i],
+  ['the till\'s own numbers', /\bkundenbeleg\b|\bbon[-\s]*nr\b|\bkasse\s*:?\s*\d|\btse[-\s]*(?:signatur|transaktion|start)|\b(?:st|op|te|tr|tc|reg)#|\bcashier\b|\bkassierer|items?\s*sold|\bterminal\s*(?:id)?\s*:?\s*\d|card\s*holder\s*copy|cardholder\s*copy|customer\s*copy|auth(?:orization)?\s*(?:code|#)|approved\s*-\s*thank|factura\s*simplificada|fatura\s*simplificada|ticket\s*de\s*caisse|kassenbon|kassabon/i],
+  ['a loyalty scheme', /\b(?:payback|clubcard|nectar|air\s*miles|pc\s*plus|treuepunkte|bonuskaart|you\s*saved|your\s*savings)\b/i],
+  ['a thank-you for shopping', /thank\s*you\s*for\s*(?:shopping|your\s*purchase|dining)|danke\s*f[üu]r\s*ihren\s*einkauf|wir\s*danken|merci\s*de\s*votre\s*visite|gracias\s*por\s*su\s*(?:compra|visita)|bedankt\s*voor|come\s*again/i],
+];
+
+/** The till-receipt cues a page carries, by kind. */
+export function receiptCues(text: string): string[] {
+  return RECEIPT_CUES.filter(([, re]) => re.test(text)).map(([kind]) => kind);
+}
 
 /** An IBAN-shaped run of characters; spaces inside are common on print. */
 const IBAN_SHAPED = /\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{2,4}){3,8}\b/g;

@@ -23,8 +23,10 @@ export interface AmountFields {
   tax?: ExtractedField;
 }
 
-const CASH = /\b(?:cash|tunai|tendered|tender|accepted|paid|payment|bayar|credit|card|visa|master(?:card)?|debit|amex)\b/i;
-const CHANGE = /\b(?:change|baki|kembali)\b/i;
+// Payment lines in the languages receipts print them: "Geg. BAR", "EC-Cash", "girocard", "Efectivo", "Espèces", "Pinnen".
+const CASH =
+  /\b(?:cash|tunai|tendered|tender|tend|accepted|paid|payment|bayar|credit|card|visa|master(?:card)?|debit|amex|geg(?:eben)?|girocard|ec[-\s]?karte|kartenzahlung|efectivo|tarjeta|esp[eè]ces|carte\s*bancaire|pinnen|contant)\b|\bbar\b(?=\s*(?:eur\b|€|chf\b|-?\d))/i;
+const CHANGE = /\b(?:change|baki|kembali|r[üu]e?ckge\w*|wechselgeld|rendu|cambio|wisselgeld|resto)\b/i;
 const ROUNDING = /round(?:ing)?\s*(?:adj|adjustment|off)?|rounding|penggenapan/i;
 const PREPAID =
   /anzahlung|vorauszahlung|bereits\s*(?:bezahlt|gezahlt)|already\s*paid|prepaid|prepayment|paid\s*to\s*date|less\s*deposit|acompte|d[ée]j[àa]\s*(?:pay|régl|regl)|aanbetaling|reeds\s*betaald|anticipo|ya\s*pagado/i;
@@ -69,7 +71,8 @@ export function extractAmounts(rows: TextRow[], decimal: DecimalSeparator | unde
   const count = new Map<number, number>();
   for (const a of all) count.set(a.cents, (count.get(a.cents) ?? 0) + 1);
 
-  const cash = labelledAmounts(rows, CASH, finder, true);
+  // "Rückgeld BAR EUR 1,52" names the means of payment too, but is the change.
+  const cash = labelledAmounts(rows.filter((r) => !CHANGE.test(r.text)), CASH, finder, true);
   const change = labelledAmounts(rows, CHANGE, finder, true);
   const rounding = labelledAmounts(rows, ROUNDING, finder, false);
 

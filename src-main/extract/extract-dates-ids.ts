@@ -25,8 +25,8 @@ function dateFinder(order: DateOrder): ValueFinder {
   return (text) => findDates(text, order).map((d) => ({ value: d.iso, raw: d.raw, start: d.start, end: d.end, note: d.note }));
 }
 
-/** How much an ambiguous day/month reading costs in confidence, by how sure the locale is. */
-const AMBIGUITY_FACTOR = { strong: 0.97, weak: 0.85, none: 0.7 } as const;
+/** How much an ambiguous day/month reading costs in confidence, by how sure the locale is: with no cue it is a coin flip. */
+const AMBIGUITY_FACTOR = { strong: 0.97, weak: 0.85, none: 0.5 } as const;
 
 export function extractDates(
   rows: TextRow[],

@@ -21,6 +21,13 @@ const NOISE = [
   // Titles with more words ("TAX INVOICE / ADJUSTMENT NOTE") and table headers ("Amt Inc Tax Code").
   /^\W*(?:(?:simplified\s*|full\s*)?tax\s*invoice|official\s*receipt|cash\s*bill|adjustment\s*note|credit\s*note|debit\s*note)\b/i,
   /\b(?:qty|amt|price|description|tax\s*code|item)\b.*\b(?:qty|amt|amount|price|tax|code|total)\b/i,
+  /(?:descripci[oó]n|art[ií]culo|cantidad|artikel\w*|bezeichnung|menge|d[ée]signation|quantit[ée]|omschrijving|aantal)\b.*\b(?:importe|precio|p\.?\s*unit|preis|betrag|summe|prix|montant|total|prijs|bedrag)\b/i,
+  // A field label left alone once its colon is cut ("DATE:", "Uhrzeit:").
+  /^\W*(?:date|time|datum|uhrzeit|zeit|fecha|hora|heure|tijd|cashier|kasse|bon)\W*$/i,
+  // An item line: a price at the end, perhaps with the tax class ("SALATGURKE 1,76 B").
+  /\d[.,]\d{2}\s*[A-Z*]?\s*$/,
+  // Street and house number in the German, Dutch and Scandinavian way ("Hauptstr. 12", "Bilker Allee 57").
+  /\p{L}*(?:str\.|straße|strasse|allee|weg|platz|gasse|damm|ufer|straat|laan|gracht|plein|gade|vej)\s*\d+\s*[a-z]?\b/iu,
   /^\W*$/,
 ];
 
@@ -43,13 +50,17 @@ function looksLikeOcrJunk(text: string): boolean {
 
 /** Cuts registration numbers and trailing separators off a name. */
 export function cleanVendorName(name: string): string {
-  return repairLegalForm(name.replace(/¥/g, 'Y'))
+  // Letter-spaced names as tills print them big ("R E W E"): one word.
+  const spaced = /^\s*(?:\p{L} ){2,}\p{L}\s*$/u.test(name) ? name.replace(/\s+/g, '') : name;
+  return repairLegalForm(spaced.replace(/¥/g, 'Y'))
     .replace(/^#\d+\s+/, '') // till or receipt counters printed before the name
     .replace(/\s*[({[](?:co\.?\s*(?:no|reg)\.?\s*:?\s*)?[\dA-Z]*\d{3,}[\dA-Z]*[-\s]?[A-Z]?[)}\]]\s*$/i, '')
     .replace(/\s*\(?\b(?:co\.?\s*(?:no|reg)|company\s*no)\b.*$/i, '')
     // A bracketed registration whose label OCR garbled: "(Ca. No:20154-T)".
     .replace(/\s*[({[][^)}\]]*\d{4,}[^)}\]]*[)}\]]?\s*$/, '')
     .replace(/\s+-\s+.*$/, '')
+    // A tax number printed after the name ("MERCADONA, S.A. A-46103834", "… NIF B12345678").
+    .replace(/,?\s+(?:(?:nif|cif|uid|vat|tax\s*id)\s*:?\s*)?[A-Z]{1,2}-?\d{7,10}[A-Z]?\s*$/i, '')
     // After the legal form, only registration numbers and OCR noise follow: "SDN BHD BO0OZ7Zo-U".
     .replace(/(\b(?:SDN\.?\s*BHD|BHD|S\/B)\.?)\s+\S*\d\S*(?:\s+\S+)?$/i, '$1')
     .replace(/[\s,;:|-]+$/, '')

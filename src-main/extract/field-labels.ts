@@ -73,6 +73,8 @@ export const TOTAL_LABELS: LabelRule[] = [
   // "Amount incl. GST", "Payable": the amount to pay, under words that also head other amounts.
   { re: /amount\s*incl(?:\.|usive|uding)?\s*(?:of\s*)?(?:gst|tax|vat|sst)/i, strength: 0.95 },
   { re: /\bpayable\b/i, strength: 0.85 },
+  // "BAL" on North American till receipts ("TAX .52  BAL 41.88"): the balance to pay, in capitals as tills print it.
+  { re: /\bBAL(?:ANCE)?\b/, strength: 0.9 },
   // "Net Total" is the payable on a till receipt and the amount before tax on an invoice; the before-tax arithmetic
   // in extract-amounts.ts tells them apart, so it is a weak label rather than a veto.
   { re: /\bnet\s*(?:total|amt\b)/i, strength: 0.6 },
@@ -93,6 +95,8 @@ export const TOTAL_NEGATIVE: RegExp[] = [
   /total\s*[\d@oO]{0,3}\s*%\s*suppl/i,
   /taxable|zero\s*rated|exempt/i,
   /\bcash\b|\bchange\b|tender|accepted|\bpaid\b|card|visa|master|credit|debit|payment/i,
+  // Gift-card, loyalty and account balances are not what this purchase cost.
+  /(?:new|closing|opening|previous|remaining|available|card|points?|gift)\s*bal(?:ance)?\b|bal(?:ance)?\s*(?:forward|brought|carried|remaining)/i,
   /ohne\s*(?:mwst|ust)|netto|\bHT\b|exclusief|zonder\s*btw|sin\s*iva|total\s*net\b|\bexkl/i,
   // Unit prices and per-line gross prices are not totals.
   /brutto\s*preis|bruttopreis|prix\s*unitaire|unit\s*price/i,

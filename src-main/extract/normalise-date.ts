@@ -4,6 +4,8 @@
  * is reported so the field can say how it was decided.
  */
 
+import { UNDECIDED_READING } from '../../src-shared/undecided-reading.ts';
+
 export type DateOrder = 'DMY' | 'MDY' | 'YMD' | 'unknown';
 
 /** Month names and abbreviations: English, German, French, Dutch, Spanish, Italian, Portuguese, Malay. */
@@ -88,7 +90,9 @@ const PATTERNS: { re: RegExp; kind: 'ymd' | 'numeric' | 'dmonthy' | 'monthdy' | 
 export function findDates(input: string, order: DateOrder = 'unknown'): DateMatch[] {
   // OCR reads 0 as O inside numbers ("25/12/2O18"); same length, so positions stay valid.
   const zeroed = input.replace(/(?<=\d)[Oo](?=\d|[\s/.-]|$)|(?<=[/.-])[Oo](?=\d)|(?<![\w])[Oo](?=\d[/.-])/g, '0');
-  const { text, repaired } = repairDateMisreads(zeroed);
+  // A label glued to the date by its abbreviation dot ("Dat.31.08.2015", "Date.12/03/23"): the dot separates, same length.
+  const unglued = zeroed.replace(/(?<=(?:^|[^\p{L}])\p{L}{2,8})\.(?=\d{1,2}[./-]\d{1,2}[./-]\d{2,4}(?!\d))/gu, ' ');
+  const { text, repaired } = repairDateMisreads(unglued);
   const out: DateMatch[] = [];
   const taken: [number, number][] = [];
   const overlaps = (s: number, e: number) => taken.some(([a, b]) => s < b && e > a);
@@ -160,7 +164,7 @@ function readMatch(
   if (dmy === mdy) return { iso: dmy, ambiguous: false };
   if (order === 'MDY') return { iso: mdy, ambiguous: true, note: 'day and month could swap; read month first from the document locale' };
   if (order === 'DMY') return { iso: dmy, ambiguous: true, note: 'day and month could swap; read day first from the document locale' };
-  return { iso: dmy, ambiguous: true, note: 'day and month could swap; no locale cue, assumed day first' };
+  return { iso: dmy, ambiguous: true, note: `day and month could swap; no locale cue (${UNDECIDED_READING}), assumed day first` };
 }
 
 /** Normalises a single date string; null when it holds no date. */
