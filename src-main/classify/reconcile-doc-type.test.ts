@@ -36,6 +36,15 @@ const call = (label: 'invoice' | 'credit_note' | 'other' | 'receipt', score = 0.
 });
 
 describe('the document type after the page is heard', () => {
+  it('reads the invoice cues of Polish, Czech and Finnish invoices, and their credit notes', () => {
+    const polish = ['FAKTURA VAT', 'Faktura nr: FV/2021/01/0042', 'NIP: 774-00-01-454', 'Termin płatności: 2021-01-29', 'Należność ogółem: 316,83 PLN'].join('\n');
+    expect(invoiceCues(polish).sort()).toEqual(['dueDate', 'number', 'taxId', 'title']);
+    expect(invoiceCues(['LASKU', 'Laskun numero: 5521', 'Eräpäivä: 15.06.2024'].join('\n')).sort()).toEqual(['dueDate', 'number', 'title']);
+    expect(creditWording('FAKTURA KORYGUJĄCA nr 12/2021')).toBeTruthy();
+    expect(creditWording('OPRAVNÝ DAŇOVÝ DOKLAD - DOBROPIS')).toBeTruthy();
+    expect(creditWording('Hyvityslasku 88')).toBeTruthy();
+  });
+
   it('reads the invoice cues of a scanned German invoice', () => {
     expect(invoiceCues(SCANNED_RECHNUNG).sort()).toEqual(['amounts', 'dueDate', 'iban', 'number', 'taxId', 'title']);
     expect(creditWording(SCANNED_RECHNUNG)).toBeUndefined();

@@ -9,14 +9,14 @@ import { DOCUMENT_NUMBER_LABELS, DUE_DATE_LABELS, TAX_ID_LABELS, TOTAL_LABELS, T
 
 /** Words only a credit note (or a refund) uses, in the languages we read; loose on spacing, as OCR drops spaces. */
 const CREDIT_WORDS =
-  /gut\s*schrift|storno|credit\s*-?\s*(?:note|memo|nota)|\bcredit\s*factuur|creditfactuur|\bavoir\b|d['’]\s*avoir|note\s*de\s*cr[ée]dit|nota\s*de\s*(?:cr[ée]dito|abono)|nota\s*di\s*credito|\babono\b|r[üu]ck\s*erstattung|\berstattung|remboursement|refund|terugbetaling|\bkorting\s*nota/i;
+  /gut\s*schrift|storno|credit\s*-?\s*(?:note|memo|nota)|\bcredit\s*factuur|creditfactuur|\bavoir\b|d['’]\s*avoir|note\s*de\s*cr[ée]dit|nota\s*de\s*(?:cr[ée]dito|abono)|nota\s*di\s*credito|\babono\b|r[üu]ck\s*erstattung|\berstattung|remboursement|refund|terugbetaling|\bkorting\s*nota|faktura\s*koryguj|\bkorekta\b|dobropis|opravn[ýy]\s*da[ňn]ov|kredit(?:nota|faktura)|hyvityslasku|j[óo]v[áa][íi]r[óo]|factur[ăa]\s*(?:de\s*)?storn/i;
 
 /**
  * A cell that names the document an invoice, at the start of a line or column ("RECHNUNG", "Invoice No. 12"). A
  * simplified invoice ("FACTURA SIMPLIFICADA", "fatura simplificada") is the till receipt of Spain and Portugal.
  */
 const INVOICE_TITLE =
-  /^\W{0,3}(?:(?:tax\s*|commercial\s*|proforma\s*|pro-forma\s*)?invoice|(?:[a-zäöü]+)?rechnung|facture|factuur|factura|fattura|faktura|fatura)(?![a-zäöü])(?!\s*simplifica)/i;
+  /^\W{0,3}(?:(?:tax\s*|commercial\s*|proforma\s*|pro-forma\s*)?invoice|(?:[a-zäöü]+)?rechnung|facture|factuur|factura|fattura|faktura|fatura|factur[ăa]|lasku|sz[áa]mla)(?![a-zäöü])(?!\s*simplifica)/i;
 
 /**
  * What only a till receipt prints, each kind counted once: what was handed over and given back, the till's own
@@ -60,7 +60,8 @@ export function invoiceCues(text: string, titleLines = 40): InvoiceCue[] {
     }
   }
   const strong = (rules: { re: RegExp; strength: number }[]) => rules.filter((r) => r.strength >= 0.9).some((r) => r.re.test(text));
-  if (DOCUMENT_NUMBER_LABELS.slice(0, 2).some((r) => r.re.test(text))) cues.add('number');
+  // The outright "invoice number" labels, in every language we read (strength 1); not "order no." or "ref".
+  if (DOCUMENT_NUMBER_LABELS.some((r) => r.strength >= 1 && r.re.test(text))) cues.add('number');
   if (strong(TAX_ID_LABELS)) cues.add('taxId');
   if (/\biban\b/i.test(text) || [...text.matchAll(IBAN_SHAPED)].some((m) => checkIban(m[0]).valid)) cues.add('iban');
   if (DUE_DATE_LABELS.some((r) => r.re.test(text))) cues.add('dueDate');

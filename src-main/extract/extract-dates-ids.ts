@@ -244,7 +244,19 @@ const CURRENCY_CUES: [RegExp, string, number][] = [
   [/\bAUD\b|A\$/g, 'AUD', 2],
   [/\bCAD\b|C\$/g, 'CAD', 2],
   [/\bJPY\b|¥/g, 'JPY', 1],
+  [/(?<!\p{L})z[łl](?!\p{L})|\bPLN\b/gu, 'PLN', 1],
+  [/(?<!\p{L})K[čc](?!\p{L})|\bCZK\b/gu, 'CZK', 1],
+  [/\bFt\b|\bHUF\b/g, 'HUF', 1],
+  [/\blei\b|\bRON\b/g, 'RON', 1],
+  [/₺|\bTRY\b/g, 'TRY', 1],
+  [/R\$|\bBRL\b/g, 'BRL', 2],
+  [/HK\$|\bHKD\b/g, 'HKD', 2],
+  [/NZ\$|\bNZD\b/g, 'NZD', 2],
 ];
+
+/** Other ISO 4217 codes, counted where they stand beside an amount ("316,83 PLN", "SEK 1 200"): a bare three-letter word is too often something else. */
+const ISO_BESIDE_AMOUNT =
+  /(?<![A-Z])(SEK|NOK|DKK|ISK|CZK|PLN|HUF|RON|BGN|HRK|RSD|UAH|CNY|KRW|THB|VND|IDR|PHP|TWD|ILS|AED|SAR|QAR|EGP|MAD|NGN|KES|ZAR|MXN|ARS|CLP|COP|PEN)(?:\s?-?\d)|\d(?:[\d.,' ]*\d)?\s?(SEK|NOK|DKK|ISK|CZK|PLN|HUF|RON|BGN|HRK|RSD|UAH|CNY|KRW|THB|VND|IDR|PHP|TWD|ILS|AED|SAR|QAR|EGP|MAD|NGN|KES|ZAR|MXN|ARS|CLP|COP|PEN)(?![A-Z])/g;
 
 const ISO_CURRENCY = /\b(EUR|USD|GBP|CHF|MYR|INR|SGD|AUD|CAD|JPY|CNY|SEK|NOK|DKK|PLN|CZK|HUF|RON|BGN|HKD|NZD|ZAR|MXN|BRL|TRY)\b/g;
 const CURRENCY_LABEL = /(?:rechnungs)?w\S{1,2}hrung|beträge\s*in|(?:invoice\s*)?currency|devise|monnaie|moneda|divisa|valuta|amounts\s*in|montants\s*en|bedragen\s*in|importes\s*en/i;
@@ -270,6 +282,11 @@ export function extractCurrency(rows: TextRow[]): ExtractedField | undefined {
   for (const [re, code, weight] of CURRENCY_CUES) {
     const n = (text.match(re) ?? []).length;
     if (n) votes.set(code, (votes.get(code) ?? 0) + n * weight);
+  }
+  for (const m of text.matchAll(ISO_BESIDE_AMOUNT)) {
+    const code = (m[1] ?? m[2])!;
+    // Codes the cues above already count are not counted twice.
+    if (!CURRENCY_CUES.some(([, c]) => c === code)) votes.set(code, (votes.get(code) ?? 0) + 1);
   }
   const ranked = [...votes.entries()].sort((a, b) => b[1] - a[1]);
   const top = ranked[0];

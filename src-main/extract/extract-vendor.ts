@@ -31,7 +31,7 @@ const NOISE = [
   /^\W*$/,
 ];
 
-const VENDOR_LABEL = /\b(?:sold\s*by|seller|vendor|supplier|issued\s*by|verkäufer|lieferant|fournisseur|vendeur|leverancier|proveedor|fornitore)\s*:\s*/i;
+const VENDOR_LABEL = /\b(?:sold\s*by|seller|vendor|supplier|issued\s*by|verkäufer|lieferant|fournisseur|vendeur|leverancier|proveedor|fornitore|sprzedawca|wystawca|dodavatel|prod[áa]vaj[íi]c[íi]|fornecedor|leverant[öo]r|s[äa]ljare|s[æa]lger|leverand[øo]r|selger|myyj[äa]|toimittaja|elad[óo]|sz[áa]ll[íi]t[óo]|furnizor|v[âa]nz[ăa]tor)\s*:\s*/i;
 
 const CONTINUES_UP = /^\s*(?:(?:SDN\.?\s*)?BHD\b|SDN\b|CO\.|CO\b|\(M\)|&|ENTERPRISES?\b|RESTAURANTS?\b|TRADING\b|HARDWARE\b|MARKETING\b|[A-Z]+\))/i;
 
@@ -44,7 +44,9 @@ function looksLikeOcrJunk(text: string): boolean {
   const chars = text.replace(/\s/g, '');
   const letters = (chars.match(/\p{L}/gu) ?? []).length;
   const tokens = text.split(/\s+/).filter(Boolean);
-  const short = tokens.filter((t) => t.replace(/[^\p{L}]/gu, '').length <= 2).length;
+  // A legal form's short parts ("Sp. z o.o.", "s.r.o.") are not one- or two-letter noise.
+  const rest = text.replace(new RegExp(LEGAL_FORM.source, 'gi'), ' ').split(/\s+/).filter(Boolean);
+  const short = rest.filter((t) => t.replace(/[^\p{L}]/gu, '').length <= 2).length;
   return letters < chars.length * 0.5 || !tokens.some((t) => /\p{L}{3,}/u.test(t)) || (tokens.length >= 3 && short > tokens.length / 2);
 }
 
@@ -153,7 +155,7 @@ export function extractVendor(rows: TextRow[]): ExtractedField | undefined {
  * "Seller" (OCR reads the umlaut as one to three odd letters: "Verkédufer").
  */
 const SELLER_HEADING =
-  /^\W*(?:verk\S{0,3}ufer|lieferant|rechnungsersteller|leistungserbringer|rechnungssteller|seller|supplier|vendor|issued\s*by|fournisseur|vendeur|émetteur|emetteur|leverancier|verkoper|proveedor|emisor|vendedor)\s*:?\s*$/i;
+  /^\W*(?:verk\S{0,3}ufer|lieferant|rechnungsersteller|leistungserbringer|rechnungssteller|seller|supplier|vendor|issued\s*by|fournisseur|vendeur|émetteur|emetteur|leverancier|verkoper|proveedor|emisor|vendedor|sprzedawca|wystawca|dodavatel|prod[áa]vaj[íi]c[íi]|fornecedor|leverant[öo]r|s[äa]ljare|s[æa]lger|leverand[øo]r|selger|myyj[äa]|toimittaja|elad[óo]|sz[áa]ll[íi]t[óo]|furnizor|v[âa]nz[ăa]tor)\s*:?\s*$/i;
 
 /**
  * The first name-like line under a seller heading, in the heading's column (layouts that print seller and buyer

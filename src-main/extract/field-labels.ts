@@ -170,7 +170,8 @@ export const DOCUMENT_NUMBER_LABELS: LabelRule[] = [
 ];
 
 export const DOCUMENT_NUMBER_NEGATIVE: RegExp[] = [
-  /date|datum|customer|client|kunden|klant|account|konto|order\s*(?:id|no)|tel|fax|phone|gst|vat|reg/i,
+  // "Faktura VAT" is what Polish invoices are called, not a VAT number.
+  /date|datum|customer|client|kunden|klant|account|konto|order\s*(?:id|no)|tel|fax|phone|gst|(?<!faktura\s*)vat|reg/i,
   // The invoice a credit note or corrected invoice refers to is not its own number.
   /facture\s*(?:li[ée]e|d'origine|initiale)|r[ée]f[ée]rence\s*facture|sur\s*facture|original\s*invoice|reference\s*invoice|(?:against|relates\s*to)\s*invoice|urspr[üu]ng|zur\s*rechnung|bezug|factura\s*(?:original|de\s*referencia)|originele\s*factuur|betreft\s*factuur/i,
 ];
@@ -197,8 +198,8 @@ export const DOC_TITLE =
 
 /** Legal forms and words that end a company name. */
 export const COMPANY_SUFFIX =
-  /\b(?:SDN\.?\s*BHD|BHD|S\/B|SB|ENTERPRISE|ENTERPRISES|TRADING|HARDWARE|RESTAURANT|RESTORAN|STATIONERY|PHARMACY|FARMASI|MART|SUPERMARKET|BOOK\s*CO|GmbH|AG|KG|OHG|UG|e\.K\.|B\.?V\.?|N\.?V\.?|Ltd\.?|Limited|LLC|L\.L\.C\.|Inc\.?|Corp\.?|Corporation|PLC|LLP|SAS|SARL|S\.A\.?|SA|S\.L\.?|SL|S\.p\.A\.?|SpA|S\.r\.l\.?|Srl|Pvt\.?|Pte\.?|Pty\.?|Co\.)(?=\W|$)/i;
+  /\b(?:SDN\.?\s*BHD|BHD|S\/B|SB|ENTERPRISE|ENTERPRISES|TRADING|HARDWARE|RESTAURANT|RESTORAN|STATIONERY|PHARMACY|FARMASI|MART|SUPERMARKET|BOOK\s*CO|GmbH|AG|KG|OHG|UG|e\.K\.|B\.?V\.?|N\.?V\.?|Ltd\.?|Limited|LLC|L\.L\.C\.|Inc\.?|Corp\.?|Corporation|PLC|LLP|SAS|SARL|S\.A\.?|SA|S\.L\.?|SL|S\.p\.A\.?|SpA|S\.r\.l\.?|Srl|Pvt\.?|Pte\.?|Pty\.?|Co\.|Sp\.\s?z\s?o\.\s?o\.?|s\.\s?r\.\s?o\.?|a\.\s?s\.|Lda\.?|A\/S|ApS|Oyj?|Kft\.?|Zrt\.?|Nyrt\.?)(?=\W|$)/i;
 
 /** Legal forms proper: a line with one of these names the legal entity, not just the shop. */
 export const LEGAL_FORM =
-  /\b(?:SDN\.?\s*BHD|BHD|S\/B|GmbH|AG|KG|B\.?V\.?|N\.?V\.?|Ltd\.?|Limited|LLC|Inc\.?|Corp\.?|PLC|LLP|SAS|SARL|S\.A\.?|S\.L\.?|S\.p\.A\.?|SpA|S\.r\.l\.?|Srl|Pvt\.?|Pte\.?|Pty\.?)(?=\W|$)/i;
+  /\b(?:SDN\.?\s*BHD|BHD|S\/B|GmbH|AG|KG|B\.?V\.?|N\.?V\.?|Ltd\.?|Limited|LLC|Inc\.?|Corp\.?|PLC|LLP|SAS|SARL|S\.A\.?|S\.L\.?|S\.p\.A\.?|SpA|S\.r\.l\.?|Srl|Pvt\.?|Pte\.?|Pty\.?|Sp\.\s?z\s?o\.\s?o\.?|s\.\s?r\.\s?o\.?|a\.\s?s\.|Lda\.?|A\/S|ApS|Oyj?|Kft\.?|Zrt\.?|Nyrt\.?)(?=\W|$)/i;

@@ -108,7 +108,9 @@ const AMOUNT_TOKEN = new RegExp(
     String.raw`(\(?)` +
     String.raw`((?:${CURRENCY_MARK.source})\s?)?` +
     String.raw`([-−]\s?)?` +
-    String.raw`((?:\d{1,3}(?:[.,']\d{3})+|\d+)(?:[.,]\d{1,3}|[.,] \d{2}(?!\d)| \.\d{2}(?!\d))?|\.\d{2})` +
+    // Thousands grouped by a single (thin or no-break) space, as French, Czech, Polish and Nordic pages print them, only
+    // before decimal commas: "14 520,00"; wider gaps are column breaks (page-layout.ts), so "1   474,56" stays two amounts.
+    String.raw`(\d{1,3}(?:[ \u00A0\u202F]\d{3})+,\d{2}(?!\d)|(?:\d{1,3}(?:[.,']\d{3})+|\d+)(?:[.,]\d{1,3}|[.,] \d{2}(?!\d)| \.\d{2}(?!\d))?|\.\d{2})` +
     String.raw`(\s?(?:${CURRENCY_MARK.source}))?` +
     String.raw`(-(?!\d))?(\)?)` +
     String.raw`(?![\w/:%]|[.,]\d|-\d)`,
