@@ -26,6 +26,10 @@ describe('extractVendor', () => {
   it('skips OCR junk from logos', () => {
     expect(vendorOf(['Pa A < 4 3 3', 'i j { Kg ee { te', 'SELASIH EKSLUSIF SDN BHD'])).toBe('SELASIH EKSLUSIF SDN BHD');
   });
+  it('keeps names whose legal form has short parts, and short names before a dotted legal form', () => {
+    expect(vendorOf(['FAKTURA', 'Hurtownia Budowlana Sp. z o.o.', 'ul. Prosta 1, 00-850 Warszawa'])).toBe('Hurtownia Budowlana Sp. z o.o.');
+    expect(vendorOf(['BEM ED (SP) SDN. BHD.', 'No.49, Jalan Dinar G U3G'])).toBe('BEM ED (SP) SDN. BHD.');
+  });
   it('finds the address under the vendor', () => {
     const rows = rowsOf(pagesFromLines(['INDAH GIFT & HOME DECO', '27,JALAN DEDAP 13,', 'TAMAN JOHOR JAYA,', '81100 JOHOR BAHRU,JOHOR.', 'TEL:07-3507405']));
     const vendor = extractVendor(rows);

@@ -45,7 +45,10 @@ function looksLikeOcrJunk(text: string): boolean {
   const letters = (chars.match(/\p{L}/gu) ?? []).length;
   const tokens = text.split(/\s+/).filter(Boolean);
   // A legal form's short parts ("Sp. z o.o.", "s.r.o.") are not one- or two-letter noise.
-  const rest = text.replace(new RegExp(LEGAL_FORM.source, 'gi'), ' ').split(/\s+/).filter(Boolean);
+  const rest = text
+    .replace(new RegExp(LEGAL_FORM.source, 'gi'), ' ')
+    .split(/\s+/)
+    .filter((t) => /[\p{L}\d]/u.test(t));
   const short = rest.filter((t) => t.replace(/[^\p{L}]/gu, '').length <= 2).length;
   return letters < chars.length * 0.5 || !tokens.some((t) => /\p{L}{3,}/u.test(t)) || (tokens.length >= 3 && short > tokens.length / 2);
 }
