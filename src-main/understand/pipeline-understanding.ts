@@ -60,6 +60,7 @@ export class PipelineUnderstanding implements Understanding {
     if (einvoice) timings.extract = performance.now() - t;
     let cls: { label: DocType; score: number; scores: Record<string, number> };
     let servedModel = this.classifier.model;
+    let typeNote: string | undefined;
     if (einvoice) {
       cls = einvoice.docType;
     } else {
@@ -72,9 +73,10 @@ export class PipelineUnderstanding implements Understanding {
         : { classification: (await this.classifier.classify([text]))[0]!, model: this.classifier.model };
       servedModel = served.model;
       const raw = served.classification;
-      // The page's own words outrank the model where they contradict it plainly (reconcile-doc-type.ts); the note is not part of the result.
-      const { note: _why, ...reconciled } = reconcileDocType(raw!, text);
+      // The page's own words outrank the model where they contradict it plainly (reconcile-doc-type.ts); the reviewer is told why.
+      const { note, ...reconciled } = reconcileDocType(raw!, text);
       cls = reconciled;
+      if (note) typeNote = `typed ${reconciled.label.replace('_', ' ')} from the page's own words (${note}); the model said ${raw!.label.replace('_', ' ')} at ${raw!.score.toFixed(2)}`;
       timings.classify = performance.now() - t;
     }
 
@@ -124,7 +126,7 @@ export class PipelineUnderstanding implements Understanding {
       lineItems: extraction.lineItems,
       rules: rules.map((r) => ({ id: r.id, passed: r.passed, detail: r.detail, severity: r.severity })),
       ruleSetVersion: c.ruleSet.version,
-      route: { action: route.action, reasons: route.reasons, policyVersion: route.policyVersion, qaSampled: route.qaSampled, batchApprovable: route.batchApprovable },
+      route: { action: route.action, reasons: typeNote ? [...route.reasons, typeNote] : route.reasons, policyVersion: route.policyVersion, qaSampled: route.qaSampled, batchApprovable: route.batchApprovable },
       timingsMs: timings,
     };
   }
