@@ -20,6 +20,7 @@ import { checkIban, checkTaxId, compactId } from './identifiers.ts';
 import { confidenceFrom, toField } from './extract-amounts.ts';
 import type { TextRow } from './page-layout.ts';
 import { currencyFromCountry } from './currency-from-country.ts';
+import { isUndecidedReading } from '../../src-shared/undecided-reading.ts';
 
 function dateFinder(order: DateOrder): ValueFinder {
   return (text) => findDates(text, order).map((d) => ({ value: d.iso, raw: d.raw, start: d.start, end: d.end, note: d.note }));
@@ -63,7 +64,10 @@ export function extractDates(
     const agreeing = new Set(issue.filter((c) => c.value === best.value && c.score >= 0.4).map((c) => c.how));
     if (agreeing.size > 1) why.push('both the label and the position point to it');
     const others = new Set(issue.filter((c) => c.score >= 0.6 && c.value !== best.value).map((c) => c.value));
-    const confidence = confidenceFrom(best.score, why.length - others.size, best.ocr) * (best.note ? AMBIGUITY_FACTOR[localeStrength] : 1);
+    // A reading no cue decides is a coin flip whatever the locale says: a year-first date elsewhere sets the order to
+    // 'YMD' with a weak strength, which says nothing about day and month.
+    const ambiguity = !best.note ? 1 : isUndecidedReading(best.note) ? AMBIGUITY_FACTOR.none : AMBIGUITY_FACTOR[localeStrength];
+    const confidence = confidenceFrom(best.score, why.length - others.size, best.ocr) * ambiguity;
     out.issueDate = toField(best, Math.round(Math.max(0.05, confidence) * 100) / 100, why);
   }
   // A due date before the issue date is usually a misread, unless its own label sits right beside it

@@ -67,4 +67,15 @@ describe('North American till receipts', () => {
     expect(us.issueDate?.value).toBe('2015-10-08');
     expect(us.issueDate!.confidence).toBeGreaterThanOrEqual(0.8);
   });
+
+  it('stays unsure of such a date when a year-first date elsewhere says nothing about day and month', () => {
+    const lines = ['ACME Ltd', 'Invoice No: 42', 'Invoice date: 10/08/2015', 'Subtotal 500.00', 'VAT 20% 100.00', 'Total 600.00', 'Printed 2015-10-08'];
+    const policy = loadPolicy(BUNDLED.policyFile);
+    const calibration = loadPolicyCalibration(BUNDLED.policyFile, policy)!;
+    const read = extractDocument(pagesFromLines(lines, { source: 'ocr', confidence: 0.99 }), { docType: 'invoice' }).fields;
+    const f = calibrateFields(read, calibration, 'ocr');
+    expect(f.issueDate?.value).toBe('2015-08-10');
+    // Below the invoice gate (0.70), so a person reads it off the page.
+    expect(f.issueDate!.confidence).toBeLessThan(policy.docTypes.invoice!.requiredFields.issueDate!);
+  });
 });
