@@ -258,9 +258,15 @@ const CURRENCY_CUES: [RegExp, string, number][] = [
   [/NZ\$|\bNZD\b/g, 'NZD', 2],
 ];
 
-/** Other ISO 4217 codes, counted where they stand beside an amount ("316,83 PLN", "SEK 1 200"): a bare three-letter word is too often something else. */
-const ISO_BESIDE_AMOUNT =
-  /(?<![A-Z])(SEK|NOK|DKK|ISK|CZK|PLN|HUF|RON|BGN|HRK|RSD|UAH|CNY|KRW|THB|VND|IDR|PHP|TWD|ILS|AED|SAR|QAR|EGP|MAD|NGN|KES|ZAR|MXN|ARS|CLP|COP|PEN)(?:\s?-?\d)|\d(?:[\d.,' ]*\d)?\s?(SEK|NOK|DKK|ISK|CZK|PLN|HUF|RON|BGN|HRK|RSD|UAH|CNY|KRW|THB|VND|IDR|PHP|TWD|ILS|AED|SAR|QAR|EGP|MAD|NGN|KES|ZAR|MXN|ARS|CLP|COP|PEN)(?![A-Z])/g;
+/**
+ * Other ISO 4217 codes, counted where they stand beside an amount with decimals ("316,83 PLN", "SEK 1 200,00"): a bare
+ * three-letter word is too often something else, and so is one beside a whole number ("2 PEN", Malaysian "SEK 13").
+ */
+const ISO_CODE = 'SEK|NOK|DKK|ISK|CZK|PLN|HUF|RON|BGN|HRK|RSD|UAH|CNY|KRW|THB|VND|IDR|PHP|TWD|ILS|AED|SAR|QAR|EGP|MAD|NGN|KES|ZAR|MXN|ARS|CLP|COP|PEN';
+const ISO_BESIDE_AMOUNT = new RegExp(
+  String.raw`(?<![A-Z])(${ISO_CODE})\s?-?\d{1,3}(?:[.,' \u00A0]?\d{3})*[.,]\d{2}(?!\d)|[.,]\d{2}\s?(${ISO_CODE})(?![A-Z])`,
+  'g',
+);
 
 const ISO_CURRENCY = /\b(EUR|USD|GBP|CHF|MYR|INR|SGD|AUD|CAD|JPY|CNY|SEK|NOK|DKK|PLN|CZK|HUF|RON|BGN|HKD|NZD|ZAR|MXN|BRL|TRY)\b/g;
 const CURRENCY_LABEL = /(?:rechnungs)?w\S{1,2}hrung|beträge\s*in|(?:invoice\s*)?currency|devise|monnaie|moneda|divisa|valuta|amounts\s*in|montants\s*en|bedragen\s*in|importes\s*en/i;

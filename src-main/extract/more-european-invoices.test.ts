@@ -99,4 +99,10 @@ describe('invoices in Polish, Czech, Swedish, Portuguese and Finnish', () => {
     const f = read(['Rechnung Nr. 12', 'Ersatzteile   1   474,56 €   474,56 €', 'Gesamtbetrag   474,56 €']);
     expect(f.total).toBe('474.56');
   });
+
+  it('reads no currency from a code-like word beside a whole number ("2 PEN", a Malaysian "SEK 13" address)', () => {
+    const f = read(['KEDAI BUKU ABC', 'NO 5, JALAN 13/2, SEK 13,', '40100 SHAH ALAM', '2 PEN BLUE 3.00', '1 PEN RED 1.50', 'TOTAL 4.50']);
+    expect(f.currency).toBeUndefined();
+    expect(read(['Faktura', 'Razem SEK 1 200,00'])).toMatchObject({ currency: 'SEK' });
+  });
 });
