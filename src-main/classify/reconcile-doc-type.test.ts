@@ -102,6 +102,12 @@ describe('till receipts the model takes for something else', () => {
 
   it('leaves an invoice that names itself or asks for payment later an invoice, whatever till words it has', () => {
     expect(reconcileDocType(cls('invoice'), `${SCANNED_RECHNUNG}\nGeg. BAR EUR 1.428,00\nRückgeld EUR 0,00`).label).toBe('invoice');
+    // A paid online-shop invoice prints the card and thanks the buyer; its invoice number keeps it an invoice.
+    const SHOP = ['Ihre Rechnung', 'Rechnungsnummer: 2024-001', 'Bezahlt per Kartenzahlung (girocard)', 'Wir danken für Ihren Einkauf'].join('\n');
+    expect(reconcileDocType(cls('invoice'), SHOP).label).toBe('invoice');
+    expect(reconcileDocType(cls('invoice'), ['Factuurnummer: 123', 'Betaald via Pinnen', 'Bedankt voor uw bestelling'].join('\n')).label).toBe('invoice');
+    // "Tipo de cambio" is an exchange rate, not change given.
+    expect(reconcileDocType(cls('invoice'), ['CFDI 4.0', 'Forma de pago: 01 Efectivo', 'Tipo de cambio: 17.25'].join('\n')).label).toBe('invoice');
     // One till word is not a till receipt: a shop's letter thanks you too.
     expect(reconcileDocType(cls('other'), 'Dear customer,\nThank you for shopping with us. Your parcel ships tomorrow.').label).toBe('other');
   });

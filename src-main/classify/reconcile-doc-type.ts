@@ -5,7 +5,7 @@
  */
 import type { DocType } from '../../src-shared/document-model.ts';
 import { creditNoteTitle, reconcileCreditNote } from './credit-note-title.ts';
-import { creditWording, invoiceCues, receiptCues } from './type-evidence.ts';
+import { creditWording, invoiceCues, labelsInvoiceNumber, receiptCues } from './type-evidence.ts';
 
 type Classification = { label: DocType; score: number; scores: Record<string, number> };
 
@@ -50,7 +50,8 @@ function receiptOverride(cls: Classification, text: string): (Classification & {
   const cues = receiptCues(text);
   if (cues.length < TO_RECEIPT_CUES || creditWording(text)) return undefined;
   const invoice = invoiceCues(text);
-  if (invoice.includes('title') || invoice.includes('dueDate') || invoice.includes('iban')) return undefined;
+  // An invoice number names an invoice too (an online shop's paid invoice prints the card and thanks the buyer).
+  if (invoice.includes('title') || invoice.includes('dueDate') || invoice.includes('iban') || labelsInvoiceNumber(text)) return undefined;
   return overridden(cls, 'receipt', `a till receipt: ${cues.join(', ')}`);
 }
 

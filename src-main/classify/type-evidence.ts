@@ -23,12 +23,19 @@ const INVOICE_TITLE =
  * bookkeeping, the loyalty scheme. Amount-anchored where the word alone is common ("change", "bar").
  */
 const RECEIPT_CUES: [string, RegExp][] = [
-  ['change given', /\b(?:change(?:\s*due)?|r[üu]e?ckgeld|wechselgeld|rendu|cambio|wisselgeld)\b[\s:]*(?:[A-Z]{3}|[$€£])?\s*-?\d*[.,]\s?\d{2}/i],
+  ['change given', /\b(?:change(?:\s*due)?|r[üu]e?ckgeld|wechselgeld|rendu|(?<!tipo\s*de\s*)cambio|wisselgeld)\b[\s:]*(?:[A-Z]{3}|[$€£])?\s*-?\d*[.,]\s?\d{2}/i],
   ['cash or card handed over', /\b(?:geg(?:eben)?\.?\s*(?:bar|ec|karte)|ec[-\s]?cash|girocard|kartenzahlung|(?:visa|mastercard|amex|debit|cash)\s*tend(?:ered)?|\btend\b|amount\s*tendered|efectivo|entregado|tarjeta\s*bancaria|esp[eè]ces|pinnen)\b|\bbar\b\s*(?:eur|€|chf)/i],
   ['the till\'s own numbers', /\bkundenbeleg\b|\bbon[-\s]*nr\b|\bkasse\s*:?\s*\d|\btse[-\s]*(?:signatur|transaktion|start)|\b(?:st|op|te|tr|tc|reg)#|\bcashier\b|\bkassierer|items?\s*sold|\bterminal\s*(?:id)?\s*:?\s*\d|card\s*holder\s*copy|cardholder\s*copy|customer\s*copy|auth(?:orization)?\s*(?:code|#)|approved\s*-\s*thank|factura\s*simplificada|fatura\s*simplificada|ticket\s*de\s*caisse|kassenbon|kassabon/i],
   ['a loyalty scheme', /\b(?:payback|clubcard|nectar|air\s*miles|pc\s*plus|treuepunkte|bonuskaart|you\s*saved|your\s*savings)\b/i],
-  ['a thank-you for shopping', /thank\s*you\s*for\s*(?:shopping|your\s*purchase|dining)|danke\s*f[üu]r\s*ihren\s*einkauf|wir\s*danken|merci\s*de\s*votre\s*visite|gracias\s*por\s*su\s*(?:compra|visita)|bedankt\s*voor|come\s*again/i],
+  ['a thank-you for shopping', /thank\s*you\s*for\s*(?:shopping|your\s*purchase|dining)|danke\s*f[üu]r\s*ihren\s*einkauf|merci\s*de\s*votre\s*visite|gracias\s*por\s*su\s*(?:compra|visita)|bedankt\s*voor\s*uw\s*(?:aankoop|bezoek)|come\s*again/i],
 ];
+
+/** A label for an invoice's own number (not a receipt's, bill's or order's), in the languages we read. */
+const INVOICE_NUMBER_LABEL =
+  /invoice\s*(?:no\.?|number|num\.?|nr\.?|#|id)|rechnungs[-\s]*(?:nr|nummer)|rechnung\s*(?:nr|#)|factuur\s*(?:nr|nummer)|factuurnummer|facture\s*(?:n°|no\.?|num[ée]ro)|n°\s*(?:de\s*)?facture|num[ée]ro\s*de\s*facture|factura\s*(?:n[°º.o]|n[úu]mero)|n[úu]mero\s*de\s*factura|fattura\s*(?:n[°.]|numero)|faktura\s*(?:nr|numer|č)|numer\s*faktury|fakturanummer|laskun\s*numero/i;
+
+/** Whether the page labels an invoice number. */
+export const labelsInvoiceNumber = (text: string): boolean => INVOICE_NUMBER_LABEL.test(text);
 
 /** The till-receipt cues a page carries, by kind. */
 export function receiptCues(text: string): string[] {

@@ -26,7 +26,7 @@ export interface AmountFields {
 // Payment lines in the languages receipts print them: "Geg. BAR", "EC-Cash", "girocard", "Efectivo", "Espèces", "Pinnen".
 const CASH =
   /\b(?:cash|tunai|tendered|tender|tend|accepted|paid|payment|bayar|credit|card|visa|master(?:card)?|debit|amex|geg(?:eben)?|girocard|ec[-\s]?karte|kartenzahlung|efectivo|tarjeta|esp[eè]ces|carte\s*bancaire|pinnen|contant)\b|\bbar\b(?=\s*(?:eur\b|€|chf\b|-?\d))/i;
-const CHANGE = /\b(?:change|baki|kembali|r[üu]e?ckge\w*|wechselgeld|rendu|cambio|wisselgeld|resto)\b/i;
+const CHANGE = /\b(?:change|baki|kembali|r[üu]e?ckge\w*|wechselgeld|rendu|(?<!tipo\s*de\s*)cambio|wisselgeld|resto)\b/i;
 const ROUNDING = /round(?:ing)?\s*(?:adj|adjustment|off)?|rounding|penggenapan/i;
 const PREPAID =
   /anzahlung|vorauszahlung|bereits\s*(?:bezahlt|gezahlt)|already\s*paid|prepaid|prepayment|paid\s*to\s*date|less\s*deposit|acompte|d[ée]j[àa]\s*(?:pay|régl|regl)|aanbetaling|reeds\s*betaald|anticipo|ya\s*pagado/i;

@@ -250,7 +250,8 @@ const CURRENCY_CUES: [RegExp, string, number][] = [
   [/\bJPY\b|¥/g, 'JPY', 1],
   [/(?<!\p{L})z[łl](?!\p{L})|\bPLN\b/gu, 'PLN', 1],
   [/(?<!\p{L})K[čc](?!\p{L})|\bCZK\b/gu, 'CZK', 1],
-  [/\bFt\b|\bHUF\b/g, 'HUF', 1],
+  // Forints have no decimals; a grouped amount tells them from feet ("10 Ft").
+  [/\d{1,3}(?:[ .]\d{3})+\s?Ft\b|\bHUF\b/g, 'HUF', 1],
   [/\blei\b|\bRON\b/g, 'RON', 1],
   [/₺|\bTRY\b/g, 'TRY', 1],
   [/R\$|\bBRL\b/g, 'BRL', 2],

@@ -83,7 +83,7 @@ export const TOTAL_LABELS: LabelRule[] = [
   { re: /\btotal\b/i, strength: 0.75 },
   { re: /\bamount\b|\bamt\b/i, strength: 0.4 },
   // Polish, Czech, Portuguese, Swedish, Danish, Norwegian, Finnish, Hungarian, Romanian.
-  { re: /nale[żz]no[śs][ćc](?:\s*og[óo][łl]em)?|(?:razem\s*|kwota\s*)?do\s*zap[łl]aty|celkem\s*k\s*[úu]hrad[ěe]|k\s*[úu]hrad[ěe]|celkem\s*(?:v[čc]\.?|s)\s*dph|total\s*a\s*pagar|valor\s*(?:total|a\s*pagar)|(?:summa\s*|belopp\s*|totalt?\s*)?att\s*betala|(?:bel[øo]p\s*)?[åa]\s*betale|\bat\s*betale|total\s*inkl\.?\s*(?:moms|mva)|sum\s*inkl\.?\s*mva|maksettava(?:\s*yhteens[äa])?|yhteens[äa]\s*(?:sis\.?\s*)?alv|loppusumma|fizetend[őo]|v[ée]g[öo]sszeg|total\s*de\s*plat[ăa]/i, strength: 1 },
+  { re: /nale[żz]no[śs][ćc](?:\s*og[óo][łl]em)?|(?:razem\s*|kwota\s*)?do\s*zap[łl]aty|celkem\s*k\s*[úu]hrad[ěe]|k\s*[úu]hrad[ěe]|celkem\s*(?:v[čc]\.?|s)\s*dph|total\s*a\s*pagar|valor\s*(?:total|a\s*pagar)|(?:summa\s*|belopp\s*|totalt?\s*)?att\s*betala|(?:bel[øo]p\s*)?[åa]\s*betale|(?:^|\s{3})\W*at\s*betale|total\s*inkl\.?\s*(?:moms|mva)|sum\s*inkl\.?\s*mva|maksettava(?:\s*yhteens[äa])?|yhteens[äa]\s*(?:sis\.?\s*)?alv|loppusumma|fizetend[őo]|v[ée]g[öo]sszeg|total\s*de\s*plat[ăa]/i, strength: 1 },
   { re: /\bi\s*alt\b|\byhteens[äa]\b|[öo]sszesen|\brazem\b|\bcelkem\b|\btotalt\b/i, strength: 0.8 },
 ];
 
@@ -98,6 +98,9 @@ export const TOTAL_NEGATIVE: RegExp[] = [
   // Gift-card, loyalty and account balances are not what this purchase cost.
   /(?:new|closing|opening|previous|remaining|available|card|points?|gift)\s*bal(?:ance)?\b|bal(?:ance)?\s*(?:forward|brought|carried|remaining)/i,
   /ohne\s*(?:mwst|ust)|netto|\bHT\b|exclusief|zonder\s*btw|sin\s*iva|total\s*net\b|\bexkl/i,
+  /\bbez\s*dph|ekskl|\beks\b|ilman\s*alv|\bsem\s*iva|veroton|f[ăa]r[ăa]\s*tva/i,
+  // The tax's own total in the languages whose word for "total" is short: "Moms i alt", "ALV yhteensä", "Totalt moms".
+  /(?:moms|mva|alv|[áa]fa|dph|vat|podatek)\s*(?:\d{1,2}(?:[.,]\d+)?\s*%\s*)?(?:i\s*alt|yhteens[äa]|totalt|[öo]sszesen|razem|celkem)|(?:\bi\s*alt|totalt|[öo]sszesen|razem|celkem)\s*(?:moms|mva|[áa]fa|dph|vat)/i,
   // Unit prices and per-line gross prices are not totals.
   /brutto\s*preis|bruttopreis|prix\s*unitaire|unit\s*price/i,
   // Amounts already paid and discounts offered for early payment.

@@ -106,3 +106,13 @@ describe('invoices in Polish, Czech, Swedish, Portuguese and Finnish', () => {
     expect(read(['Faktura', 'Razem SEK 1 200,00'])).toMatchObject({ currency: 'SEK' });
   });
 });
+
+describe('the short Nordic, Finnish, Czech and Polish words for "total"', () => {
+  it('do not make the tax total or the net total a candidate for the amount payable', () => {
+    const f = read(['Byggvaror Norrland AB', 'FAKTURA', 'Fakturanummer: 88231', 'Netto          1 000,00', 'Moms i alt       250,00', 'I alt          1 250,00 DKK']);
+    expect(f.total).toBe('1250.00');
+    expect(f.tax).toBe('250.00');
+    const cz = read(['FAKTURA', 'Celkem bez DPH      12 000,00', 'DPH celkem           2 520,00', 'Celkem k úhradě     14 520,00 Kč']);
+    expect(cz.total).toBe('14520.00');
+  });
+});
