@@ -77,8 +77,10 @@ describe('the document type after the page is heard', () => {
     expect(reconcileDocType(call('other'), 'Rechnung\nSehr geehrte Damen und Herren,\nanbei die Unterlagen.').label).toBe('other');
   });
 
-  it('never changes a receipt or a confident invoice without a credit-note title', () => {
-    expect(reconcileDocType(call('receipt'), SCANNED_RECHNUNG).label).toBe('receipt');
+  it('never changes a receipt without an invoice title, nor a confident invoice without a credit-note title', () => {
+    // A page titled "Rechnung" with a due date and an IBAN and no till lines is an invoice, whatever the model says.
+    expect(reconcileDocType(call('receipt'), SCANNED_RECHNUNG).label).toBe('invoice');
+    expect(reconcileDocType(call('receipt'), SCANNED_RECHNUNG.replace('Rechnung\n', '')).label).toBe('receipt');
     expect(reconcileDocType(call('invoice', 0.97), SCANNED_RECHNUNG)).toEqual(call('invoice', 0.97));
   });
 });
@@ -110,5 +112,28 @@ describe('till receipts the model takes for something else', () => {
     expect(reconcileDocType(cls('invoice'), ['CFDI 4.0', 'Forma de pago: 01 Efectivo', 'Tipo de cambio: 17.25'].join('\n')).label).toBe('invoice');
     // One till word is not a till receipt: a shop's letter thanks you too.
     expect(reconcileDocType(cls('other'), 'Dear customer,\nThank you for shopping with us. Your parcel ships tomorrow.').label).toBe('other');
+  });
+
+  // Hand-written in the shapes of US and Indian invoices and a UK energy bill; no producer's text copied.
+  it('an invoice that bills a named party or gives a due date, with no till lines, is an invoice, not a receipt', () => {
+    const us = ['Invoice #12345', 'Date: March 23, 2023', 'Bill To:', 'John Doe', '123 Main St.', 'Sales tax (7%) $80.50', 'Total: $1,280.50', 'Thank you for your business!'].join('\n');
+    const gst = ['TAX INVOICE', 'SHREE BALAJI ENTERPRISES', 'GSTIN/UIN: 27AAKFS1234C1Z5', 'Invoice No.   Dated', 'SBE/2324/0418   7-Feb-2024', 'Buyer (Bill to)', 'Kaveri Auto Components Pvt Ltd', 'Total   ₹ 74,340.00'].join('\n');
+    const au = ['TAX INVOICE', 'Coastal Plumbing Pty Ltd', 'ABN 51 824 753 556', 'Invoice No: 10392', 'Due Date: 13/03/2024', 'Balance Due   $2,442.00'].join('\n');
+    for (const text of [us, gst, au]) {
+      const r = reconcileDocType(call('receipt'), text);
+      expect(r.label).toBe('invoice');
+      expect(r.score).toBeLessThanOrEqual(0.75);
+    }
+  });
+
+  it('a till receipt titled "TAX INVOICE" with cash and change stays a receipt', () => {
+    const till = ['TAX INVOICE', 'KEDAI RUNCIT ABC', 'Invoice No: 10392', 'Bill To: walk-in', 'TOTAL 12.50', 'CASH 20.00', 'CHANGE 7.50'].join('\n');
+    expect(reconcileDocType(call('receipt'), till).label).toBe('receipt');
+  });
+
+  it('a bill whose payment received is marked "CR" is an invoice when no credit-note word appears', () => {
+    const bill = ['Your energy bill', 'Bill number 612398776', 'Payments received - thank you   £212.40 CR', 'VAT at 5%   £11.49', 'Amount to pay   £241.26', 'VAT registration number GB 684 9667 62'].join('\n');
+    expect(reconcileDocType(call('credit_note'), bill).label).toBe('invoice');
+    expect(reconcileDocType(call('credit_note'), bill.replace('Your energy bill', 'CREDIT NOTE')).label).toBe('credit_note');
   });
 });

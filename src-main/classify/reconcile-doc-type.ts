@@ -5,13 +5,15 @@
  */
 import type { DocType } from '../../src-shared/document-model.ts';
 import { creditNoteTitle, reconcileCreditNote } from './credit-note-title.ts';
-import { creditWording, invoiceCues, labelsInvoiceNumber, receiptCues } from './type-evidence.ts';
+import { creditWording, invoiceCues, labelsInvoiceNumber, namesBilledParty, receiptCues } from './type-evidence.ts';
 
 type Classification = { label: DocType; score: number; scores: Record<string, number> };
 
 /** Invoice cues besides the title that make a page an invoice, whatever the model says about "other". */
 const OTHER_TO_INVOICE_CUES = 3;
 const OVERRIDE_SCORE_CAP = 0.75;
+/** Invoice cues (no title needed) that make a page without any credit wording an invoice rather than a credit note. */
+const CREDIT_TO_INVOICE_CUES = 2;
 
 /** Till-receipt cues (see type-evidence.ts) that make a page a receipt, whatever else the model saw in it. */
 const TO_RECEIPT_CUES = 2;
@@ -22,12 +24,14 @@ export function reconcileDocType(cls: Classification, text: string): Classificat
   const receipt = receiptOverride(cls, text);
   if (receipt) return receipt;
   if (cls.label === 'invoice') return reconcileCreditNote(cls, text);
+  if (cls.label === 'receipt') return invoiceOverReceipt(cls, text) ?? cls;
   if (cls.label === 'credit_note') {
-    // A credit note says so; a page titled an invoice without one credit word anywhere is an invoice.
-    if (creditWording(text)) return cls;
+    // A credit note says so; a page titled an invoice, or carrying an invoice's number, tax and payment cues, without
+    // one credit word anywhere is an invoice (a bill whose "CR" marks a payment received is not a credit note).
+    if (creditWording(text) || creditNoteTitle(text)) return cls;
     const cues = invoiceCues(text);
-    if (!cues.includes('title')) return cls;
-    return overridden(cls, 'invoice', `titled an invoice, no credit-note wording (${cues.join(', ')})`);
+    if (!cues.includes('title') && cues.length < CREDIT_TO_INVOICE_CUES) return cls;
+    return overridden(cls, 'invoice', `${cues.includes('title') ? 'titled an invoice' : 'invoice cues'}, no credit-note wording (${cues.join(', ')})`);
   }
   if (cls.label === 'other') {
     const cues = invoiceCues(text);
@@ -39,6 +43,20 @@ export function reconcileDocType(cls: Classification, text: string): Classificat
       : overridden(cls, 'invoice', `titled an invoice with ${others.join(', ')}`);
   }
   return cls;
+}
+
+/**
+ * A page titled an invoice that bills a named party or asks for payment later (a due date, an IBAN), with none of a
+ * till's change, tender or bookkeeping lines, is an invoice: US and Indian invoices ("Invoice #", "Bill To",
+ * "TAX INVOICE") read like receipts to a model trained on few of them.
+ */
+function invoiceOverReceipt(cls: Classification, text: string): (Classification & { note: string }) | undefined {
+  if (receiptCues(text).length > 0 || creditWording(text)) return undefined;
+  const cues = invoiceCues(text);
+  if (!cues.includes('title')) return undefined;
+  const billed = namesBilledParty(text);
+  if (!billed && !cues.includes('dueDate') && !cues.includes('iban')) return undefined;
+  return overridden(cls, 'invoice', `titled an invoice, no till lines, ${[billed ? 'a billed party' : '', ...cues.filter((c) => c !== 'title')].filter(Boolean).join(', ')}`);
 }
 
 /**

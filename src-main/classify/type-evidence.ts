@@ -55,6 +55,17 @@ export function creditWording(text: string): string | undefined {
   return CREDIT_WORDS.exec(text)?.[0];
 }
 
+/**
+ * A heading for the billed party ("Bill To", "Billed to", "Sold to", "Buyer (Bill to)", "Invoice to"): an invoice
+ * names who owes the money; a till receipt does not.
+ */
+const BILLED_PARTY = /(?:^|\s{2}|\()(?:bill(?:ed)?\s*to|sold\s*to|invoice\s*to|buyer)\b/im;
+
+/** Whether the page names the party it bills. */
+export function namesBilledParty(text: string): boolean {
+  return BILLED_PARTY.test(text);
+}
+
 /** The invoice cues a page carries, each once; `title` only among the first lines, where a title stands. */
 export function invoiceCues(text: string, titleLines = 40): InvoiceCue[] {
   const lines = text.split('\n');

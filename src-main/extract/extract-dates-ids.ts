@@ -113,7 +113,7 @@ export function extractIdentifiers(rows: TextRow[]): {
 } {
   const out: ReturnType<typeof extractIdentifiers> = {};
   const docNo = strongest(
-    labelledValues(rows, (t) => matchLabel(t, DOCUMENT_NUMBER_LABELS, DOCUMENT_NUMBER_NEGATIVE), idFinder, {
+    labelledValues(rows, (t) => matchLabel(t, DOCUMENT_NUMBER_LABELS, DOCUMENT_NUMBER_NEGATIVE, 2), idFinder, {
       pick: 'first',
       maxBelow: 1,
     }).filter((c) => c.labelRow === c.row || c.score >= 0.5),
@@ -236,10 +236,30 @@ function extractIban(rows: TextRow[]): ExtractedField | undefined {
   return undefined;
 }
 
+/** A dollar sign with no country letters before it ("$40.00", not "C$", "A$", "US$"). */
+const BARE_DOLLAR = /(?<![A-Z])\$/g;
+
+/**
+ * Which dollar a bare "$" means: the dollar code the document names elsewhere ("Total Due  $0.00  CAD"), else the
+ * country its tax words point to (Canada's GST/HST numbers and postal codes, Australia's ABN), else the US dollar.
+ */
+function dollarOf(text: string): string {
+  const named = new Map<string, number>();
+  for (const m of text.matchAll(/\b(USD|CAD|AUD|NZD|SGD|HKD)\b|\b(C|A|NZ|S|HK|US)\$/g)) {
+    const code = m[1] ?? { C: 'CAD', A: 'AUD', NZ: 'NZD', S: 'SGD', HK: 'HKD', US: 'USD' }[m[2]!]!;
+    named.set(code, (named.get(code) ?? 0) + 1);
+  }
+  const top = [...named.entries()].sort((a, b) => b[1] - a[1])[0];
+  if (top) return top[0];
+  if (/\bGST\s*\/\s*HST\b|\bHST\b|\b\d{9}\s?RT\s?\d{4}\b|\b(?:ON|BC|AB|QC|MB|SK|NS|NB|NL|PE)\s+[A-Z]\d[A-Z]\s?\d[A-Z]\d\b/.test(text)) return 'CAD';
+  if (/\bABN\b|\b(?:NSW|VIC|QLD|WA|SA|TAS|ACT|NT)\s+\d{4}\b/.test(text)) return 'AUD';
+  return 'USD';
+}
+
 const CURRENCY_CUES: [RegExp, string, number][] = [
   [/€|\bEUR\b|\bEuros?\b/g, 'EUR', 1],
   [/US\$|\bUSD\b/g, 'USD', 2],
-  [/(?<![A-Z])\$/g, 'USD', 0.5],
+  [BARE_DOLLAR, 'USD', 0.5],
   [/£|\bGBP\b/g, 'GBP', 1],
   [/\bRM\s?\d|\bRM\b|\bMYR\b|\bRinggit\b/g, 'MYR', 1],
   [/₹|\bINR\b|\bRs\.?\s?-?\d|\bRupees?\b/g, 'INR', 1],
@@ -292,7 +312,8 @@ export function extractCurrency(rows: TextRow[]): ExtractedField | undefined {
   const votes = new Map<string, number>();
   for (const [re, code, weight] of CURRENCY_CUES) {
     const n = (text.match(re) ?? []).length;
-    if (n) votes.set(code, (votes.get(code) ?? 0) + n * weight);
+    const to = re === BARE_DOLLAR ? dollarOf(text) : code;
+    if (n) votes.set(to, (votes.get(to) ?? 0) + n * weight);
   }
   for (const m of text.matchAll(ISO_BESIDE_AMOUNT)) {
     const code = (m[1] ?? m[2])!;

@@ -16,7 +16,9 @@ const NOISE = [
   /^\s*(?:no\.?\s*\d|lot\b|\d+[a-z]?\s*[,-]|\d+\s+(?:jalan|jln|lorong|street|st|road|rd|avenue|ave)\b|jalan\b|jln\b|unit\b|suite\b|block\b)/i, // addresses
   /thank\s*you|goods\s*sold|welcome\s*to|please\s*come|come\s*again/i,
   /\b\d{5}\b.*\b(?:kuala|johor|selangor|malaysia|penang|perak|kl)\b/i,
-  /\b(?:date|time|cashier|invoice\s*no|receipt\s*no|table|counter|member|guest|name|bill\s*to|ship\s*to|sold\s*to|customer)\b\s*[:#]/i,
+  /\b(?:date|time|cashier|invoice\s*no|receipt\s*no|table|counter|member|guest|name|bill\s*to|ship\s*to|sold\s*to|customer|client|cliente|klant|kunde|aan)\b\s*[:#]/i,
+  // A letter's greeting ("Hello Jane,", "Dear Sir"): the customer addressed, not the sender.
+  /^\W*(?:hello|hi|dear|hallo|liebe[rs]?|sehr\s*geehrte|bonjour|cher|ch[èe]re|estimad[oa]|beste|geachte|gentile|egregio)\b/i,
   /^\W*(?:page|seite|pagina)\b/i,
   // Titles with more words ("TAX INVOICE / ADJUSTMENT NOTE") and table headers ("Amt Inc Tax Code").
   /^\W*(?:(?:simplified\s*|full\s*)?tax\s*invoice|official\s*receipt|cash\s*bill|adjustment\s*note|credit\s*note|debit\s*note)\b/i,
@@ -85,17 +87,50 @@ function domainsOf(rows: TextRow[]): string[] {
   return out;
 }
 
+/**
+ * A heading over the customer's block ("Bill To", "Billed To", "To:", "Aan:", "Spett.le", "Client :", "Kunde"): the
+ * name under it is who pays the invoice, not who wrote it.
+ */
+const BUYER_HEADING =
+  /^\W*(?:bill(?:ed)?\s*to|sold\s*to|ship(?:ped)?\s*to|invoice\s*to|deliver(?:y)?\s*to|to|attn|customer|client|buyer(?:\s*\(bill\s*to\))?|aan|klant|kunde|rechnungsempf\S{0,3}nger|empf\S{0,3}nger|spett\.?\s*le|destinataire|factur[ée]\s*[àa]|cliente|destinatario|facturar\s*a)\W*$/i;
+
+/** Segments that sit in a customer block: up to four rows under a buyer heading, in its column. */
+function buyerBlockSegments(rows: TextRow[]): Set<string> {
+  const out = new Set<string>();
+  rows.forEach((row, i) => {
+    let offset = 0;
+    for (const seg of segments(row.text)) {
+      const at = row.text.indexOf(seg, offset);
+      offset = at + seg.length;
+      if (!BUYER_HEADING.test(seg)) continue;
+      const [hx0, , hx1] = spanBox(row, at, at + seg.length);
+      for (let k = i + 1; k < Math.min(rows.length, i + 5); k++) {
+        const below = rows[k]!;
+        let off = 0;
+        for (const s of segments(below.text)) {
+          const start = below.text.indexOf(s, off);
+          off = start + s.length;
+          const [x0, , x1] = spanBox(below, start, start + s.length);
+          if (x1 >= hx0 - 0.05 && x0 <= Math.max(hx1, hx0 + 0.1) + 0.1) out.add(`${below.index}:${s}`);
+        }
+      }
+    }
+  });
+  return out;
+}
+
 export function extractVendor(rows: TextRow[]): ExtractedField | undefined {
   const firstPage = rows.filter((r) => r.page === rows[0]?.page);
   // The top of the page: the first rows, or the top fifth for tall layouts.
   const top = firstPage.filter((r, i) => i < 10 || r.box[1] < 0.2).slice(0, 14);
+  const buyers = buyerBlockSegments(firstPage);
   const domains = domainsOf(rows);
   type Option = { name: string; row: TextRow; firstRow: TextRow; lastRow: TextRow; score: number; why: string };
   const options: Option[] = [];
   top.forEach((row, i) => {
     for (const rawSeg of segments(row.text)) {
       const seg = cleanVendorName(rawSeg);
-      if (isNoise(seg)) continue;
+      if (isNoise(seg) || BUYER_HEADING.test(seg) || buyers.has(`${row.index}:${rawSeg}`)) continue;
       let name = seg;
       let firstRow = row;
       let score = 0.5 - 0.04 * i;
@@ -158,7 +193,7 @@ export function extractVendor(rows: TextRow[]): ExtractedField | undefined {
  * "Seller" (OCR reads the umlaut as one to three odd letters: "Verkédufer").
  */
 const SELLER_HEADING =
-  /^\W*(?:verk\S{0,3}ufer|lieferant|rechnungsersteller|leistungserbringer|rechnungssteller|seller|supplier|vendor|issued\s*by|fournisseur|vendeur|émetteur|emetteur|leverancier|verkoper|proveedor|emisor|vendedor|sprzedawca|wystawca|dodavatel|prod[áa]vaj[íi]c[íi]|fornecedor|leverant[öo]r|s[äa]ljare|s[æa]lger|leverand[øo]r|selger|myyj[äa]|toimittaja|elad[óo]|sz[áa]ll[íi]t[óo]|furnizor|v[âa]nz[ăa]tor)\s*:?\s*$/i;
+  /^\W*(?:from|verk\S{0,3}ufer|lieferant|rechnungsersteller|leistungserbringer|rechnungssteller|seller|supplier|vendor|issued\s*by|fournisseur|vendeur|émetteur|emetteur|leverancier|verkoper|proveedor|emisor|vendedor|sprzedawca|wystawca|dodavatel|prod[áa]vaj[íi]c[íi]|fornecedor|leverant[öo]r|s[äa]ljare|s[æa]lger|leverand[øo]r|selger|myyj[äa]|toimittaja|elad[óo]|sz[áa]ll[íi]t[óo]|furnizor|v[âa]nz[ăa]tor)\s*:?\s*$/i;
 
 /**
  * The first name-like line under a seller heading, in the heading's column (layouts that print seller and buyer

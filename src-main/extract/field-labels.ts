@@ -10,17 +10,19 @@ export interface LabelRule {
 }
 
 /**
- * The strongest label in a text: its strength and where it ends; null when a negative label wins. In a row of three
- * or more columns (a PDF table header: "Warenwert   Nettobetrag   MwSt-Betrag   Endbetrag") each column is judged on
- * its own, so "Netto" in one column does not veto "Endbetrag" in another.
+ * The strongest label in a text: its strength and where it ends; null when a negative label wins. In a row of
+ * `minColumns` or more columns (a PDF table header: "Warenwert   Nettobetrag   MwSt-Betrag   Endbetrag") each column
+ * is judged on its own, so "Netto" in one column does not veto "Endbetrag" in another. Identifiers pass 2: "Invoice
+ * No.   Dated" names two fields; amounts keep 3, as a till's "TOTAL   CASH" pair is one line of payment words.
  */
 export function matchLabel(
   text: string,
   positive: LabelRule[],
   negative: RegExp[] = [],
+  minColumns = 3,
 ): { strength: number; start: number; end: number } | null {
   const columns = [...text.matchAll(/\S+(?:\s{1,2}\S+)*/g)];
-  if (columns.length >= 3) {
+  if (columns.length >= minColumns) {
     let best: { strength: number; start: number; end: number } | null = null;
     for (const col of columns) {
       const m = matchWhole(col[0], positive, negative);
@@ -148,6 +150,8 @@ export const ISSUE_DATE_NEGATIVE: RegExp[] = [
   /due|fällig|faellig|échéance|echeance|vervaldatum|vencimiento|scadenza|limite|payable\s*by|pay\s*by/i,
   /order\s*date|orderdatum|bestelldatum|date\s*de\s*commande|delivery|lieferdatum|leverdatum|livraison|ship/i,
   /check[\s-]*(?:in|out)|expir|valid\s*(?:until|till|thru)|print(?:ed)?\s*date|period|zeitraum|période/i,
+  // "Your next invoice date is March 22": the next bill's date, not this one's.
+  /next\s*(?:invoice|bill(?:ing)?|statement|payment)\s*date|n[äa]chste[rns]?\s*rechnungs|prochaine\s*facture/i,
   /leistungs[-\s]*datum|liefer(?:-\s*und\s*)?leistungs|bestell[-\s]*datum|lieferschein[-\s]*datum|vertrags[-\s]*datum|auftrags?[-\s]*datum|geburt|date\s*de\s*(?:livraison|prestation)|fecha\s*de\s*(?:entrega|pedido)|leverdatum|besteldatum/i,
   /termin\s*p[łl]atno|splatnost|vencimento|f[öo]rfall|forfald|forfall|betalingsfrist|er[äa]p[äa]iv[äa]|hat[áa]rid[őo]|scaden|data\s*sprzeda[żz]y|datum\s*(?:uskute[čc]n|zdaniteln)|toimitus/i,
 ];
