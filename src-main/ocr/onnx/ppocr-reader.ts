@@ -6,6 +6,7 @@ import { ctcGreedy, splitWords } from './ctc.ts';
 import { dbBoxes, DB_DEFAULTS, type DbOptions } from './db-postprocess.ts';
 import { bounds, quadSize, rotateQuad, subQuad, type Point, type Quad } from './geometry.ts';
 import { sampleLine, type GreyImage } from './line-crop.ts';
+import { groupLinesIntoRows } from './line-rows.ts';
 
 export type PageRotation = 0 | 90 | 180 | 270;
 
@@ -33,9 +34,10 @@ export interface ReaderOptions {
 
 /**
  * Bumped whenever the same model reads a page differently (it is part of the engine's version, so
- * the OCR cache reads pages afresh). 2: a line is turned only where the recogniser agrees.
+ * the OCR cache reads pages afresh). 2: a line is turned only where the recogniser agrees. 3: lines one over the
+ * other are never one row (line-rows.ts).
  */
-export const READER_REVISION = 2;
+export const READER_REVISION = 3;
 
 export const READER_DEFAULTS: ReaderOptions = {
   detMaxSide: 960,
@@ -282,8 +284,7 @@ function meanScore(read: { score: number }[]): number {
 }
 
 /**
- * Lines into rows (boxes in the upright frame that overlap by half their height, left to right),
- * rows top to bottom; words get page-normalised boxes and the row as their `line`.
+ * Lines into rows (line-rows.ts), rows top to bottom; words get page-normalised boxes and the row as their `line`.
  */
 function assemble(
   lines: Line[],
@@ -291,33 +292,21 @@ function assemble(
   img: GreyImage,
   minLineScore: number,
 ): Pick<PageReading, 'words' | 'text' | 'meanConfidence'> {
-  type Kept = { line: Line; words: ReturnType<typeof splitWords>; x0: number; y0: number; y1: number };
+  type Kept = { line: Line; words: ReturnType<typeof splitWords>; x0: number; y0: number; x1: number; y1: number };
   const kept: Kept[] = [];
   lines.forEach((line, i) => {
     const r = read[i]!;
     if (r.words.length === 0 || r.score < minLineScore) return;
     const b = bounds(line.frameQuad);
-    kept.push({ line, words: r.words, x0: b.x0, y0: b.y0, y1: b.y1 });
+    kept.push({ line, words: r.words, x0: b.x0, y0: b.y0, x1: b.x1, y1: b.y1 });
   });
-  kept.sort((a, b) => a.y0 + a.y1 - (b.y0 + b.y1));
-  const rows: { y0: number; y1: number; items: Kept[] }[] = [];
-  for (const k of kept) {
-    const h = k.y1 - k.y0;
-    const row = rows.find((r) => {
-      const overlap = Math.min(r.y1, k.y1) - Math.max(r.y0, k.y0);
-      return overlap > Math.min(h, r.y1 - r.y0) / 2;
-    });
-    if (row) row.items.push(k);
-    else rows.push({ y0: k.y0, y1: k.y1, items: [k] });
-  }
-  rows.sort((a, b) => a.y0 + a.y1 - (b.y0 + b.y1));
+  const rows = groupLinesIntoRows(kept).map((row) => row.map((i) => kept[i]!));
   const words: Word[] = [];
   const text: string[] = [];
   const clamp = (v: number) => Math.min(1, Math.max(0, v));
   rows.forEach((row, lineNo) => {
-    row.items.sort((a, b) => a.x0 - b.x0);
     const rowText: string[] = [];
-    for (const item of row.items) {
+    for (const item of row) {
       for (const w of item.words) {
         const b = bounds(subQuad(item.line.quad, w.start, w.end));
         words.push({
