@@ -51,6 +51,11 @@ describe('the document type after the page is heard', () => {
     expect(creditWording(SCANNED_GUTSCHRIFT)).toBe('Gutschrift');
   });
 
+  it('a store "Refund Card" paid with is no credit wording; a refund is', () => {
+    expect(creditWording(['Total   94.44', 'Refund Cards   86.18 CAD', 'Gift Card   8.26 CAD'].join('\n'))).toBeUndefined();
+    expect(creditWording('Refund for order 5512   -12.00')).toBe('Refund');
+  });
+
   it('types as an invoice a page the model called a credit note when it is titled an invoice and says nothing of credit', () => {
     const r = reconcileDocType(call('credit_note', 0.96), SCANNED_RECHNUNG);
     expect(r.label).toBe('invoice');
@@ -124,6 +129,21 @@ describe('till receipts the model takes for something else', () => {
       expect(r.label).toBe('invoice');
       expect(r.score).toBeLessThanOrEqual(0.75);
     }
+  });
+
+  // Hand-written in the shape of a North American warehouse-club till slip, no producer's text copied.
+  it('a till slip that prints an invoice number among many till lines, billing nobody, is a receipt', () => {
+    const slip = [
+      'WAREHOUSE  #112', 'MEMBER 123456789', '511201 PAPER TOWEL   21.99 G', 'SUBTOTAL   21.99', 'GST 5%   1.10', 'TOTAL   23.09',
+      'MasterCard   23.09', 'AUTH#: 004512', 'Invoice#: 77120', '01 APPROVED - THANK YOU 027', '*** CARDHOLDER COPY ***',
+      'CHANGE   .00', 'TOTAL NUMBER OF ITEMS SOLD = 1', 'CASHIER: DANA   REG# 4',
+    ].join('\n');
+    const r = reconcileDocType(cls('invoice'), slip);
+    expect(r.label).toBe('receipt');
+    expect(r.score).toBeLessThanOrEqual(0.75);
+    // The same slip billing a named party, or with a due date, stays an invoice.
+    expect(reconcileDocType(cls('invoice'), `${slip}\nBill To: Harbor Dental`).label).toBe('invoice');
+    expect(reconcileDocType(cls('invoice'), `${slip}\nDue Date: 30/06/2024`).label).toBe('invoice');
   });
 
   it('a till receipt titled "TAX INVOICE" with cash and change stays a receipt', () => {

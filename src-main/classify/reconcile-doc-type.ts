@@ -5,7 +5,7 @@
  */
 import type { DocType } from '../../src-shared/document-model.ts';
 import { creditNoteTitle, reconcileCreditNote } from './credit-note-title.ts';
-import { creditWording, invoiceCues, labelsInvoiceNumber, namesBilledParty, receiptCues } from './type-evidence.ts';
+import { creditWording, invoiceCues, labelsInvoiceNumber, namesBilledParty, receiptCues, tillLineCount } from './type-evidence.ts';
 
 type Classification = { label: DocType; score: number; scores: Record<string, number> };
 
@@ -17,6 +17,8 @@ const CREDIT_TO_INVOICE_CUES = 2;
 
 /** Till-receipt cues (see type-evidence.ts) that make a page a receipt, whatever else the model saw in it. */
 const TO_RECEIPT_CUES = 2;
+/** Distinct till lines (see type-evidence.ts) that outweigh an invoice number printed on the same slip. */
+const MANY_TILL_LINES = 4;
 /** The types a till receipt is mistaken for by a model that has seen few receipts from that country. */
 const RECEIPT_LOOKALIKES: DocType[] = ['invoice', 'other', 'purchase_order', 'bank_statement'];
 
@@ -68,8 +70,11 @@ function receiptOverride(cls: Classification, text: string): (Classification & {
   const cues = receiptCues(text);
   if (cues.length < TO_RECEIPT_CUES || creditWording(text)) return undefined;
   const invoice = invoiceCues(text);
-  // An invoice number names an invoice too (an online shop's paid invoice prints the card and thanks the buyer).
-  if (invoice.includes('title') || invoice.includes('dueDate') || invoice.includes('iban') || labelsInvoiceNumber(text)) return undefined;
+  if (invoice.includes('dueDate') || invoice.includes('iban')) return undefined;
+  // An invoice number names an invoice too (an online shop's paid invoice prints the card and thanks the buyer), unless
+  // the till's lines are many and nobody is billed: a warehouse till slip prints "Invoice#: 18429" among a dozen of them.
+  const tillSlip = tillLineCount(text) >= MANY_TILL_LINES && !namesBilledParty(text);
+  if ((invoice.includes('title') || labelsInvoiceNumber(text)) && !tillSlip) return undefined;
   return overridden(cls, 'receipt', `a till receipt: ${cues.join(', ')}`);
 }
 

@@ -7,9 +7,12 @@
 import { checkIban } from '../extract/identifiers.ts';
 import { DOCUMENT_NUMBER_LABELS, DUE_DATE_LABELS, TAX_ID_LABELS, TOTAL_LABELS, TAX_LABELS } from '../extract/field-labels.ts';
 
-/** Words only a credit note (or a refund) uses, in the languages we read; loose on spacing, as OCR drops spaces. */
+/**
+ * Words only a credit note (or a refund) uses, in the languages we read; loose on spacing, as OCR drops spaces. A
+ * "Refund Card" is a store card paid with, not a refund.
+ */
 const CREDIT_WORDS =
-  /gut\s*schrift|storno|credit\s*-?\s*(?:note|memo|nota)|\bcredit\s*factuur|creditfactuur|\bavoir\b|d['’]\s*avoir|note\s*de\s*cr[ée]dit|nota\s*de\s*(?:cr[ée]dito|abono)|nota\s*di\s*credito|\babono\b|r[üu]ck\s*erstattung|\berstattung|remboursement|refund|terugbetaling|\bkorting\s*nota|faktura\s*koryguj|\bkorekta\b|dobropis|opravn[ýy]\s*da[ňn]ov|kredit(?:nota|faktura)|hyvityslasku|j[óo]v[áa][íi]r[óo]|factur[ăa]\s*(?:de\s*)?storn/i;
+  /gut\s*schrift|storno|credit\s*-?\s*(?:note|memo|nota)|\bcredit\s*factuur|creditfactuur|\bavoir\b|d['’]\s*avoir|note\s*de\s*cr[ée]dit|nota\s*de\s*(?:cr[ée]dito|abono)|nota\s*di\s*credito|\babono\b|r[üu]ck\s*erstattung|\berstattung|remboursement|refund(?!\s*cards?\b)|terugbetaling|\bkorting\s*nota|faktura\s*koryguj|\bkorekta\b|dobropis|opravn[ýy]\s*da[ňn]ov|kredit(?:nota|faktura)|hyvityslasku|j[óo]v[áa][íi]r[óo]|factur[ăa]\s*(?:de\s*)?storn/i;
 
 /**
  * A cell that names the document an invoice, at the start of a line or column ("RECHNUNG", "Invoice No. 12"). A
@@ -29,6 +32,18 @@ const RECEIPT_CUES: [string, RegExp][] = [
   ['a loyalty scheme', /\b(?:payback|clubcard|nectar|air\s*miles|pc\s*plus|treuepunkte|bonuskaart|you\s*saved|your\s*savings)\b/i],
   ['a thank-you for shopping', /thank\s*you\s*for\s*(?:shopping|your\s*purchase|dining)|danke\s*f[üu]r\s*ihren\s*einkauf|merci\s*de\s*votre\s*visite|gracias\s*por\s*su\s*(?:compra|visita)|bedankt\s*voor\s*uw\s*(?:aankoop|bezoek)|come\s*again/i],
 ];
+
+/**
+ * How many distinct till lines the page prints (each change, tender, cashier, register, items-sold, card-slip line),
+ * not just how many kinds: a warehouse till slip prints a dozen where a paid shop invoice prints one or two.
+ */
+export function tillLineCount(text: string): number {
+  const seen = new Set<string>();
+  for (const [, re] of RECEIPT_CUES) {
+    for (const m of text.matchAll(new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`))) seen.add(m[0].toLowerCase().replace(/\s+/g, ' '));
+  }
+  return seen.size;
+}
 
 /** A label for an invoice's own number (not a receipt's, bill's or order's), in the languages we read. */
 const INVOICE_NUMBER_LABEL =

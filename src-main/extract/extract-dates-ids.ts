@@ -20,6 +20,7 @@ import { checkIban, checkTaxId, compactId } from './identifiers.ts';
 import { confidenceFrom, toField } from './extract-amounts.ts';
 import type { TextRow } from './page-layout.ts';
 import { currencyFromCountry } from './currency-from-country.ts';
+import { buyerBlockSegments, inBuyerBlock } from './buyer-block.ts';
 import { isUndecidedReading } from '../../src-shared/undecided-reading.ts';
 
 function dateFinder(order: DateOrder): ValueFinder {
@@ -138,7 +139,12 @@ const taxIdFinder: ValueFinder = (text) => {
   const out = [];
   for (const m of text.matchAll(TAX_ID_TOKEN)) {
     // Column gaps end a value; wrap-around spaces inside are grouping.
-    const raw = m[0].split(/\s{3,}/)[0]!.trim();
+    let groups = m[0].split(/\s{3,}/)[0]!.trim().split(/\s+/);
+    // A group cut out of a word ("P" of "Pay") and a word after the digits ("4500193497 REDACTED") are not the number.
+    if (groups.length > 1 && /^[a-z]/.test(text.slice(m.index + m[0].length))) groups = groups.slice(0, -1);
+    const word = groups.findIndex((g, i) => i > 0 && /^[A-Z]{3,}$/.test(g) && groups.slice(0, i).some((p) => /\d/.test(p)));
+    if (word > 0) groups = groups.slice(0, word);
+    const raw = m[0].slice(0, m[0].indexOf(groups[groups.length - 1]!) + groups[groups.length - 1]!.length).trim();
     const digits = raw.replace(/\D/g, '').length;
     if (digits < 6 || /^(?:NO|REG|ID)\b/i.test(raw)) continue;
     out.push({ value: raw, raw, start: m.index, end: m.index + raw.length });
@@ -147,6 +153,9 @@ const taxIdFinder: ValueFinder = (text) => {
 };
 
 function extractTaxId(rows: TextRow[]): ExtractedField | undefined {
+  // The customer's number under "Bill to" is not the vendor's, labelled or not.
+  const blocks = buyerBlockSegments(rows, { depth: 6, untilBlankLine: true });
+  const buyerSide = (c: Candidate) => buyerWords(c) || inBuyerBlock(blocks, c.row, Math.max(0, c.row.text.indexOf(c.raw)));
   const labelled = labelledValues(rows, (t) => matchLabel(t, TAX_ID_LABELS), taxIdFinder, {
     pick: 'first',
     maxBelow: 2,
@@ -157,14 +166,15 @@ function extractTaxId(rows: TextRow[]): ExtractedField | undefined {
     const trimmed = [c.value.slice(1), c.value.slice(0, -1)].find((v) => !checkTaxId(c.value).valid && checkTaxId(v).valid);
     if (trimmed) c = { ...c, value: trimmed, note: 'a stray character at the end was dropped' };
     const check = checkTaxId(c.value);
-    return { c, valid: check.valid, score: c.score + (check.valid ? 0.3 : 0) - (buyers ? 0.8 : 0) };
+    // The buyer's number is never the vendor's, however well it is labelled and formed.
+    return { c, valid: check.valid, score: buyers ? 0 : c.score + (check.valid ? 0.3 : 0) };
   });
   // Unlabelled EU VAT numbers with a valid format still count, a little.
   for (const row of rows) {
     for (const m of row.text.matchAll(/\b(?:DE|FR|NL|BE|ES|IT|ATU|GB)\s?[0-9A-Z]{2,3}(?:\s?[0-9A-Z]{3}){2,3}\b/g)) {
       if (checkTaxId(m[0]).valid && !scored.some((x) => x.c.row === row && compactId(x.c.value) === compactId(m[0]))) {
         const c = candidate(row, { value: m[0], raw: m[0], start: m.index, end: m.index + m[0].length }, 0.3, 'shaped like an EU VAT number');
-        scored.push({ c, valid: true, score: 0.6 - (buyerSide(c) ? 0.8 : 0) });
+        scored.push({ c, valid: true, score: buyerSide(c) ? 0 : 0.6 });
       }
     }
   }
@@ -178,11 +188,12 @@ function extractTaxId(rows: TextRow[]): ExtractedField | undefined {
 /** Words before a VAT number that say it is the customer's ("N° TVA client", "Ihre USt-IdNr.", "Customer VAT Number"). */
 const BUYER_CUE = /client|customer|kunde|käufer|buyer|acheteur|destinataire|cliente|klant|afnemer|empfänger|\bihre?\b|\byour\b|\bvotre\b|\buw\b|bill(?:ed)?\s*to|sold\s*to|comprador/i;
 
-function buyerSide(c: Candidate): boolean {
+function buyerWords(c: Candidate): boolean {
   const row = c.labelRow ?? c.row;
   const at = row === c.row ? row.text.indexOf(c.raw) : row.text.length;
   // Only the words just before the number, up to the previous column gap: the row may hold the vendor's number too.
-  const before = row.text.slice(0, at >= 0 ? at : row.text.length).split(/\s{3,}/).slice(-2).join(' ');
+  // On a row with no column gaps (a PDF's run-on text line), only the few words before it.
+  const before = row.text.slice(0, at >= 0 ? at : row.text.length).split(/\s{3,}/).slice(-2).join(' ').slice(-50);
   return BUYER_CUE.test(before);
 }
 
@@ -279,6 +290,11 @@ const CURRENCY_CUES: [RegExp, string, number][] = [
   [/NZ\$|\bNZD\b/g, 'NZD', 2],
 ];
 
+/** What else says South Africa: the code, a .co.za address, its cities and provinces, a VAT number (10 digits from 4). */
+const SOUTH_AFRICA = /\bZAR\b|\.co\.za\b|South\s*Africa|\b(?:Cape\s*Town|Johannesburg|Durban|Pretoria|Gauteng|KwaZulu|Bloemfontein|Sandton)\b|\bVAT\b[^\n\d]{0,30}\b4\d{9}\b/i;
+/** "R 2 200,00", "R7000.00": a rand amount, but only where South Africa is named; alone an "R" is too many other things. */
+const RAND_AMOUNT = /(?<![\p{L}\d$])R\s?\d{1,3}(?:[ ,]?\d{3})*[.,]\d{2}(?!\d)/gu;
+
 /**
  * Other ISO 4217 codes, counted where they stand beside an amount with decimals ("316,83 PLN", "SEK 1 200,00"): a bare
  * three-letter word is too often something else, and so is one beside a whole number ("2 PEN", Malaysian "SEK 13").
@@ -315,6 +331,8 @@ export function extractCurrency(rows: TextRow[]): ExtractedField | undefined {
     const to = re === BARE_DOLLAR ? dollarOf(text) : code;
     if (n) votes.set(to, (votes.get(to) ?? 0) + n * weight);
   }
+  const rands = SOUTH_AFRICA.test(text) ? (text.match(RAND_AMOUNT) ?? []).length : 0;
+  if (rands) votes.set('ZAR', (votes.get('ZAR') ?? 0) + rands);
   for (const m of text.matchAll(ISO_BESIDE_AMOUNT)) {
     const code = (m[1] ?? m[2])!;
     // Codes the cues above already count are not counted twice.

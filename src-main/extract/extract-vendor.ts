@@ -5,7 +5,8 @@
  */
 import type { ExtractedField } from '../../src-shared/document-model.ts';
 import { COMPANY_SUFFIX, DOC_TITLE, LEGAL_FORM } from './field-labels.ts';
-import { boxOfSpan, type TextRow } from './page-layout.ts';
+import type { TextRow } from './page-layout.ts';
+import { BUYER_HEADING, buyerBlockSegments, segments, spanBox } from './buyer-block.ts';
 import { repairLegalForm } from './ocr-repair.ts';
 
 const NOISE = [
@@ -74,48 +75,11 @@ export function cleanVendorName(name: string): string {
     .trim();
 }
 
-/** Segments of a row split at column gaps and " - " / " | " separators. */
-function segments(text: string): string[] {
-  return text.split(/\s{3,}|\s[|•·]\s/).map((s) => s.trim()).filter(Boolean);
-}
-
 function domainsOf(rows: TextRow[]): string[] {
   const out: string[] = [];
   for (const r of rows) {
     for (const m of r.text.matchAll(/(?:www\.|https?:\/\/(?:www\.)?|@)([a-z0-9-]+)\.[a-z]{2,}/gi)) out.push(m[1]!.toLowerCase().replace(/-/g, ''));
   }
-  return out;
-}
-
-/**
- * A heading over the customer's block ("Bill To", "Billed To", "To:", "Aan:", "Spett.le", "Client :", "Kunde"): the
- * name under it is who pays the invoice, not who wrote it.
- */
-const BUYER_HEADING =
-  /^\W*(?:bill(?:ed)?\s*to|sold\s*to|ship(?:ped)?\s*to|invoice\s*to|deliver(?:y)?\s*to|to|attn|customer|client|buyer(?:\s*\(bill\s*to\))?|aan|klant|kunde|rechnungsempf\S{0,3}nger|empf\S{0,3}nger|spett\.?\s*le|destinataire|factur[ée]\s*[àa]|cliente|destinatario|facturar\s*a)\W*$/i;
-
-/** Segments that sit in a customer block: up to four rows under a buyer heading, in its column. */
-function buyerBlockSegments(rows: TextRow[]): Set<string> {
-  const out = new Set<string>();
-  rows.forEach((row, i) => {
-    let offset = 0;
-    for (const seg of segments(row.text)) {
-      const at = row.text.indexOf(seg, offset);
-      offset = at + seg.length;
-      if (!BUYER_HEADING.test(seg)) continue;
-      const [hx0, , hx1] = spanBox(row, at, at + seg.length);
-      for (let k = i + 1; k < Math.min(rows.length, i + 5); k++) {
-        const below = rows[k]!;
-        let off = 0;
-        for (const s of segments(below.text)) {
-          const start = below.text.indexOf(s, off);
-          off = start + s.length;
-          const [x0, , x1] = spanBox(below, start, start + s.length);
-          if (x1 >= hx0 - 0.05 && x0 <= Math.max(hx1, hx0 + 0.1) + 0.1) out.add(`${below.index}:${s}`);
-        }
-      }
-    }
-  });
   return out;
 }
 
@@ -226,10 +190,6 @@ function vendorUnderHeading(rows: TextRow[]): { name: string; row: TextRow; firs
     }
   }
   return undefined;
-}
-
-function spanBox(row: TextRow, start: number, end: number): [number, number, number, number] {
-  return row.words.length ? boxOfSpan(row, start, end) : row.box;
 }
 
 function unionOf(a: [number, number, number, number], b: [number, number, number, number]): [number, number, number, number] {

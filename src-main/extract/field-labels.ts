@@ -47,14 +47,27 @@ function folded(re: RegExp): RegExp {
   return f;
 }
 
+/**
+ * A word glued to the number after it ("Summe brutto15,00€", "TOTAL49.00"), as PDF text and OCR print it, read with a
+ * space between; `toRaw` maps a position back. Four letters or more, so "DE19" or "RM12" stay whole.
+ */
+function unglued(text: string): { text: string; toRaw: (i: number) => number } {
+  const parts = text.split(/(?<=\p{L}{4})(?=\d)/u);
+  if (parts.length === 1) return { text, toRaw: (i) => i };
+  const cuts: number[] = [];
+  let at = 0;
+  for (const p of parts.slice(0, -1)) cuts.push((at += p.length));
+  return { text: parts.join(' '), toRaw: (i) => i - cuts.filter((c, k) => c + k < i).length };
+}
+
 function matchWhole(raw: string, positive: LabelRule[], negative: RegExp[]): { strength: number; start: number; end: number } | null {
-  const text = foldDiacritics(raw);
+  const { text, toRaw } = unglued(foldDiacritics(raw));
   for (const neg of negative) if (folded(neg).test(text)) return null;
   let best: { strength: number; start: number; end: number } | null = null;
   for (const rule of positive) {
     const m = folded(rule.re).exec(text);
     if (m && (!best || rule.strength > best.strength)) {
-      best = { strength: rule.strength, start: m.index, end: m.index + m[0].length };
+      best = { strength: rule.strength, start: toRaw(m.index), end: toRaw(m.index + m[0].length) };
     }
   }
   return best;
@@ -157,7 +170,10 @@ export const ISSUE_DATE_NEGATIVE: RegExp[] = [
 ];
 
 export const DUE_DATE_LABELS: LabelRule[] = [
-  { re: /due\s*date|payment\s*due|due\s*by|pay(?:able)?\s*by|date\s*due/i, strength: 1 },
+  // "TOTAL AMOUNT DUE ON July 3, 2023".
+  { re: /due\s*date|payment\s*due|due\s*(?:by|on)\b|pay(?:able)?\s*by|date\s*due/i, strength: 1 },
+  // Italian "Pagamento: bonifico bancario entro il 17/04/2024": pay by that day.
+  { re: /(?:pagamento|pagare|bonifico|saldo|versamento)\b[^\n]{0,40}?\bentro\s*(?:e\s*non\s*oltre\s*)?il\b/i, strength: 0.9 },
   { re: /fällig(?:keit)?(?:sdatum)?|zahlbar\s*bis|zahlungsziel|vervaldatum|uiterste\s*betaaldatum|échéance|echeance|date\s*limite(?:\s*de\s*paiement)?|fecha\s*de\s*vencimiento|vencimiento|scadenza/i, strength: 1 },
   // "Zahlbar ohne Abzug bis", "Bitte überweisen Sie bis zum", "Please remit until", "à payer avant le", "te betalen vóór".
   { re: /zahlbar\s*(?:[\wäöü%.]+\s+){0,4}?bis|überweisen\s*sie\s*(?:[\wäöü%.]+\s+){0,4}?bis|(?:remit|pay(?:ment)?)\s*(?:\w+\s+){0,2}?(?:until|before|by)|[àa]\s*payer\s*avant|[àa]\s*r[ée]gler\s*avant|betalen\s*(?:voor|vóór)|pagar\s*antes\s*de/i, strength: 0.9 },
@@ -169,8 +185,10 @@ export const DUE_DATE_NEGATIVE = /skonto|escompte|discount|descuento\s*pronto|ko
 
 export const DOCUMENT_NUMBER_LABELS: LabelRule[] = [
   { re: /invoice\s*(?:no\.?|number|num\.?|nr\.?|#|id)|inv\.?\s*(?:no|#)\.?|bill\s*(?:no\.?|#|number)|receipt\s*(?:no\.?|#|number)|document\s*(?:no\.?|number)|doc\.?\s*no\.?|cash\s*bill\s*no/i, strength: 1 },
-  { re: /gutschrift(?:s)?[-\s]*(?:nr\.?|nummer)|avoir\s*(?:n°|no\.?|numéro)?|num[ée]ro\s*d'avoir|credit\s*(?:note|memo)\s*(?:no\.?|number|#)?|creditnota\s*(?:nr\.?|nummer)?|nota\s*de\s*cr[ée]dito\s*(?:n[°º.o]*)?|rechnungs[-\s]*(?:nr\.?|nummer)|rechnung\s*(?:nr\.?|#)|beleg[-\s]*nr\.?|factuur\s*(?:nr\.?|nummer)|factuurnummer|facture\s*(?:n°|no\.?|numéro)|n°\s*(?:de\s*)?facture|numéro\s*de\s*facture|factura\s*(?:n[°º.o]*|número)|n[°º]\s*factura|número\s*de\s*factura|fattura\s*(?:n[°.]*|numero)/i, strength: 1 },
-  { re: /^\s*(?:tax\s*)?invoice\b(?!\s*date)|^\s*(?:rechnung|facture|factuur|factura|fattura|gutschrift|avoir)\b|\b(?:handels|sammel|schluss|teil|abschlags)?rechnung\s*(?:nr\.?|#)/i, strength: 0.7 },
+  // A credit note's own number needs its number word, or the title right before it ("Avoir AV-2017-0005"): "credit
+  // note" in prose ("This credit note has been applied to invoice INV-4410") is followed by the invoice it credits.
+  { re: /gutschrift(?:s)?[-\s]*(?:nr\.?|nummer)|avoir\s*(?:n°|no\b\.?|numéro)|num[ée]ro\s*d'avoir|credit\s*(?:note|memo)\s*(?:no\b\.?|number|num\b\.?|nr\b\.?|#)|creditnota\s*(?:nr\.?|nummer)|nota\s*de\s*cr[ée]dito\s*(?:n[°º.o]+|n[úu]mero)|^\s*(?:avoir|credit\s*(?:note|memo)|creditnota|nota\s*de\s*cr[ée]dito)\b(?=\s*[:#]?\s*[A-Z]{0,4}[-/]?\d)|rechnungs[-\s]*(?:nr\.?|nummer)|rechnung\s*(?:nr\.?|#)|beleg[-\s]*nr\.?|factuur\s*(?:nr\.?|nummer)|factuurnummer|facture\s*(?:n°|no\.?|numéro)|n°\s*(?:de\s*)?facture|numéro\s*de\s*facture|factura\s*(?:n[°º.o]*|número)|n[°º]\s*factura|número\s*de\s*factura|fattura\s*(?:n[°.]*|numero)/i, strength: 1 },
+  { re: /^\s*(?:tax\s*)?invoice\b(?!\s*date)|^\s*(?:rechnung|facture|factuur|factura|fattura|gutschrift|avoir|credit\s*(?:note|memo)|creditnota|nota\s*de\s*cr[ée]dito)\b(?!\s*(?:date|datum))|\b(?:handels|sammel|schluss|teil|abschlags)?rechnung\s*(?:nr\.?|#)/i, strength: 0.7 },
   { re: /\b(?:trans(?:action)?|ref(?:erence)?|order|slip|check|chk|bill|transaction)\s*(?:no\.?|#|:)/i, strength: 0.5 },
   { re: /\bbooking\s*(?:id|no\.?|number|ref(?:erence)?)|reservation\s*(?:id|no\.?|number)|confirmation\s*(?:no\.?|number)/i, strength: 0.6 },
   { re: /faktura\s*(?:vat\s*)?(?:nr\.?|numer|č\.?|[čc][íi]slo|n[or]\.?)|numer\s*faktury|[čc][íi]slo\s*faktury|fatura\s*(?:n\.?\s*[ºo°]|n[úu]mero)|n[úu]mero\s*da\s*fatura|faktura(?:nummer|nr\.?)|laskun\s*numero|laskunumero|sz[áa]mla\s*(?:sor)?sz[áa]ma|num[ăa]r\s*factur[ăa]|factur[ăa]\s*(?:nr\.?|seria)/i, strength: 1 },
@@ -180,7 +198,7 @@ export const DOCUMENT_NUMBER_NEGATIVE: RegExp[] = [
   // "Faktura VAT" is what Polish invoices are called, not a VAT number.
   /date|datum|customer|client|kunden|klant|account|konto|order\s*(?:id|no)|tel|fax|phone|gst|(?<!faktura\s*)vat|reg/i,
   // The invoice a credit note or corrected invoice refers to is not its own number.
-  /facture\s*(?:li[ée]e|d'origine|initiale)|r[ée]f[ée]rence\s*facture|sur\s*facture|original\s*invoice|reference\s*invoice|(?:against|relates\s*to)\s*invoice|urspr[üu]ng|zur\s*rechnung|bezug|factura\s*(?:original|de\s*referencia)|originele\s*factuur|betreft\s*factuur/i,
+  /facture\s*(?:li[ée]e|d'origine|initiale)|r[ée]f[ée]rence\s*facture|sur\s*facture|original\s*invoice|reference\s*invoice|(?:against|relates\s*to|applied\s*to|allocated\s*to)\s*invoice|urspr[üu]ng|zur\s*rechnung|bezug|factura\s*(?:original|de\s*referencia)|originele\s*factuur|betreft\s*factuur/i,
 ];
 
 export const PO_NUMBER_LABELS: LabelRule[] = [
@@ -190,6 +208,8 @@ export const PO_NUMBER_LABELS: LabelRule[] = [
 
 export const TAX_ID_LABELS: LabelRule[] = [
   { re: /vat\s*(?:reg(?:istration)?\.?\s*)?(?:no\.?|number|id|#)|vat\s*reg|ust[-.\s]*id(?:[-.\s]*nr\.?)?|umsatzsteuer[-\s]*id(?:entifikations)?(?:nummer)?|ustid|n°\s*(?:de\s*)?tva(?:\s*intra(?:communautaire)?)?|tva\s*intra\w*|btw[-\s]*(?:nr\.?|nummer|id)|\bbtw\b|nif|cif|p\.?\s*iva|partita\s*iva|codice\s*fiscale/i, strength: 1 },
+  // Canada's "GST/HST Registration No." and "HST #"; a bare "VAT" right before a country-prefixed number ("VAT GB 402 1187 33").
+  { re: /(?:gst\s*\/\s*)?hst\s*(?:reg(?:istration)?\.?\s*)?(?:no\.?|number|#)|(?:gst\s*\/\s*)?hst\s*reg|\bvat\b(?=\s*:?\s*[A-Z]{2}\s?\d)/i, strength: 0.9 },
   { re: /gst\s*(?:reg(?:istration)?\.?\s*)?(?:no\.?|number|id|#)|gst\s*reg|gstin|sst\s*(?:reg(?:istration)?\.?\s*)?(?:no\.?|id)|\babn\b|tax\s*(?:id|reg(?:istration)?)\s*(?:no\.?|number)?|vat\/tin|\btin\b/i, strength: 0.9 },
   { re: /\bnip\b|\bdi[čc]\b|momsreg(?:istrerings)?(?:\.?\s*nr|nummer)|\bcvr(?:-?\s*nr\.?)?|\bse-?nr|mva-?nr|org\.?\s*nr\.?\s*mva|y-tunnus|alv-?(?:numero|nro)|ad[óo]sz[áa]m|\bcui\b|cod\s*fiscal/i, strength: 1 },
 ];

@@ -30,6 +30,8 @@ describe('checkTaxId', () => {
     ['001492992000', 'MY'],
     ['W10-1808-31000123', 'MY'],
     ['06AABCO6063D1ZQ', 'IN'],
+    ['812345678 RT0001', 'CA'],
+    ['51 824 753 556', 'AU'],
   ])('%s is a valid %s number', (id, country) => {
     expect(checkTaxId(id)).toMatchObject({ valid: true, country });
   });
@@ -39,5 +41,7 @@ describe('checkTaxId', () => {
     const fr = checkTaxId('FR61421938861');
     expect(!fr.valid && fr.reason).toContain('check digits');
     expect(checkTaxId('001492992000', 'DE').valid).toBe(false);
+    // Eleven digits failing the ABN check are no ABN (an Italian partita IVA without its prefix, say).
+    expect(checkTaxId('51 824 753 557')).toMatchObject({ valid: false, reason: 'it matches no known VAT or GST number format' });
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Checks for identifiers printed on invoices: IBAN (ISO 13616 mod 97) and VAT / GST numbers
- * (EU VIES formats, UK, Malaysian GST and SST, Indian GSTIN). Shared by extraction (to raise
- * confidence) and the rules engine (to flag bad numbers).
+ * (EU VIES formats, UK, Malaysian GST and SST, Indian GSTIN, Canadian GST/HST, Australian ABN).
+ * Shared by extraction (to raise confidence) and the rules engine (to flag bad numbers).
  */
 
 export function compactId(value: string): string {
@@ -39,6 +39,8 @@ interface TaxIdFormat {
   label: string;
   re: RegExp;
   check?: (id: string) => boolean;
+  /** A bare run of digits many numbers share: failing the check means it is not this kind of number at all. */
+  checkDecidesKind?: boolean;
 }
 
 /** Formats after compactId(); EU numbers carry their country prefix. */
@@ -54,7 +56,17 @@ export const TAX_ID_FORMATS: TaxIdFormat[] = [
   { country: 'MY', label: 'Malaysian GST number (12 digits)', re: /^\d{12}$/ },
   { country: 'MY', label: 'Malaysian SST number (letter + 2 digits, 4 digits, 8 digits)', re: /^[A-Z]\d{2}\d{4}\d{8}$/ },
   { country: 'IN', label: 'Indian GSTIN (15 characters)', re: /^\d{2}[A-Z]{5}\d{4}[A-Z][1-9A-Z]Z[0-9A-Z]$/ },
+  { country: 'CA', label: 'Canadian GST/HST number (9-digit business number, RT, 4 digits)', re: /^\d{9}RT\d{4}$/ },
+  { country: 'AU', label: 'Australian Business Number (11 digits)', re: /^\d{11}$/, check: abnChecksum, checkDecidesKind: true },
 ];
+
+/** The ABN check: subtract 1 from the first digit, weigh the digits 10, 1, 3, 5 … 19; the sum divides by 89. */
+function abnChecksum(id: string): boolean {
+  const weights = [10, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19];
+  const digits = id.split('').map(Number);
+  digits[0]! -= 1;
+  return digits.reduce((sum, d, i) => sum + d * weights[i]!, 0) % 89 === 0;
+}
 
 function frenchKey(id: string): boolean {
   const key = id.slice(2, 4);
@@ -79,6 +91,7 @@ export function checkTaxId(value: string, country?: string): TaxIdCheck {
   if (formats.length === 0) return { valid: false, reason: `no VAT number format is known for ${wanted}` };
   for (const f of formats) {
     if (f.re.test(id)) {
+      if (f.check && !f.check(id) && f.checkDecidesKind) continue;
       if (f.check && !f.check(id)) return { valid: false, country: f.country, reason: `its check digits are wrong for a ${f.label}` };
       return { valid: true, country: f.country, label: f.label };
     }
