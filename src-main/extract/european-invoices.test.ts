@@ -52,6 +52,19 @@ describe('German invoices', () => {
     expect(transfer.dueDate).toBe('2014-07-24');
   });
 
+  it('takes the sum row at the foot of a tax table, past a row with figures only in other columns', () => {
+    const f = read([
+      'Muster GmbH',
+      'RECHNUNGS-KORREKTUR',
+      'Warenwert        Nettobetrag   MwSt-Betrag   MwSt-%   Endbetrag',
+      '                       -4,85         -0,92     19,0       -5,77',
+      '                       -2,82         -0,20      7,0       -3,02',
+      '   -2,90   0,08',
+      '                       -7,67         -1,12      EUR       -8,79',
+    ]);
+    expect(f.total).toBe('-8.79');
+  });
+
   it('takes the gross total, not what is left to pay after a down payment (Anzahlung)', () => {
     const f = read([
       'Rohstoff AG',

@@ -30,6 +30,17 @@ describe('extractVendor', () => {
     expect(vendorOf(['FAKTURA', 'Hurtownia Budowlana Sp. z o.o.', 'ul. Prosta 1, 00-850 Warszawa'])).toBe('Hurtownia Budowlana Sp. z o.o.');
     expect(vendorOf(['BEM ED (SP) SDN. BHD.', 'No.49, Jalan Dinar G U3G'])).toBe('BEM ED (SP) SDN. BHD.');
   });
+  it('reads the seller under its heading, not the buyer printed beside it', () => {
+    expect(
+      vendorOf([
+        'Kaufer                   RECHNUNGS-KORREKTUR',
+        'Lieferant                GLN 4304171000002',
+        'Lief-Nr: 549910            MUSTER-KUNDE GMBH',
+        'MUSTERLIEFERANT GMBH',
+        'BAHNHOFSTRASSE 99        KUNDENWEG 88',
+      ]),
+    ).toBe('MUSTERLIEFERANT GMBH');
+  });
   it('finds the address under the vendor', () => {
     const rows = rowsOf(pagesFromLines(['INDAH GIFT & HOME DECO', '27,JALAN DEDAP 13,', 'TAMAN JOHOR JAYA,', '81100 JOHOR BAHRU,JOHOR.', 'TEL:07-3507405']));
     const vendor = extractVendor(rows);

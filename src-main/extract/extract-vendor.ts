@@ -171,6 +171,10 @@ function vendorUnderHeading(rows: TextRow[]): { name: string; row: TextRow; firs
     if (!heading) continue;
     const at = row.text.indexOf(heading);
     const [hx0, , hx1] = spanBox(row, at, at + heading.length);
+    // The column ends where the heading row's next column starts (the buyer's block beside the seller's).
+    const next = segs[segs.indexOf(heading) + 1];
+    const nextX0 = next ? spanBox(row, row.text.indexOf(next, at + heading.length), row.text.indexOf(next, at + heading.length) + next.length)[0] : Infinity;
+    const columnEnd = Math.min(hx1 + 0.25, nextX0 - 0.01);
     for (let k = i + 1; k < Math.min(rows.length, i + 6); k++) {
       const below = rows[k]!;
       let offset = 0;
@@ -179,7 +183,7 @@ function vendorUnderHeading(rows: TextRow[]): { name: string; row: TextRow; firs
         const start = below.text.indexOf(seg, offset);
         offset = start + seg.length;
         const [x0, , x1] = spanBox(below, start, start + seg.length);
-        if (x1 < hx0 - 0.05 || x0 > hx1 + 0.25) continue; // another column
+        if (x1 < hx0 - 0.05 || x0 > columnEnd) continue; // another column
         const name = cleanVendorName(seg);
         // "Nummer   : 12345676": a label with its value, not a name.
         if (/:\s*$/.test(seg) || /^\s*:/.test(segs[n + 1] ?? '') || /^\s*:/.test(seg)) continue;

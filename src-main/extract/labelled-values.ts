@@ -149,12 +149,15 @@ export function labelledValues(
    */
   function columnSum(first: number, lx0: number, lx1: number): { row: TextRow; match: ValueMatch } | undefined {
     const cells: { row: TextRow; match: ValueMatch }[] = [];
+    // Rows with figures only in other columns (a rate's line of another column) may sit between the rates and the sum.
+    let gaps = 0;
     for (let j = first; j < rows.length && cells.length < 8; j++) {
       if (rows[j]!.page !== rows[first]!.page) break;
       const m = valuesByRow[j]!.find((v) => {
         const [x0, , x1] = boxOfSpan(rows[j]!, v.start, v.end);
         return x1 >= lx0 - 0.02 && x0 <= lx1 + 0.15;
       });
+      if (!m && valuesByRow[j]!.length > 0 && !LETTERS.test(rows[j]!.text) && gaps++ < 2) continue;
       if (!m || !/^-?\d+\.\d{2}$/.test(m.value)) break;
       cells.push({ row: rows[j]!, match: m });
     }
