@@ -147,7 +147,7 @@ export const TAX_NEGATIVE: RegExp[] = [
   /excl|exclusief|ohne|\bHT\b(?!.*tva)|incl\.?\s*btw\s*$|prijs\s*incl/i,
   /total\s*[\d@oO]{0,3}\s*%\s*suppl|taxable|zero\s*rated|@\s*0\s*%/i,
   /tax\s*invoice|invoice/i,
-  /\bbez\s*dph|exkl|ekskl|\beks\b|ilman\s*alv|\bsem\s*iva|veroton|nett[óo]|netto|f[ăa]r[ăa]\s*tva|\bnip\b|\bdi[čc]\b|cvr|y-tunnus|ad[óo]sz[áa]m|momsreg|mva-?nr|alv-?(?:numero|nro)/i,
+  /\bbez\s*dph|exkl|ekskl|\beks\b|ilman\s*alv|\bsem\s*iva|veroton|f[ăa]r[ăa]\s*tva|\bnip\b|\bdi[čc]\b|cvr|y-tunnus|ad[óo]sz[áa]m|momsreg|mva-?nr|alv-?(?:numero|nro)/i,
 ];
 
 export const ISSUE_DATE_LABELS: LabelRule[] = [

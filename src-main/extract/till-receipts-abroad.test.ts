@@ -13,6 +13,12 @@ import { BUNDLED } from '../understand/bundled-paths.ts';
 const extract = (lines: string[]) => extractDocument(pagesFromLines(lines, { source: 'ocr', confidence: 0.92 }), { docType: 'receipt' }).fields;
 
 describe('German till receipts', () => {
+  it('reads the tax of a VAT table whose header also says "Netto", with the total garbled by OCR', () => {
+    const f = extract(['dm-drogerie markt', '11.12.2014 11:05', 'EUR', 'essence compact powder 04 2,75 1', 'S U M H E 5,85', 'BAR EUR -10,00', 'Rückgeld EUR 4,15', 'MwStSatz Brutto Netto MwSt', '1=19,00% 5,85 4,92 0,93']);
+    expect(f.total?.value).toBe('5.85');
+    expect(f.tax?.value).toBe('0.93');
+  });
+
   it('confirms SUMME by cash handed over ("Geg. BAR") minus change ("Rückgeld")', () => {
     const f = extract(['R E W E', 'Hauptstr. 12', '50667 Köln', 'EUR', 'SUPPENGRUEN 0,99 B', 'BROT 2,49 B', 'SUMME EUR 3,48', 'Geg. BAR EUR 5,00', 'Rückgeld BAR EUR 1,52', '04.12.2024 11:26 Bon-Nr.:1433']);
     expect(f.total?.value).toBe('3.48');
