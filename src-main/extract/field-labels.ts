@@ -98,7 +98,7 @@ export const TOTAL_LABELS: LabelRule[] = [
   { re: /\btotal\b/i, strength: 0.75 },
   { re: /\bamount\b|\bamt\b/i, strength: 0.4 },
   // Polish, Czech, Portuguese, Swedish, Danish, Norwegian, Finnish, Hungarian, Romanian.
-  { re: /nale[żz]no[śs][ćc](?:\s*og[óo][łl]em)?|(?:razem\s*|kwota\s*)?do\s*zap[łl]aty|celkem\s*k\s*[úu]hrad[ěe]|k\s*[úu]hrad[ěe]|celkem\s*(?:v[čc]\.?|s)\s*dph|total\s*a\s*pagar|valor\s*(?:total|a\s*pagar)|(?:summa\s*|belopp\s*|totalt?\s*)?att\s*betala|(?:bel[øo]p\s*)?[åa]\s*betale|(?:^|\s{3})\W*at\s*betale|total\s*inkl\.?\s*(?:moms|mva)|sum\s*inkl\.?\s*mva|maksettava(?:\s*yhteens[äa])?|yhteens[äa]\s*(?:sis\.?\s*)?alv|loppusumma|fizetend[őo]|v[ée]g[öo]sszeg|total\s*de\s*plat[ăa]/i, strength: 1 },
+  { re: /nale[żz]no[śs][ćc](?:\s*og[óo][łl]em)?|(?:razem\s*|kwota\s*)?do\s*zap[łl]aty|celkem\s*k\s*[úu]hrad[ěe]|k\s*[úu]hrad[ěe]|celkem\s*(?:v[čc]\.?|s)\s*dph|total\s*a\s*pagar|valor\s*(?:total|a\s*pagar)|(?:summa\s*|belopp\s*|totalt?\s*)?att\s*betala|(?:bel[øo]p\s*)?[åa]\s*betale|(?:^|\s{3})(?:[^\w\s]{1,3}\s?)?at\s*betale|total\s*inkl\.?\s*(?:moms|mva)|sum\s*inkl\.?\s*mva|maksettava(?:\s*yhteens[äa])?|yhteens[äa]\s*(?:sis\.?\s*)?alv|loppusumma|fizetend[őo]|v[ée]g[öo]sszeg|total\s*de\s*plat[ăa]/i, strength: 1 },
   { re: /\bi\s*alt\b|\byhteens[äa]\b|[öo]sszesen|\brazem\b|\bcelkem\b|\btotalt\b/i, strength: 0.8 },
 ];
 
