@@ -41,6 +41,21 @@ describe('extractVendor', () => {
       ]),
     ).toBe('MUSTERLIEFERANT GMBH');
   });
+  it('reads "From" as the seller\'s heading only beside the buyer\'s, not as a service period\'s column', () => {
+    expect(vendorOf(['INVOICE', 'FROM                    BILL TO', 'Redwood Data Consulting   Summit Outdoor Gear Inc.', 'Total:   $6,750.00'])).toBe('Redwood Data Consulting');
+    expect(
+      vendorOf([
+        'Northwind Traders GmbH',
+        'Hauptstrasse 1, 10115 Berlin',
+        'Invoice No: 2024-117      Date: 04.03.2024',
+        '',
+        'Description          From          To            Amount',
+        'Hosting              01.03.2024    31.03.2024    100,00',
+        'Support Plan Gold    01.03.2024    31.03.2024    50,00',
+        'Total                                            150,00 EUR',
+      ]),
+    ).toBe('Northwind Traders GmbH');
+  });
   it('finds the address under the vendor', () => {
     const rows = rowsOf(pagesFromLines(['INDAH GIFT & HOME DECO', '27,JALAN DEDAP 13,', 'TAMAN JOHOR JAYA,', '81100 JOHOR BAHRU,JOHOR.', 'TEL:07-3507405']));
     const vendor = extractVendor(rows);

@@ -159,6 +159,8 @@ export function extractVendor(rows: TextRow[]): ExtractedField | undefined {
 const SELLER_HEADING =
   /^\W*(?:from|verk\S{0,3}ufer|lieferant|rechnungsersteller|leistungserbringer|rechnungssteller|seller|supplier|vendor|issued\s*by|fournisseur|vendeur|émetteur|emetteur|leverancier|verkoper|proveedor|emisor|vendedor|sprzedawca|wystawca|dodavatel|prod[áa]vaj[íi]c[íi]|fornecedor|leverant[öo]r|s[äa]ljare|s[æa]lger|leverand[øo]r|selger|myyj[äa]|toimittaja|elad[óo]|sz[áa]ll[íi]t[óo]|furnizor|v[âa]nz[ăa]tor)\s*:?\s*$/i;
 
+const FROM_HEADING = /^\W*from\W*$/i;
+
 /**
  * The first name-like line under a seller heading, in the heading's column (layouts that print seller and buyer
  * side by side under "Lieferant" and "Käufer").
@@ -169,6 +171,8 @@ function vendorUnderHeading(rows: TextRow[]): { name: string; row: TextRow; firs
     const segs = segments(row.text);
     const heading = segs.find((x) => SELLER_HEADING.test(x));
     if (!heading) continue;
+    // "From" heads the sender only beside the buyer's heading or alone; in a table header it is a period's start date.
+    if (FROM_HEADING.test(heading) && segs.some((x) => x !== heading && !BUYER_HEADING.test(x))) continue;
     const at = row.text.indexOf(heading);
     const [hx0, , hx1] = spanBox(row, at, at + heading.length);
     // The column ends where the heading row's next column starts (the buyer's block beside the seller's).
