@@ -20,4 +20,10 @@ describe('rows of a scanned page', () => {
     const iban = line(1, 0.672, 0.698, [['IBAN:FR20', 0.187], ['1242', 0.285], ['1242', 0.33], ['1242', 0.375], ['1242', 0.42], ['1242', 0.465], ['124', 0.51]]);
     expect(rowsOf(page([...iban, ...sentence])).map((r) => r.text)).toEqual(['Invoice to pay by wire transfer', 'IBAN:FR20 1242 1242 1242 1242 1242 124']);
   });
+
+  it('keeps a row whole when its amount was drawn after the label and currency around it (one line lies across the other, no word does)', () => {
+    const labelAndCurrency = line(0, 0.5, 0.52, [['Total', 0.1], ['EUR', 0.8]]);
+    const amount = line(1, 0.5, 0.52, [['1.190,00', 0.68]]);
+    expect(rowsOf(page([...labelAndCurrency, ...amount])).map((r) => r.text)).toEqual(['Total   1.190,00   EUR']);
+  });
 });

@@ -105,15 +105,14 @@ export function rowsOf(pages: PageText[]): TextRow[] {
       const segments = segmentsOf(page.words)
         .map((words) => ({ words, box: unionBox(words) }))
         .sort((a, b) => a.box[1] + a.box[3] - (b.box[1] + b.box[3]));
-      let current: { words: Word[]; box: Box; parts: Box[] } | undefined;
+      let current: { words: Word[]; box: Box } | undefined;
       for (const seg of segments) {
-        if (current && sameRow(current.box, seg.box) && !current.parts.some((p) => stacked(p, seg.box))) {
+        if (current && sameRow(current.box, seg.box) && !stacked(current.words, seg.words)) {
           current.words.push(...seg.words);
           current.box = unionBox(current.words);
-          current.parts.push(seg.box);
         } else {
           if (current) pageRows.push(rowFromWords(page.pageNo, current.words));
-          current = { words: [...seg.words], box: seg.box, parts: [seg.box] };
+          current = { words: [...seg.words], box: seg.box };
         }
       }
       if (current) pageRows.push(rowFromWords(page.pageNo, current.words));
@@ -135,11 +134,29 @@ function segmentsOf(words: Word[]): Word[][] {
 }
 
 /**
- * Two lines that lie across each other are printed one over the other, however close: on one row their words would
- * interleave ("Payment IBAN:FR20 Invoice to pay 1242 by wire 1242 …"). Touching boxes (30% of the narrower) are not.
+ * Two lines whose words lie across each other are printed one over the other, however close: on one row their words
+ * would interleave ("Payment IBAN:FR20 Invoice to pay 1242 by wire 1242 …"). Word by word, not line by line: a PDF may
+ * draw a row's label and currency as one line and the amount between them as another. Touching words (30% of the
+ * narrower) are not stacked.
  */
-function stacked(a: Box, b: Box): boolean {
-  return Math.min(a[2], b[2]) - Math.max(a[0], b[0]) > 0.3 * Math.min(a[2] - a[0], b[2] - b[0]);
+function stacked(row: Word[], line: Word[]): boolean {
+  const byX = [...row].sort((a, b) => a.box[0] - b.box[0]);
+  const widest = Math.max(...byX.map((w) => w.box[2] - w.box[0]));
+  return line.some((w) => {
+    // Only the row's words that start less than the widest word before this one can reach it.
+    let lo = 0;
+    let hi = byX.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (byX[mid]!.box[0] < w.box[0] - widest) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < byX.length && byX[i]!.box[0] < w.box[2]; i++) {
+      const v = byX[i]!;
+      if (Math.min(v.box[2], w.box[2]) - Math.max(v.box[0], w.box[0]) > 0.3 * Math.min(v.box[2] - v.box[0], w.box[2] - w.box[0])) return true;
+    }
+    return false;
+  });
 }
 
 /** Two boxes are on one row when their vertical centres are within half the smaller height. */
