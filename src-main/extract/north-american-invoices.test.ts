@@ -67,5 +67,7 @@ describe('invoices from accounting packages and small businesses abroad', () => 
     expect(read(['Maple Ridge IT Consulting Inc.', 'GST/HST Registration No.: 812345678RT0001', 'Amount Due          $2,189.38']).currency).toBe('CAD');
     expect(read(['Coastal Plumbing Pty Ltd', 'ABN 51 824 753 556', 'Balance Due        $2,442.00']).currency).toBe('AUD');
     expect(read(['Midwest Industrial Supply, Inc.', 'Indianapolis, IN 46254', 'INVOICE TOTAL  $ 97.42']).currency).toBe('USD');
+    // ABN AMRO is a Dutch bank, not an Australian Business Number.
+    expect(read(['Tulip Software B.V.', 'Totaal   $ 1,000.00', 'IBAN NL91ABNA0417164300 (ABN AMRO)']).currency).toBe('USD');
   });
 });
