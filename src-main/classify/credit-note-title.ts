@@ -8,7 +8,7 @@
 import type { DocType } from '../../src-shared/document-model.ts';
 
 const TITLE =
-  /^\W*(?:gutschrift(?:sanzeige)?|storno[-\s]?rechnung|credit\s*(?:note|memo)|avoir|facture\s*d'avoir|note\s*de\s*cr[ée]dit|creditnota|creditfactuur|credit\s*factuur|nota\s*de\s*(?:cr[ée]dito|abono)|nota\s*di\s*credito)\b(?:\s*(?:nr\.?|no\.?|n°|#|number|nummer|num[ée]ro)?\s*:?\s*[A-Z0-9][\w\-/.]*)?\s*$/i;
+  /^\W*(?:gutschrift(?:sanzeige)?|storno[-\s]?rechnung|credit\s*(?:note|memo)|avoir|facture\s*d'avoir|note\s*de\s*cr[ée]dit|creditnota|creditfactuur|credit\s*factuur|nota\s*de\s*(?:cr[ée]dito|abono)|nota\s*(?:di\s*)?(?:ac)?credito)\b(?:\s*(?:nr\.?|no\.?|n°|#|number|nummer|num[ée]ro)?\s*:?\s*[A-Z0-9][\w\-/.]*)?\s*$/i;
 
 /** The credit-note title among the first lines of the text, if there is one. */
 export function creditNoteTitle(text: string, lines = 25): string | undefined {

@@ -45,6 +45,13 @@ describe('the document type after the page is heard', () => {
     expect(creditWording('Hyvityslasku 88')).toBeTruthy();
   });
 
+  it('keeps an Italian credit note a credit note, and reads no due date from prose', () => {
+    const nota = ['NOTA DI ACCREDITO N. 12', 'P.IVA IT01234567890', 'IBAN IT60 X054 2811 1010 0000 0123 456', 'Totale documento 122,00'].join('\n');
+    expect(reconcileDocType(call('credit_note', 0.95), nota).label).toBe('credit_note');
+    expect(invoiceCues('INVOICE\nService charge due on all parties of 6 or more')).not.toContain('dueDate');
+    expect(invoiceCues('Amount due on July 3, 2023')).toContain('dueDate');
+  });
+
   it('reads the invoice cues of a scanned German invoice', () => {
     expect(invoiceCues(SCANNED_RECHNUNG).sort()).toEqual(['amounts', 'dueDate', 'iban', 'number', 'taxId', 'title']);
     expect(creditWording(SCANNED_RECHNUNG)).toBeUndefined();

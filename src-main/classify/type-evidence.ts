@@ -12,7 +12,7 @@ import { DOCUMENT_NUMBER_LABELS, DUE_DATE_LABELS, TAX_ID_LABELS, TOTAL_LABELS, T
  * "Refund Card" is a store card paid with, not a refund.
  */
 const CREDIT_WORDS =
-  /gut\s*schrift|storno|credit\s*-?\s*(?:note|memo|nota)|\bcredit\s*factuur|creditfactuur|\bavoir\b|d['’]\s*avoir|note\s*de\s*cr[ée]dit|nota\s*de\s*(?:cr[ée]dito|abono)|nota\s*di\s*credito|\babono\b|r[üu]ck\s*erstattung|\berstattung|remboursement|refund(?!\s*cards?\b)|terugbetaling|\bkorting\s*nota|faktura\s*koryguj|\bkorekta\b|dobropis|opravn[ýy]\s*da[ňn]ov|kredit(?:nota|faktura)|hyvityslasku|j[óo]v[áa][íi]r[óo]|factur[ăa]\s*(?:de\s*)?storn/i;
+  /gut\s*schrift|storno|credit\s*-?\s*(?:note|memo|nota)|\bcredit\s*factuur|creditfactuur|\bavoir\b|d['’]\s*avoir|note\s*de\s*cr[ée]dit|nota\s*de\s*(?:cr[ée]dito|abono)|nota\s*(?:di\s*)?(?:ac)?credito|\babono\b|r[üu]ck\s*erstattung|\berstattung|remboursement|refund(?!\s*cards?\b)|terugbetaling|\bkorting\s*nota|faktura\s*koryguj|\bkorekta\b|dobropis|opravn[ýy]\s*da[ňn]ov|kredit(?:nota|faktura)|hyvityslasku|j[óo]v[áa][íi]r[óo]|factur[ăa]\s*(?:de\s*)?storn/i;
 
 /**
  * A cell that names the document an invoice, at the start of a line or column ("RECHNUNG", "Invoice No. 12"). A

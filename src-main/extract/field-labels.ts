@@ -171,7 +171,7 @@ export const ISSUE_DATE_NEGATIVE: RegExp[] = [
 
 export const DUE_DATE_LABELS: LabelRule[] = [
   // "TOTAL AMOUNT DUE ON July 3, 2023".
-  { re: /due\s*date|payment\s*due|due\s*(?:by|on)\b|pay(?:able)?\s*by|date\s*due/i, strength: 1 },
+  { re: /due\s*date|payment\s*due|due\s*by\b|due\s*on(?=\s*:?\s*(?:$|\d|[a-z]{3,9}\.?\s+\d))|pay(?:able)?\s*by|date\s*due/i, strength: 1 },
   // Italian "Pagamento: bonifico bancario entro il 17/04/2024": pay by that day.
   { re: /(?:pagamento|pagare|bonifico|saldo|versamento)\b[^\n]{0,40}?\bentro\s*(?:e\s*non\s*oltre\s*)?il\b/i, strength: 0.9 },
   { re: /fällig(?:keit)?(?:sdatum)?|zahlbar\s*bis|zahlungsziel|vervaldatum|uiterste\s*betaaldatum|échéance|echeance|date\s*limite(?:\s*de\s*paiement)?|fecha\s*de\s*vencimiento|vencimiento|scadenza/i, strength: 1 },

@@ -68,3 +68,11 @@ describe('detectLocale', () => {
     expect(detectLocale('$ 1,234.50').decimal).toBe('.');
   });
 });
+
+describe('dates with a dash OCR spaced on one side', () => {
+  it('reads "15- JAN-2023" and "1 -June 2023", and still no date from a range "June 1 - June 30"', () => {
+    expect(findDates('Date: 15- JAN-2023').map((d) => d.iso)).toEqual(['2023-01-15']);
+    expect(findDates('Datum 1 -June 2023').map((d) => d.iso)).toEqual(['2023-06-01']);
+    expect(findDates('Period June 1 - June 30').map((d) => d.iso)).toEqual([]);
+  });
+});

@@ -70,10 +70,10 @@ const PATTERNS: { re: RegExp; kind: 'ymd' | 'numeric' | 'dmonthy' | 'monthdy' | 
   { re: new RegExp(String.raw`${B}(\d{1,2})\s?([-./])\s?(\d{1,2})\s?\2\s?(\d{4})(?=\p{L})`, 'gu'), kind: 'numeric' },
   // OCR drops the first separator: "2804/2017".
   { re: new RegExp(String.raw`${B}(\d{2})()(\d{2})/(\d{4})${E}`, 'g'), kind: 'numeric' },
-  // A spaced dash joins a range ("June 1 - June 30 , 2023"), not a day to its month.
+  // A dash spaced on both sides joins a range ("June 1 - June 30 , 2023"), not a day to its month; OCR's one-sided "15- JAN" does.
   {
     re: new RegExp(
-      String.raw`${B}(\d{1,2})(?:st|nd|rd|th|er)?\.?(?:\s*|[-/])(?:de\s+|of\s+)?(${MONTH_ALT})\.?,?[\s\-/]*(?:de\s+|del\s+)?'?(\d{4}|\d{2})(?![\w]|[.-]\d)`,
+      String.raw`${B}(\d{1,2})(?:st|nd|rd|th|er)?\.?(?:[-/]\s?|\s?[-/](?!\s)|\s*)(?:de\s+|of\s+)?(${MONTH_ALT})\.?,?[\s\-/]*(?:de\s+|del\s+)?'?(\d{4}|\d{2})(?![\w]|[.-]\d)`,
       'gi',
     ),
     kind: 'dmonthy',
