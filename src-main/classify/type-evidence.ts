@@ -74,7 +74,8 @@ export function creditWording(text: string): string | undefined {
  * A heading for the billed party ("Bill To", "Billed to", "Sold to", "Buyer (Bill to)", "Invoice to"): an invoice
  * names who owes the money; a till receipt does not.
  */
-const BILLED_PARTY = /(?:^|\s{2}|\()(?:bill(?:ed)?\s*to|sold\s*to|invoice\s*to|buyer)\b/im;
+// Not "Invoice to pay by wire…" (a payment sentence) nor "Buyer: Cash" (a till's cash sale).
+const BILLED_PARTY = /(?:^|\s{2}|\()(?:bill(?:ed)?\s*to\b|sold\s*to\b|invoice\s*to\b(?!\s*pay)|buyer\b(?!\s*(?:\(bill\s*to\))?\s*:?\s*cash\b))/im;
 
 /** Whether the page names the party it bills. */
 export function namesBilledParty(text: string): boolean {

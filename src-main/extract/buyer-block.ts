@@ -11,6 +11,13 @@ import { boxOfSpan, type TextRow } from './page-layout.ts';
 export const BUYER_HEADING =
   /^\W*(?:bill(?:ed)?\s*to|sold\s*to|ship(?:ped)?\s*to|invoice\s*to|deliver(?:y)?\s*to|to|attn|customer|client|buyer(?:\s*\(bill\s*to\))?|aan|klant|kunde|rechnungsempf\S{0,3}nger|empf\S{0,3}nger|spett\.?\s*le|destinataire|factur[ée]\s*[àa]|cliente|destinatario|facturar\s*a)\W*$/i;
 
+/**
+ * A heading that introduces the seller's block: "Verkäufer:", "Rechnungsersteller", "Lieferant", "Fournisseur",
+ * "Seller" (OCR reads the umlaut as one to three odd letters: "Verkédufer").
+ */
+export const SELLER_HEADING =
+  /^\W*(?:from|verk\S{0,3}ufer|lieferant|rechnungsersteller|leistungserbringer|rechnungssteller|seller|supplier|vendor|issued\s*by|fournisseur|vendeur|émetteur|emetteur|leverancier|verkoper|proveedor|emisor|vendedor|sprzedawca|wystawca|dodavatel|prod[áa]vaj[íi]c[íi]|fornecedor|leverant[öo]r|s[äa]ljare|s[æa]lger|leverand[øo]r|selger|myyj[äa]|toimittaja|elad[óo]|sz[áa]ll[íi]t[óo]|furnizor|v[âa]nz[ăa]tor)\s*:?\s*$/i;
+
 /** Segments of a row split at column gaps and " - " / " | " separators. */
 export function segments(text: string): string[] {
   return text.split(/\s{3,}|\s[|•·]\s/).map((s) => s.trim()).filter(Boolean);
@@ -40,12 +47,17 @@ export function buyerBlockSegments(rows: TextRow[], opts: { depth?: number; unti
         if (below.page !== row.page) break;
         if (opts.untilBlankLine && below.box[1] - above.box[3] > above.box[3] - above.box[1]) break;
         let off = 0;
+        let nextHeading = false;
         for (const s of segments(below.text)) {
           const start = below.text.indexOf(s, off);
           off = start + s.length;
           const [x0, , x1] = spanBox(below, start, start + s.length);
-          if (x1 >= hx0 - 0.05 && x0 <= Math.max(hx1, hx0 + 0.1) + 0.1) out.add(`${below.index}:${s}`);
+          if (x1 < hx0 - 0.05 || x0 > Math.max(hx1, hx0 + 0.1) + 0.1) continue;
+          // The next heading in the column ("From:" under a memo's "To:" block) starts another party's block.
+          if (BUYER_HEADING.test(s) || SELLER_HEADING.test(s)) nextHeading = true;
+          else out.add(`${below.index}:${s}`);
         }
+        if (nextHeading) break;
       }
     }
   });

@@ -263,7 +263,7 @@ function dollarOf(text: string): string {
   const top = [...named.entries()].sort((a, b) => b[1] - a[1])[0];
   if (top) return top[0];
   if (/\bGST\s*\/\s*HST\b|\bHST\b|\b\d{9}\s?RT\s?\d{4}\b|\b(?:ON|BC|AB|QC|MB|SK|NS|NB|NL|PE)\s+[A-Z]\d[A-Z]\s?\d[A-Z]\d\b/.test(text)) return 'CAD';
-  if (/\bABN\b(?!\s*AMRO)|\b(?:NSW|VIC|QLD|WA|SA|TAS|ACT|NT)\s+\d{4}\b/.test(text)) return 'AUD';
+  if (/\bABN\b(?!\s*AMRO)|\b(?:NSW|VIC|QLD|WA|SA|TAS|ACT|NT)[ \t]+\d{4}\b/.test(text)) return 'AUD';
   return 'USD';
 }
 

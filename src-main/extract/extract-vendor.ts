@@ -6,7 +6,7 @@
 import type { ExtractedField } from '../../src-shared/document-model.ts';
 import { COMPANY_SUFFIX, DOC_TITLE, LEGAL_FORM } from './field-labels.ts';
 import type { TextRow } from './page-layout.ts';
-import { BUYER_HEADING, buyerBlockSegments, segments, spanBox } from './buyer-block.ts';
+import { BUYER_HEADING, buyerBlockSegments, SELLER_HEADING, segments, spanBox } from './buyer-block.ts';
 import { repairLegalForm } from './ocr-repair.ts';
 
 const NOISE = [
@@ -151,13 +151,6 @@ export function extractVendor(rows: TextRow[]): ExtractedField | undefined {
   const confidence = Math.round(Math.min(0.9, Math.max(0.1, best.score)) * best.row.confidence * 100) / 100;
   return { value: best.name, confidence, page: best.row.page, box, raw: best.row.text.trim(), source: 'generic', note: best.why };
 }
-
-/**
- * A heading that introduces the seller's block: "Verkäufer:", "Rechnungsersteller", "Lieferant", "Fournisseur",
- * "Seller" (OCR reads the umlaut as one to three odd letters: "Verkédufer").
- */
-const SELLER_HEADING =
-  /^\W*(?:from|verk\S{0,3}ufer|lieferant|rechnungsersteller|leistungserbringer|rechnungssteller|seller|supplier|vendor|issued\s*by|fournisseur|vendeur|émetteur|emetteur|leverancier|verkoper|proveedor|emisor|vendedor|sprzedawca|wystawca|dodavatel|prod[áa]vaj[íi]c[íi]|fornecedor|leverant[öo]r|s[äa]ljare|s[æa]lger|leverand[øo]r|selger|myyj[äa]|toimittaja|elad[óo]|sz[áa]ll[íi]t[óo]|furnizor|v[âa]nz[ăa]tor)\s*:?\s*$/i;
 
 const FROM_HEADING = /^\W*from\W*$/i;
 
