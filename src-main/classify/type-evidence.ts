@@ -39,11 +39,12 @@ const RECEIPT_CUES: [string, RegExp][] = [
  */
 export function tillLineCount(text: string): number {
   const seen = new Set<string>();
-  for (const [, re] of RECEIPT_CUES) {
-    for (const m of text.matchAll(new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`))) seen.add(m[0].toLowerCase().replace(/\s+/g, ' '));
-  }
+  for (const re of RECEIPT_CUES_ALL) for (const m of text.matchAll(re)) seen.add(m[0].toLowerCase().replace(/\s+/g, ' '));
   return seen.size;
 }
+
+/** The same cues, each finding every match (matchAll needs the global flag). */
+const RECEIPT_CUES_ALL = RECEIPT_CUES.map(([, re]) => new RegExp(re.source, `${re.flags}g`));
 
 /** A label for an invoice's own number (not a receipt's, bill's or order's), in the languages we read. */
 const INVOICE_NUMBER_LABEL =

@@ -1,6 +1,7 @@
 /**
  * The customer's block on an invoice: the rows under a "Bill To" / "Kunde" / "Spett.le" heading, in the heading's
- * column. What stands there (the name, the VAT number) is the buyer's, not the vendor's.
+ * column, up to the next party's heading. What stands there (the name, the VAT number) is the buyer's, not the
+ * vendor's. The seller's heading is here too: it ends the buyer's block, and it heads the vendor's (extract-vendor.ts).
  */
 import { boxOfSpan, type TextRow } from './page-layout.ts';
 

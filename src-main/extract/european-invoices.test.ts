@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { PageText } from '../../src-shared/document-model.ts';
+import { fieldValues as read } from '../testing/field-values.ts';
 import { extractDocument } from './extract-document.ts';
 import { pagesFromLines } from './page-layout.ts';
-
-/** Field values only, for compact assertions. */
-function read(lines: string[] | PageText[], docType: 'invoice' | 'credit_note' = 'invoice'): Record<string, string> {
-  const pages = typeof lines[0] === 'string' ? pagesFromLines(lines as string[]) : (lines as PageText[]);
-  const { fields } = extractDocument(pages, { docType });
-  return Object.fromEntries(Object.entries(fields).map(([k, f]) => [k, f.value]));
-}
 
 describe('German invoices', () => {
   const RECHNUNG = [

@@ -296,10 +296,10 @@ const SOUTH_AFRICA = /\bZAR\b|\.co\.za\b|South\s*Africa|\b(?:Cape\s*Town|Johanne
 const RAND_AMOUNT = /(?<![\p{L}\d$])R\s?\d{1,3}(?:[ ,]?\d{3})*[.,]\d{2}(?!\d)/gu;
 
 /**
- * Other ISO 4217 codes, counted where they stand beside an amount with decimals ("316,83 PLN", "SEK 1 200,00"): a bare
+ * ISO 4217 codes the cues above do not count, counted where they stand beside an amount with decimals ("316,83 PLN", "SEK 1 200,00"): a bare
  * three-letter word is too often something else, and so is one beside a whole number ("2 PEN", Malaysian "SEK 13").
  */
-const ISO_CODE = 'SEK|NOK|DKK|ISK|CZK|PLN|HUF|RON|BGN|HRK|RSD|UAH|CNY|KRW|THB|VND|IDR|PHP|TWD|ILS|AED|SAR|QAR|EGP|MAD|NGN|KES|ZAR|MXN|ARS|CLP|COP|PEN';
+const ISO_CODE = 'SEK|NOK|DKK|ISK|BGN|HRK|RSD|UAH|CNY|KRW|THB|VND|IDR|PHP|TWD|ILS|AED|SAR|QAR|EGP|MAD|NGN|KES|ZAR|MXN|ARS|CLP|COP|PEN';
 const ISO_BESIDE_AMOUNT = new RegExp(
   String.raw`(?<![A-Z])(${ISO_CODE})\s?-?\d{1,3}(?:[.,' \u00A0]?\d{3})*[.,]\d{2}(?!\d)|[.,]\d{2}\s?(${ISO_CODE})(?![A-Z])`,
   'g',
@@ -335,8 +335,7 @@ export function extractCurrency(rows: TextRow[]): ExtractedField | undefined {
   if (rands) votes.set('ZAR', (votes.get('ZAR') ?? 0) + rands);
   for (const m of text.matchAll(ISO_BESIDE_AMOUNT)) {
     const code = (m[1] ?? m[2])!;
-    // Codes the cues above already count are not counted twice.
-    if (!CURRENCY_CUES.some(([, c]) => c === code)) votes.set(code, (votes.get(code) ?? 0) + 1);
+    votes.set(code, (votes.get(code) ?? 0) + 1);
   }
   const ranked = [...votes.entries()].sort((a, b) => b[1] - a[1]);
   const top = ranked[0];

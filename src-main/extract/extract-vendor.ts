@@ -170,7 +170,8 @@ function vendorUnderHeading(rows: TextRow[]): { name: string; row: TextRow; firs
     const [hx0, , hx1] = spanBox(row, at, at + heading.length);
     // The column ends where the heading row's next column starts (the buyer's block beside the seller's).
     const next = segs[segs.indexOf(heading) + 1];
-    const nextX0 = next ? spanBox(row, row.text.indexOf(next, at + heading.length), row.text.indexOf(next, at + heading.length) + next.length)[0] : Infinity;
+    const nextAt = next ? row.text.indexOf(next, at + heading.length) : -1;
+    const nextX0 = next ? spanBox(row, nextAt, nextAt + next.length)[0] : Infinity;
     const columnEnd = Math.min(hx1 + 0.25, nextX0 - 0.01);
     for (let k = i + 1; k < Math.min(rows.length, i + 6); k++) {
       const below = rows[k]!;

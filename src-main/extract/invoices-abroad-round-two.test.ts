@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extractDocument } from './extract-document.ts';
-import { pagesFromLines } from './page-layout.ts';
-
-function read(lines: string[], docType: 'invoice' | 'credit_note' | 'receipt' = 'invoice'): Record<string, string> {
-  const { fields } = extractDocument(pagesFromLines(lines), { docType });
-  return Object.fromEntries(Object.entries(fields).map(([k, f]) => [k, f.value]));
-}
+import { fieldValues as read } from '../testing/field-values.ts';
 
 // Hand-written in the shapes seen in UK, Canadian, Australian, South African, German and Italian invoices and credit
 // notes (accounting-package layouts, PDF text with glued words); no producer's text copied.

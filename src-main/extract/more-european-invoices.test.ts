@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extractDocument } from './extract-document.ts';
-import { pagesFromLines } from './page-layout.ts';
-
-/** Field values only, for compact assertions. */
-function read(lines: string[]): Record<string, string> {
-  const { fields } = extractDocument(pagesFromLines(lines), { docType: 'invoice' });
-  return Object.fromEntries(Object.entries(fields).map(([k, f]) => [k, f.value]));
-}
+import { fieldValues as read } from '../testing/field-values.ts';
 
 // Hand-written in the shape of real invoices from each country; no producer's layout copied.
 describe('invoices in Polish, Czech, Swedish, Portuguese and Finnish', () => {

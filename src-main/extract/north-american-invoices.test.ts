@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extractDocument } from './extract-document.ts';
-import { pagesFromLines } from './page-layout.ts';
-
-/** Field values only, for compact assertions. */
-function read(lines: string[]): Record<string, string> {
-  const { fields } = extractDocument(pagesFromLines(lines), { docType: 'invoice' });
-  return Object.fromEntries(Object.entries(fields).map(([k, f]) => [k, f.value]));
-}
+import { fieldValues as read } from '../testing/field-values.ts';
 
 // Hand-written in the shapes seen in US, Canadian, Indian and Dutch/Italian invoices (accounting-package layouts,
 // pdftotext output of a subscription invoice receipt); no producer's text copied.
